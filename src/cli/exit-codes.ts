@@ -1,0 +1,22 @@
+// The one table of process exit codes (DESIGN.md). Only src/cli/main.ts calls process.exit.
+export const EXIT = {
+  ok: 0,
+  conformanceFailure: 1,
+  thresholdFailure: 2,
+  invalidInput: 3,
+  brokerUnreachable: 4,
+  harnessError: 5,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error the user caused (bad flag, bad URL, bad file): printed plainly, no stack, exit 3 unless given. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = EXIT.invalidInput,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

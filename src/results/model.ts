@@ -1,0 +1,201 @@
+// Results model v1: the contract between a run and every view of it (console, JSON, JUnit, Markdown, HTML,
+// `crucible report`, `crucible compare`). Plain JSON data only: no behaviour, no class instances.
+// The JSON Schema is schema/results.schema.json; keep both in step and bump RESULTS_VERSION on breaking change.
+
+export const RESULTS_FORMAT = 'mqtt-crucible/results';
+export const RESULTS_VERSION = 1;
+
+export type Outcome = 'pass' | 'fail' | 'non-strict' | 'informational' | 'not-applicable' | 'error';
+export type MqttVersion = '3.1' | '3.1.1' | '5.0';
+export type Level = 'must' | 'should' | 'may';
+
+export interface ResultsDocument {
+  format: typeof RESULTS_FORMAT;
+  version: typeof RESULTS_VERSION;
+  tool: { name: 'mqtt-crucible'; version: string };
+  run: RunInfo;
+  /** Brokers this document has results for, by label. */
+  brokers: BrokerInfo[];
+  conformance?: ConformanceResults;
+  load?: LoadResult[];
+  /** Ordinary scenario runs (`crucible run` on conversation files). */
+  scenarios?: CaseResult[];
+}
+
+export interface RunInfo {
+  id: string;
+  startedAt: string; // ISO 8601
+  finishedAt: string;
+  command: string; // e.g. "conform", "run", "start"
+  argv: string[];
+  host: { hostname: string; platform: string; node: string; cpus: number };
+  shard?: { index: number; count: number };
+  /** Documents merged into this one by `crucible report` (run ids). */
+  mergedFrom?: string[];
+}
+
+export interface BrokerInfo {
+  label: string; // e.g. "reference", "mosquitto", or the URL
+  url: string;
+  /** Capabilities detected from CONNACK and read from the profile. */
+  capabilities?: Record<string, unknown>;
+  profile?: Record<string, unknown>;
+}
+
+export interface ConformanceResults {
+  /** Per broker label, per case. */
+  cases: CaseResult[];
+  /** Per broker label, per statement: worst outcome over its cases. */
+  statements: StatementVerdict[];
+  summary: Record<string, OutcomeCounts>; // keyed by broker label
+}
+
+export type OutcomeCounts = Record<Outcome, number> & { total: number };
+
+export interface CaseResult {
+  id: string;
+  baseId: string;
+  title: string;
+  description?: string;
+  expectation?: string;
+  area: string;
+  version: MqttVersion;
+  level: Level;
+  statements: string[];
+  params?: Record<string, unknown>;
+  broker: string; // BrokerInfo.label
+  outcome: Outcome;
+  /** One line: why not applicable / why failed / error message. */
+  reason?: string;
+  durationMs: number;
+  source?: { file: string; line: number };
+  failure?: Failure;
+  /** Strict-checker findings on what the broker sent (each also fails or grades the case). */
+  findings?: Finding[];
+  transcript: TranscriptEntry[];
+  /** With --repeat: outcomes of every attempt; `flaky` when they differ. */
+  attempts?: Outcome[];
+  flaky?: boolean;
+}
+
+export interface Failure {
+  stepIndex: number; // index in the flattened step list
+  step: string; // one-line description of the step, e.g. "sub expect publish"
+  message: string;
+  expected?: unknown; // JSON-safe
+  actual?: unknown; // JSON-safe
+  statement?: string;
+  source?: { file: string; line: number };
+}
+
+export interface Finding {
+  statement: string;
+  message: string;
+  severity: 'must' | 'should';
+  client?: string;
+}
+
+export interface TranscriptEntry {
+  /** Milliseconds since the case started (monotonic clock, fractional). */
+  t: number;
+  client: string;
+  dir: 'out' | 'in' | 'event';
+  /** Raw bytes as lowercase hex, no spaces (absent for events). */
+  hex?: string;
+  /** Decoded packet, JSON-safe: Buffers as { $hex } or utf8 string in payload (see engine/transcript). */
+  packet?: Record<string, unknown>;
+  /** For events: connect, open, close, error, timeout, step; for packets: optional annotation. */
+  note?: string;
+}
+
+export interface StatementVerdict {
+  id: string;
+  version: MqttVersion;
+  broker: string;
+  outcome: Outcome;
+  cases: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+export interface HistogramSummary {
+  /** Values are recorded in microseconds; summaries below are in milliseconds. */
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  stddev: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  /** Percentile distribution for plotting: [percentile (0..100), value ms]. */
+  distribution: Array<[number, number]>;
+  /** hdr-histogram-js encodeIntoCompressedBase64 of the microsecond histogram; merge by decode + add. */
+  encoded: string;
+}
+
+export interface LoadResult {
+  id: string;
+  title: string;
+  broker: string; // BrokerInfo.label
+  file?: string;
+  startedAt: string;
+  durationMs: number;
+  /** The effective profile (after CLI overrides), JSON-safe. */
+  profile: Record<string, unknown>;
+  /** Latency histograms by metric name, e.g. "deliver.intended", "deliver.actual", "sendLag", "puback",
+   *  "pubcomp", "connack", "suback"; per group/qos below. */
+  latency: Record<string, HistogramSummary>;
+  groups: LoadGroupResult[];
+  /** One point per second. */
+  series: { t: number[]; sent: number[]; acked: number[]; delivered: number[]; connected: number[]; errors: number[] };
+  ledger: LedgerSummary;
+  thresholds: ThresholdResult[];
+  generator: GeneratorHealth;
+  counters: Record<string, number>;
+}
+
+export interface LoadGroupResult {
+  name: string;
+  role: 'publisher' | 'subscriber' | 'both';
+  clients: number;
+  connected: number;
+  connectFailures: number;
+  qos: number;
+  sent: number;
+  acked: number;
+  delivered: number;
+  latency: Record<string, HistogramSummary>;
+}
+
+export interface LedgerSummary {
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  deliveredRatio: number;
+  byQos: Record<string, { expected: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }>;
+  /** Worst pairs (bounded list). */
+  pairs: Array<{ publisher: string; subscriber: string; qos: number; expected: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }>;
+}
+
+export interface ThresholdResult {
+  expression: string; // as written, e.g. "deliver.intended.p99 < 20ms"
+  metric: string;
+  actual: number | null;
+  limit: number;
+  unit: string;
+  passed: boolean;
+}
+
+export interface GeneratorHealth {
+  workers: number;
+  cpuPercent: number; // average over the run, 100 = one core
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+  sendLagMs: { p50: number; p99: number; max: number };
+  saturated: boolean;
+  warnings: string[];
+}

@@ -1,0 +1,100 @@
+// The validated scenario model: what src/scenario produces from YAML and src/engine consumes.
+// The YAML format is documented in docs/scenario-format.md. Values may still contain `${var}`
+// references (strings); the engine resolves them at run time with the case's variables.
+
+export type MqttVersion = '3.1' | '3.1.1' | '5.0';
+export type Level = 'must' | 'should' | 'may';
+
+/** Where a node came from, for error messages and reports. */
+export interface SourceLoc {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A matcher as written in YAML (partial packet, predicates, oneOf, unordered, count). Interpreted by the engine. */
+export type MatcherSpec = Record<string, unknown>;
+
+/** A packet as written in YAML: mqtt-packet field names, possibly with `${var}` strings. */
+export type PacketSpec = Record<string, unknown>;
+
+export type StepAction =
+  | { kind: 'connect'; packet: PacketSpec; connack: MatcherSpec | 'none' | undefined; transport?: 'tcp' | 'ws' }
+  | { kind: 'open'; transport?: 'tcp' | 'ws' }
+  | { kind: 'send'; packet: PacketSpec }
+  | { kind: 'sendRaw'; hex: string }
+  | { kind: 'sendMutated'; packet: PacketSpec; mutate: Array<Record<string, unknown>> }
+  | { kind: 'expect'; matcher: MatcherSpec; skip: string[] }
+  | { kind: 'expectNothing'; forMs: number; except: string[] }
+  | {
+      kind: 'expectClose';
+      withinMs: number;
+      disconnect: 'optional' | 'required' | 'forbidden';
+      reasonCodes: number[] | undefined;
+      allowPackets: boolean;
+    }
+  | { kind: 'disconnect'; packet: PacketSpec }
+  | { kind: 'drop' }
+  | { kind: 'wait'; ms: number }
+  | { kind: 'subscribe'; packet: PacketSpec; suback: MatcherSpec | undefined }
+  | { kind: 'unsubscribe'; packet: PacketSpec; unsuback: MatcherSpec | undefined }
+  | { kind: 'publish'; packet: PacketSpec; ack: boolean }
+  | { kind: 'parallel'; branches: Step[][] }
+  | { kind: 'barrier'; name: string }
+  | { kind: 'set'; vars: Record<string, unknown> };
+
+export interface Step {
+  /** Client name; absent only for wait, parallel, barrier, set. */
+  client: string | undefined;
+  label: string | undefined;
+  /** Per-step deadline in ms (the case default applies when absent). */
+  timeoutMs: number | undefined;
+  action: StepAction;
+  loc: SourceLoc;
+}
+
+export interface ClientSpec {
+  version: MqttVersion | undefined;
+  clientId: string | undefined;
+  transport: 'tcp' | 'ws' | undefined;
+}
+
+/** One concrete case: param loops already expanded, fragments already inlined. */
+export interface CaseSpec {
+  /** Stable id; for loop expansions includes the suffix, e.g. `publish.qos[qos=1]`. */
+  id: string;
+  /** The id as written, without loop suffix. */
+  baseId: string;
+  title: string;
+  description: string | undefined;
+  expectation: string | undefined;
+  area: string;
+  version: MqttVersion;
+  level: Level;
+  statements: string[];
+  /** Capability or profile requirements, as written (values or predicates). */
+  requires: Record<string, unknown>;
+  /** The loop values of this expansion (also available as variables). */
+  params: Record<string, unknown>;
+  clients: Record<string, ClientSpec>;
+  defaultTimeoutMs: number;
+  steps: Step[];
+  loc: SourceLoc;
+}
+
+export interface ScenarioFile {
+  kind: 'conversation';
+  file: string;
+  cases: CaseSpec[];
+}
+
+/** A problem found while loading or validating: every one is reported, never only the first. */
+export interface Problem {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted path of the field, e.g. `cases[3].steps[2].expect.qos`. */
+  field: string;
+  message: string;
+  hint?: string;
+}
