@@ -1,8 +1,9 @@
 // Packet codec: framing of the byte stream, decoding of each frame and encoding, over mqtt-packet.
 // The framer is ours (so every decoded packet comes with its exact raw bytes for transcripts and
 // so malformed framing is reported precisely); the per-frame parse is mqtt-packet's.
-import mqttPacket from 'mqtt-packet';
+
 import type { Packet } from 'mqtt-packet';
+import mqttPacket from 'mqtt-packet';
 
 export type { Packet } from 'mqtt-packet';
 
@@ -112,7 +113,10 @@ export class Decoder {
       const total = i - off + len;
       if (this.options.maxPacketSize !== undefined && total > this.options.maxPacketSize) {
         this.fail(
-          new DecodeError(`packet of ${total} bytes exceeds maximum packet size ${this.options.maxPacketSize}`, 'too-large'),
+          new DecodeError(
+            `packet of ${total} bytes exceeds maximum packet size ${this.options.maxPacketSize}`,
+            'too-large',
+          ),
           buf.subarray(off, i),
         );
         return;

@@ -54,7 +54,10 @@ export function validateTopicName(s: string, opts: TopicOptions = {}): TopicProb
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x2b || c === 0x23) {
-      return { reason: `wildcard '${s[i]}' in topic name at index ${i}`, statement: ids(version).wildcardInName };
+      return {
+        reason: `wildcard '${s[i]}' in topic name at index ${i}`,
+        statement: ids(version).wildcardInName,
+      };
     }
   }
   return null;
@@ -88,7 +91,8 @@ function wildcardChecks(f: string, version: 3 | 4 | 5): TopicProblem | null {
       // '+' occupies a whole level [MQTT-4.7.1-3] (3.1.1) / [MQTT-4.7.1-2] (5.0)
       const before = i === 0 || f.charCodeAt(i - 1) === 0x2f;
       const after = i === f.length - 1 || f.charCodeAt(i + 1) === 0x2f;
-      if (!before || !after) return { reason: `'+' does not fill a whole level at index ${i}`, statement: id.plus };
+      if (!before || !after)
+        return { reason: `'+' does not fill a whole level at index ${i}`, statement: id.plus };
     }
   }
   return null;
@@ -109,7 +113,8 @@ export function validateTopicFilter(s: string, opts: TopicOptions = {}): TopicPr
       if (!s.includes('/', 7)) {
         return { reason: 'ShareName not followed by / and a Topic Filter', statement: 'MQTT-4.8.2-2' };
       }
-      if (shared.filter.length === 0) return { reason: 'empty Topic Filter after ShareName', statement: 'MQTT-4.8.2-2' };
+      if (shared.filter.length === 0)
+        return { reason: 'empty Topic Filter after ShareName', statement: 'MQTT-4.8.2-2' };
       return wildcardChecks(shared.filter, version);
     }
   }

@@ -133,7 +133,8 @@ export function checkStringMust(s: string): Utf8Issue | null {
 }
 
 export function describeUtf8Issue(issue: Utf8Issue): string {
-  const cp = issue.codePoint !== undefined ? ` U+${issue.codePoint.toString(16).toUpperCase().padStart(4, '0')}` : '';
+  const cp =
+    issue.codePoint !== undefined ? ` U+${issue.codePoint.toString(16).toUpperCase().padStart(4, '0')}` : '';
   switch (issue.kind) {
     case 'malformed':
       return `ill-formed UTF-8 at byte ${issue.offset}`;
