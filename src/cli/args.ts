@@ -1,0 +1,71 @@
+// Flag parsing shared by every command: node:util parseArgs, with errors that name the flag (exit 3).
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from './exit-codes.ts';
+
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
+
+export interface ParsedFlags {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+}
+
+export function parseFlags(argv: string[], spec: FlagSpec, command: string): ParsedFlags {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: spec as ParseArgsConfig['options'],
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as ParsedFlags['values'], positionals };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    // node's messages look like: "Unknown option '--foo'" / "Option '--x <value>' argument missing"
+    throw new UsageError(`${command}: ${msg.replace(/\. To specify a positional argument.*$/, '')}`);
+  }
+}
+
+export function stringFlag(flags: ParsedFlags, name: string): string | undefined {
+  const v = flags.values[name];
+  if (Array.isArray(v)) return v.length ? String(v[v.length - 1]) : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function listFlag(flags: ParsedFlags, name: string): string[] {
+  const v = flags.values[name];
+  const raw = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+  return raw.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+export function boolFlag(flags: ParsedFlags, name: string): boolean {
+  return flags.values[name] === true;
+}
+
+/** Integer flag with bounds; the error names the flag. */
+export function intFlag(flags: ParsedFlags, name: string, min: number, max: number): number | undefined {
+  const s = stringFlag(flags, name);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${s}'`);
+  }
+  return n;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** '250ms', '2s', '1.5s', '1m', '1h' or a plain number of ms. Returns undefined when malformed. */
+export function parseDuration(text: string | number): number | undefined {
+  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * (UNITS[m[2] ?? 'ms'] ?? 1);
+}
+
+export function durationFlag(flags: ParsedFlags, name: string): number | undefined {
+  const s = stringFlag(flags, name);
+  if (s === undefined) return undefined;
+  const ms = parseDuration(s);
+  if (ms === undefined) throw new UsageError(`--${name} must be a duration like 500ms, 2s or 1m, got '${s}'`);
+  return ms;
+}
