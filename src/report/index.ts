@@ -1,0 +1,35 @@
+// Reporter factory: `--reporter console,json,junit,markdown,html` -> Reporter instances.
+import { UsageError } from '../cli/exit-codes.ts';
+import { ConsoleReporter } from './console.ts';
+import { JsonReporter } from './json.ts';
+import type { Reporter, ReporterOptions } from './reporter.ts';
+
+export type { Reporter, ReporterOptions } from './reporter.ts';
+
+type Factory = (opts: ReporterOptions) => Reporter;
+
+const FACTORIES: Record<string, Factory> = {
+  console: (o) => new ConsoleReporter(o),
+  json: (o) => new JsonReporter(o.outDir),
+};
+
+export const REPORTER_NAMES: readonly string[] = Object.keys(FACTORIES);
+
+/** Names may be given one per entry or comma-separated; duplicates are ignored. Unknown -> UsageError. */
+export function createReporters(names: string[], opts: ReporterOptions): Reporter[] {
+  const wanted = [
+    ...new Set(
+      names
+        .flatMap((n) => n.split(','))
+        .map((n) => n.trim())
+        .filter((n) => n !== ''),
+    ),
+  ];
+  const unknown = wanted.filter((n) => !(n in FACTORIES));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--reporter: unknown reporter ${unknown.map((n) => `'${n}'`).join(', ')} (allowed: ${REPORTER_NAMES.join(', ')})`,
+    );
+  }
+  return wanted.map((n) => (FACTORIES[n] as Factory)(opts));
+}
