@@ -1,0 +1,160 @@
+// The Connection interface every connector returns, and its implementation over a net/tls socket.
+import type { Socket } from 'node:net';
+import type { Scheme } from './url.ts';
+
+export interface Connection {
+  /** tcp/tls: socket write; ws: one binary frame. Returns false when the caller should wait for drain. */
+  write(data: Buffer): boolean;
+  /** Raw chunks as they arrive (ws: each binary message's bytes). The engine decodes. */
+  onData(cb: (chunk: Buffer) => void): void;
+  /** Fires exactly once; `error` is set when the connection failed rather than closed cleanly. */
+  onClose(cb: (info: { error?: Error }) => void): void;
+  /** Fires when the write buffer has drained after write() returned false. */
+  onDrain(cb: () => void): void;
+  /** Graceful close (FIN / ws close frame). */
+  end(): void;
+  /** Abrupt close (socket destroyed / ws terminated). */
+  destroy(): void;
+  readonly closed: boolean;
+  readonly scheme: Scheme;
+  /** Bytes queued but not yet handed to the OS. */
+  readonly bufferedAmount: number;
+  /** tcp/tls: the underlying socket (lean load clients cork/uncork it); ws: undefined. */
+  readonly raw: Socket | undefined;
+  /** ws/wss: the negotiated subprotocol; '' otherwise. */
+  readonly protocol: string;
+}
+
+/** Milliseconds end() waits for the peer to close before destroying the socket. */
+export const END_GRACE_MS = 2000;
+
+type CloseInfo = { error?: Error };
+
+/** Shared bookkeeping: data listeners (buffered until the first one), single close notification. */
+export class ConnectionEvents {
+  private dataCbs: Array<(chunk: Buffer) => void> = [];
+  private pendingData: Buffer[] = [];
+  private closeCbs: Array<(info: CloseInfo) => void> = [];
+  private drainCbs: Array<() => void> = [];
+  closeInfo: CloseInfo | undefined;
+
+  onData(cb: (chunk: Buffer) => void): void {
+    this.dataCbs.push(cb);
+    if (this.pendingData.length > 0) {
+      const queued = this.pendingData;
+      this.pendingData = [];
+      for (const c of queued) cb(c);
+    }
+  }
+
+  emitData(chunk: Buffer): void {
+    if (this.dataCbs.length === 0) {
+      this.pendingData.push(chunk);
+      return;
+    }
+    for (const cb of this.dataCbs) cb(chunk);
+  }
+
+  onDrain(cb: () => void): void {
+    this.drainCbs.push(cb);
+  }
+
+  emitDrain(): void {
+    for (const cb of this.drainCbs) cb();
+  }
+
+  onClose(cb: (info: CloseInfo) => void): void {
+    if (this.closeInfo) {
+      const info = this.closeInfo;
+      queueMicrotask(() => cb(info));
+      return;
+    }
+    this.closeCbs.push(cb);
+  }
+
+  emitClose(error?: Error): void {
+    if (this.closeInfo) return;
+    this.closeInfo = error ? { error } : {};
+    const cbs = this.closeCbs;
+    this.closeCbs = [];
+    const info = this.closeInfo;
+    for (const cb of cbs) cb(info);
+  }
+}
+
+/** Connection over a connected net.Socket or tls.TLSSocket. */
+export class SocketConnection implements Connection {
+  private readonly events = new ConnectionEvents();
+  private lastError: Error | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly scheme: Scheme,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.events.emitData(chunk));
+    socket.on('drain', () => this.events.emitDrain());
+    socket.on('error', (err) => {
+      this.lastError = err;
+    });
+    socket.on('close', () => {
+      this.events.emitClose(this.lastError);
+    });
+  }
+
+  get closed(): boolean {
+    return this.events.closeInfo !== undefined;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.writableLength;
+  }
+
+  get raw(): Socket {
+    return this.socket;
+  }
+
+  get protocol(): string {
+    return '';
+  }
+
+  write(data: Buffer): boolean {
+    if (this.closed || this.socket.destroyed || this.socket.writableEnded) return false;
+    return this.socket.write(data);
+  }
+
+  onData(cb: (chunk: Buffer) => void): void {
+    this.events.onData(cb);
+  }
+
+  onClose(cb: (info: { error?: Error }) => void): void {
+    this.events.onClose(cb);
+  }
+
+  onDrain(cb: () => void): void {
+    this.events.onDrain(cb);
+  }
+
+  end(): void {
+    if (this.closed) return;
+    this.socket.end();
+    const t = setTimeout(() => this.socket.destroy(), END_GRACE_MS);
+    t.unref();
+    this.socket.once('close', () => clearTimeout(t));
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    // resetAndDestroy sends RST where supported (Node >= 16.17), closest to a dropped link.
+    // TLS sockets refuse it (their handle is not a TCP handle): plain destroy then.
+    const s = this.socket as Socket & { resetAndDestroy?: () => Socket };
+    if (this.scheme === 'mqtt' && typeof s.resetAndDestroy === 'function' && !s.connecting) {
+      try {
+        s.resetAndDestroy();
+        return;
+      } catch {
+        // fall through
+      }
+    }
+    s.destroy();
+  }
+}

@@ -1,0 +1,54 @@
+// Transport: one table from URL scheme to connector. Everything above this speaks bytes only.
+import type { Connection } from './connection.ts';
+import { TransportError } from './errors.ts';
+import type { ConnectOptions } from './options.ts';
+import { connectTcp } from './tcp.ts';
+import { connectTls } from './tls.ts';
+import { type Endpoint, SCHEME_ALIASES, type Scheme, toEndpoint } from './url.ts';
+import { connectWs } from './ws.ts';
+
+export type { Connection } from './connection.ts';
+export { TransportError, type TransportErrorKind } from './errors.ts';
+export type { ConnectOptions, TlsOptions } from './options.ts';
+export { resolveTls } from './tls.ts';
+export {
+  DEFAULT_PORTS,
+  DEFAULT_WS_PATH,
+  type Endpoint,
+  parseBrokerUrl,
+  SCHEME_ALIASES,
+  type Scheme,
+  toEndpoint,
+} from './url.ts';
+export { wsSubprotocol } from './ws.ts';
+
+export type Connector = (ep: Endpoint, opts: ConnectOptions) => Promise<Connection>;
+
+/** Canonical scheme -> connector (aliases such as tcp:, ssl:, tls: map via SCHEME_ALIASES). */
+export const CONNECTORS: Readonly<Record<Scheme, Connector>> = {
+  mqtt: connectTcp,
+  mqtts: connectTls,
+  ws: connectWs,
+  wss: connectWs,
+};
+
+/** Opens a connection to a broker URL. Never throws synchronously; rejects with TransportError. */
+export async function connect(url: string | URL, opts: ConnectOptions): Promise<Connection> {
+  const text = typeof url === 'string' ? url : url.href;
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    throw new TransportError('bad-url', text, `'${text}' is not a URL`);
+  }
+  const ep = toEndpoint(parsed, typeof url === 'string' ? url : undefined);
+  if (!ep) {
+    throw new TransportError(
+      'bad-url',
+      text,
+      `unsupported scheme '${parsed.protocol}' in '${text}' (use ${Object.keys(SCHEME_ALIASES).join(':, ')}:)`,
+    );
+  }
+  const connector = CONNECTORS[ep.scheme];
+  return connector(ep, opts);
+}

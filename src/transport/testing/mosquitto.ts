@@ -1,0 +1,178 @@
+// Test helper: starts a private mosquitto (tcp, ws, tls, wss, and a TLS listener requiring client
+// certificates) on free 127.0.0.1 ports with a throwaway config and certificates. Tests only.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const MOSQUITTO_BIN = '/usr/sbin/mosquitto';
+
+export interface MosquittoInstance {
+  tcp: number;
+  ws: number;
+  tls: number;
+  wss: number;
+  /** TLS listener that requires a client certificate signed by `clientCert`. */
+  mtls: number;
+  dir: string;
+  /** Server certificate (self-signed, CN/SAN 127.0.0.1): also the CA to trust. */
+  caFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  stop(): Promise<void>;
+}
+
+/** Why mosquitto cannot be used here, or undefined when it can. */
+export function mosquittoMissing(): string | undefined {
+  if (!existsSync(MOSQUITTO_BIN)) return `${MOSQUITTO_BIN} not found (install apt package 'mosquitto')`;
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+  } catch {
+    return "openssl not found (install apt package 'openssl')";
+  }
+  return undefined;
+}
+
+/** For `test(name, { skip: skipReason() }, ...)`: throws when CI=true and a peer is missing. */
+export function mosquittoSkipReason(): string | false {
+  const why = mosquittoMissing();
+  if (!why) return false;
+  if (process.env.CI === 'true') throw new Error(`integration peer missing: ${why}`);
+  return why;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function selfSigned(dir: string, name: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}-cert.pem`);
+  const key = join(dir, `${name}-key.pem`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
+
+function waitForPort(port: number, deadline: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = net.connect({ host: '127.0.0.1', port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve();
+      });
+      s.once('error', () => {
+        s.destroy();
+        if (Date.now() > deadline) reject(new Error(`mosquitto did not listen on ${port} in time`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startMosquitto(): Promise<MosquittoInstance> {
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-mosq-'));
+  const server = selfSigned(dir, 'server');
+  const client = selfSigned(dir, 'client');
+  const [tcp, ws, tls, wss, mtls] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const conf = [
+    // as root mosquitto would switch to user 'mosquitto', which cannot read our 0700 temp dir
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
+    'per_listener_settings false',
+    'allow_anonymous true',
+    'persistence false',
+    `log_dest file ${join(dir, 'mosquitto.log')}`,
+    `listener ${tcp} 127.0.0.1`,
+    `listener ${ws} 127.0.0.1`,
+    'protocol websockets',
+    `listener ${tls} 127.0.0.1`,
+    `certfile ${server.cert}`,
+    `keyfile ${server.key}`,
+    `listener ${wss} 127.0.0.1`,
+    'protocol websockets',
+    `certfile ${server.cert}`,
+    `keyfile ${server.key}`,
+    `listener ${mtls} 127.0.0.1`,
+    `certfile ${server.cert}`,
+    `keyfile ${server.key}`,
+    `cafile ${client.cert}`,
+    'require_certificate true',
+    '',
+  ].join('\n');
+  const confFile = join(dir, 'mosquitto.conf');
+  writeFileSync(confFile, conf);
+  const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 10_000;
+  try {
+    await Promise.race([
+      Promise.all([tcp, ws, tls, wss, mtls].map((p) => waitForPort(p, deadline))),
+      exited.then(() => {
+        throw new Error(`mosquitto exited: ${stderr}`);
+      }),
+    ]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    tcp,
+    ws,
+    tls,
+    wss,
+    mtls,
+    dir,
+    caFile: server.cert,
+    clientCertFile: client.cert,
+    clientKeyFile: client.key,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(t);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,169 @@
+// WebSocket connector (ws://, wss://): subprotocol `mqtt` (`mqttv3.1` for MQTT 3.1), binary frames only.
+// MQTT over WebSockets: packets may span frames and a frame may hold several packets; we hand
+// raw message bytes to the engine, whose decoder reassembles the stream.
+import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import { type Connection, ConnectionEvents, END_GRACE_MS } from './connection.ts';
+import { classifyConnectError, TransportError } from './errors.ts';
+import type { ConnectOptions } from './options.ts';
+import { resolveTls } from './tls.ts';
+import type { Endpoint } from './url.ts';
+
+/** The subprotocol to request for a protocol level (3 = MQTT 3.1). */
+export function wsSubprotocol(version: 3 | 4 | 5 | undefined): string {
+  return version === 3 ? 'mqttv3.1' : 'mqtt';
+}
+
+/** Above this many buffered bytes write() reports backpressure. */
+const WS_HIGH_WATER = 64 * 1024;
+
+class WsConnection implements Connection {
+  private readonly events = new ConnectionEvents();
+  private error: Error | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly scheme: 'ws' | 'wss',
+  ) {
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      if (!isBinary) {
+        // MQTT over WebSockets requires binary frames; a text frame is a broker deviation.
+        this.error = new Error('broker sent a WebSocket text frame (MQTT requires binary frames)');
+        ws.terminate();
+        return;
+      }
+      const chunk = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data as ArrayBuffer);
+      this.events.emitData(chunk);
+    });
+    ws.on('error', (err) => {
+      this.error ??= err;
+    });
+    ws.on('close', () => this.events.emitClose(this.error));
+    this.socket()?.on('drain', () => this.events.emitDrain());
+  }
+
+  private socket(): Socket | undefined {
+    return (this.ws as unknown as { _socket?: Socket })._socket;
+  }
+
+  get closed(): boolean {
+    return this.events.closeInfo !== undefined;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  get raw(): undefined {
+    return undefined;
+  }
+
+  get protocol(): string {
+    return this.ws.protocol;
+  }
+
+  write(data: Buffer): boolean {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(data, { binary: true });
+    return this.ws.bufferedAmount < WS_HIGH_WATER;
+  }
+
+  onData(cb: (chunk: Buffer) => void): void {
+    this.events.onData(cb);
+  }
+
+  onClose(cb: (info: { error?: Error }) => void): void {
+    this.events.onClose(cb);
+  }
+
+  onDrain(cb: () => void): void {
+    this.events.onDrain(cb);
+  }
+
+  end(): void {
+    if (this.closed) return;
+    this.ws.close(1000);
+    const t = setTimeout(() => this.ws.terminate(), END_GRACE_MS);
+    t.unref();
+    this.ws.once('close', () => clearTimeout(t));
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.ws.terminate();
+  }
+}
+
+export function connectWs(ep: Endpoint, opts: ConnectOptions): Promise<Connection> {
+  const secure = ep.scheme === 'wss';
+  const scheme = secure ? 'wss' : 'ws';
+  const host = ep.host.includes(':') ? `[${ep.host}]` : ep.host;
+  const target = `${scheme}://${host}:${ep.port}${ep.path}`;
+  const tlsOpts = secure ? resolveTls(ep, opts.tls) : undefined;
+  return new Promise<Connection>((resolve, reject) => {
+    let settled = false;
+    const ws = new WebSocket(target, [wsSubprotocol(opts.version)], {
+      perMessageDeflate: false,
+      followRedirects: false,
+      ...(tlsOpts ?? {}),
+      ...(opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {}),
+    });
+    const fail = (err: TransportError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+      reject(err);
+    };
+    const timer = setTimeout(() => {
+      fail(
+        new TransportError(
+          'timeout',
+          ep.display,
+          `connecting to ${ep.display} timed out after ${opts.timeoutMs} ms`,
+        ),
+      );
+    }, opts.timeoutMs);
+    ws.once('unexpected-response', (_req, res) => {
+      fail(
+        new TransportError(
+          'handshake',
+          ep.display,
+          `WebSocket upgrade to ${ep.display} refused: HTTP ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim(),
+        ),
+      );
+    });
+    ws.once('error', (err: Error & { code?: string }) => {
+      if (
+        err.code === undefined &&
+        /subprotocol|Sec-WebSocket|server response|handshake/i.test(err.message)
+      ) {
+        fail(
+          new TransportError(
+            'handshake',
+            ep.display,
+            `WebSocket handshake with ${ep.display} failed: ${err.message}`,
+          ),
+        );
+      } else fail(classifyConnectError(err, ep.display, secure ? 'tls' : 'ws'));
+    });
+    ws.once('close', () =>
+      fail(
+        new TransportError('handshake', ep.display, `WebSocket to ${ep.display} closed during the handshake`),
+      ),
+    );
+    ws.once('open', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      resolve(new WsConnection(ws, scheme));
+    });
+  });
+}
