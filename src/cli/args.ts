@@ -2,7 +2,10 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './exit-codes.ts';
 
-export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
+export type FlagSpec = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }
+>;
 
 export interface ParsedFlags {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -34,7 +37,10 @@ export function stringFlag(flags: ParsedFlags, name: string): string | undefined
 export function listFlag(flags: ParsedFlags, name: string): string[] {
   const v = flags.values[name];
   const raw = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
-  return raw.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return raw
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function boolFlag(flags: ParsedFlags, name: string): boolean {

@@ -4,7 +4,19 @@ import { finishDocument, newDocument, statementVerdicts, summarize } from './doc
 import type { CaseResult, Outcome } from './model.ts';
 
 function c(id: string, outcome: Outcome, statements: string[], broker = 'b'): CaseResult {
-  return { id, baseId: id, title: id, area: 'x', version: '5.0', level: 'must', statements, broker, outcome, durationMs: 1, transcript: [] };
+  return {
+    id,
+    baseId: id,
+    title: id,
+    area: 'x',
+    version: '5.0',
+    level: 'must',
+    statements,
+    broker,
+    outcome,
+    durationMs: 1,
+    transcript: [],
+  };
 }
 
 test('statement verdict is the worst outcome of its cases, per broker', () => {

@@ -59,7 +59,10 @@ export function summarize(cases: readonly CaseResult[]): Record<string, OutcomeC
 
 /** Worst outcome over the cases citing each statement, per broker and version. */
 export function statementVerdicts(cases: readonly CaseResult[]): StatementVerdict[] {
-  const by = new Map<string, { id: string; version: MqttVersion; broker: string; outcomes: Outcome[]; cases: string[] }>();
+  const by = new Map<
+    string,
+    { id: string; version: MqttVersion; broker: string; outcomes: Outcome[]; cases: string[] }
+  >();
   for (const c of cases) {
     for (const s of c.statements) {
       const key = `${c.broker}\u0000${c.version}\u0000${s}`;
@@ -73,8 +76,17 @@ export function statementVerdicts(cases: readonly CaseResult[]): StatementVerdic
     }
   }
   return [...by.values()]
-    .map((e) => ({ id: e.id, version: e.version, broker: e.broker, outcome: worst(e.outcomes), cases: e.cases }))
-    .sort((a, b) => a.broker.localeCompare(b.broker) || a.version.localeCompare(b.version) || compareIds(a.id, b.id));
+    .map((e) => ({
+      id: e.id,
+      version: e.version,
+      broker: e.broker,
+      outcome: worst(e.outcomes),
+      cases: e.cases,
+    }))
+    .sort(
+      (a, b) =>
+        a.broker.localeCompare(b.broker) || a.version.localeCompare(b.version) || compareIds(a.id, b.id),
+    );
 }
 
 /** Natural order of statement ids: MQTT-3.1.2-9 before MQTT-3.1.2-10. */

@@ -12,7 +12,14 @@ export function grade(status: RawStatus, level: Level): Outcome {
 }
 
 /** Outcomes ordered from worst to best, for statement verdicts and merges. */
-export const OUTCOME_ORDER: readonly Outcome[] = ['error', 'fail', 'non-strict', 'informational', 'pass', 'not-applicable'];
+export const OUTCOME_ORDER: readonly Outcome[] = [
+  'error',
+  'fail',
+  'non-strict',
+  'informational',
+  'pass',
+  'not-applicable',
+];
 
 export function worst(outcomes: Iterable<Outcome>): Outcome {
   let best = OUTCOME_ORDER.length - 1;

@@ -150,7 +150,14 @@ export interface LoadResult {
   latency: Record<string, HistogramSummary>;
   groups: LoadGroupResult[];
   /** One point per second. */
-  series: { t: number[]; sent: number[]; acked: number[]; delivered: number[]; connected: number[]; errors: number[] };
+  series: {
+    t: number[];
+    sent: number[];
+    acked: number[];
+    delivered: number[];
+    connected: number[];
+    errors: number[];
+  };
   ledger: LedgerSummary;
   thresholds: ThresholdResult[];
   generator: GeneratorHealth;
@@ -177,9 +184,21 @@ export interface LedgerSummary {
   duplicated: number;
   outOfOrder: number;
   deliveredRatio: number;
-  byQos: Record<string, { expected: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }>;
+  byQos: Record<
+    string,
+    { expected: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }
+  >;
   /** Worst pairs (bounded list). */
-  pairs: Array<{ publisher: string; subscriber: string; qos: number; expected: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }>;
+  pairs: Array<{
+    publisher: string;
+    subscriber: string;
+    qos: number;
+    expected: number;
+    delivered: number;
+    lost: number;
+    duplicated: number;
+    outOfOrder: number;
+  }>;
 }
 
 export interface ThresholdResult {

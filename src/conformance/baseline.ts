@@ -1,0 +1,142 @@
+// Baselines of expected deviations per broker: a directory (or file) of YAML entries
+// `{ case, statement, outcome, kind: deviation|variation, why }`. A run "moves against the baseline" when a case
+// fails/errors/goes non-strict without an entry, or ends worse than its entry says.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { OUTCOME_ORDER } from '../results/grade.ts';
+import type { CaseResult, Outcome } from '../results/model.ts';
+import type { Problem } from '../scenario/model.ts';
+
+export interface BaselineEntry {
+  case: string;
+  statement?: string;
+  outcome: Outcome;
+  kind: 'deviation' | 'variation';
+  why: string;
+  file: string;
+  line: number;
+}
+
+const OUTCOMES = new Set<string>(OUTCOME_ORDER);
+
+export function loadBaseline(path: string): { entries: BaselineEntry[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  let files: string[];
+  try {
+    files = statSync(path).isDirectory()
+      ? readdirSync(path)
+          .filter((n) => /\.ya?ml$/.test(n))
+          .sort()
+          .map((n) => join(path, n))
+      : [path];
+  } catch {
+    return {
+      entries: [],
+      problems: [
+        { file: path, line: 1, column: 1, field: '--baseline', message: `cannot read baseline '${path}'` },
+      ],
+    };
+  }
+  const entries: BaselineEntry[] = [];
+  for (const file of files) {
+    const lc = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc });
+    for (const e of doc.errors) {
+      const p = lc.linePos(e.pos[0]);
+      problems.push({
+        file,
+        line: p.line,
+        column: p.col,
+        field: '(yaml)',
+        message: e.message.split('\n')[0] ?? '',
+      });
+    }
+    const root = doc.toJS() as unknown;
+    const list = Array.isArray(root)
+      ? root
+      : root && typeof root === 'object'
+        ? ((root as Record<string, unknown>).entries ?? (root as Record<string, unknown>).deviations ?? [])
+        : [];
+    const seq = (doc.contents as { items?: Array<{ range?: [number, number, number] }> } | null)?.items;
+    const itemsNode = Array.isArray(root)
+      ? seq
+      : ((doc.get('entries', true) as { items?: Array<{ range?: [number, number, number] }> } | undefined)
+          ?.items ??
+        (doc.get('deviations', true) as { items?: Array<{ range?: [number, number, number] }> } | undefined)
+          ?.items);
+    if (!Array.isArray(list)) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        field: 'entries',
+        message: 'a baseline is a list of entries',
+      });
+      continue;
+    }
+    list.forEach((raw: unknown, i: number) => {
+      const range = itemsNode?.[i]?.range;
+      const pos = range ? lc.linePos(range[0]) : { line: 1, col: 1 };
+      const at = (field: string, message: string): void => {
+        problems.push({ file, line: pos.line, column: pos.col, field: `[${i}].${field}`, message });
+      };
+      if (!raw || typeof raw !== 'object') return at('case', 'an entry is a map');
+      const r = raw as Record<string, unknown>;
+      if (typeof r.case !== 'string') at('case', 'case id (string) is required');
+      if (typeof r.outcome !== 'string' || !OUTCOMES.has(r.outcome))
+        at('outcome', `outcome must be one of ${[...OUTCOMES].join(', ')}`);
+      if (r.kind !== 'deviation' && r.kind !== 'variation') at('kind', 'kind must be deviation or variation');
+      if (typeof r.why !== 'string' || !r.why.trim()) at('why', 'why (one line) is required');
+      if (typeof r.case === 'string' && typeof r.outcome === 'string' && OUTCOMES.has(r.outcome)) {
+        entries.push({
+          case: r.case,
+          ...(typeof r.statement === 'string' ? { statement: r.statement } : {}),
+          outcome: r.outcome as Outcome,
+          kind: r.kind === 'variation' ? 'variation' : 'deviation',
+          why: typeof r.why === 'string' ? r.why : '',
+          file,
+          line: pos.line,
+        });
+      }
+    });
+  }
+  return { entries, problems };
+}
+
+export interface BaselineComparison {
+  /** Cases that fail (or error, or go non-strict) with no baseline entry. */
+  unexpected: CaseResult[];
+  /** Cases with an entry whose outcome is now worse than the entry says. */
+  worse: Array<{ result: CaseResult; entry: BaselineEntry }>;
+  /** Entries whose case now does better: the baseline can be tightened. */
+  better: Array<{ result: CaseResult; entry: BaselineEntry }>;
+  matched: number;
+}
+
+const rank = (o: Outcome): number => OUTCOME_ORDER.indexOf(o);
+const needsEntry = (o: Outcome): boolean => o === 'fail' || o === 'error' || o === 'non-strict';
+
+export function compareWithBaseline(
+  results: readonly CaseResult[],
+  entries: readonly BaselineEntry[],
+): BaselineComparison {
+  const byCase = new Map(entries.map((e) => [e.case, e]));
+  const cmp: BaselineComparison = { unexpected: [], worse: [], better: [], matched: 0 };
+  for (const r of results) {
+    const e = byCase.get(r.id) ?? byCase.get(r.baseId);
+    if (!e) {
+      if (needsEntry(r.outcome)) cmp.unexpected.push(r);
+      continue;
+    }
+    if (r.outcome === e.outcome) cmp.matched++;
+    else if (rank(r.outcome) < rank(e.outcome) && r.outcome !== 'not-applicable')
+      cmp.worse.push({ result: r, entry: e });
+    else cmp.better.push({ result: r, entry: e });
+  }
+  return cmp;
+}
+
+export function movedAgainst(c: BaselineComparison): boolean {
+  return c.unexpected.length > 0 || c.worse.length > 0;
+}
