@@ -2,6 +2,8 @@
 import { UsageError } from '../cli/exit-codes.ts';
 import { ConsoleReporter } from './console.ts';
 import { JsonReporter } from './json.ts';
+import { JunitReporter } from './junit.ts';
+import { MarkdownReporter } from './markdown.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';
 
 export type { Reporter, ReporterOptions } from './reporter.ts';
@@ -11,6 +13,8 @@ type Factory = (opts: ReporterOptions) => Reporter;
 const FACTORIES: Record<string, Factory> = {
   console: (o) => new ConsoleReporter(o),
   json: (o) => new JsonReporter(o.outDir),
+  junit: (o) => new JunitReporter(o.outDir),
+  markdown: (o) => new MarkdownReporter(o.outDir),
 };
 
 export const REPORTER_NAMES: readonly string[] = Object.keys(FACTORIES);

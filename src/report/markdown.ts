@@ -1,0 +1,161 @@
+// Markdown summary for CI job summaries ($GITHUB_STEP_SUMMARY, GitLab MR notes): headline verdict,
+// counts per broker, failing cases with their statements, load table and thresholds.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { summarize } from '../results/document.ts';
+import type { CaseResult, ResultsDocument } from '../results/model.ts';
+import { deliveredRate, fmtMs, fmtNum, fmtPct, fmtRate, OUTCOMES } from './format.ts';
+import type { Reporter } from './reporter.ts';
+import { allCases, verdictOf } from './verdict.ts';
+
+export const MARKDOWN_FILE = 'summary.md';
+const MAX_FAILURE_ROWS = 50;
+
+/** Escapes text for a Markdown table cell. */
+export function mdCell(s: string): string {
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/`/g, "'");
+}
+
+/** Inline code in a table cell (no HTML escaping inside code spans). */
+export function mdCode(s: string): string {
+  return `\`${s
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/`/g, "'")}\``;
+}
+
+function tableMd(header: string[], rows: string[][], align?: string[]): string[] {
+  const sep = header.map((_, i) => align?.[i] ?? '---');
+  return [`| ${header.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+function failureRows(cases: CaseResult[]): string[][] {
+  return cases
+    .slice(0, MAX_FAILURE_ROWS)
+    .map((c) => [
+      mdCell(c.broker),
+      mdCode(c.id),
+      c.outcome,
+      mdCell(c.statements.join(', ')),
+      mdCell((c.reason ?? c.failure?.message ?? '').slice(0, 160)),
+    ]);
+}
+
+export function renderMarkdown(doc: ResultsDocument, opts: { reportLink?: string } = {}): string {
+  const v = verdictOf(doc);
+  const out: string[] = [];
+  out.push(`## ${v.ok ? '✅' : '❌'} mqtt-crucible ${doc.run.command}: ${v.headline}`, '');
+  const brokers = doc.brokers.map((b) => `\`${mdCell(b.label)}\` (${mdCell(b.url)})`).join(', ');
+  if (brokers) out.push(`Brokers: ${brokers}  `);
+  out.push(
+    `Run \`${doc.run.id}\`, ${doc.run.startedAt} on ${mdCell(doc.run.host.hostname)} (node ${doc.run.host.node})`,
+  );
+  if (opts.reportLink) out.push('', `Full report: [${opts.reportLink}](${opts.reportLink})`);
+  const cases = allCases(doc);
+  if (cases.length > 0) {
+    out.push('', '### Conformance', '');
+    const by = summarize(cases);
+    const rows = Object.entries(by).map(([b, c]) => [
+      mdCell(b),
+      ...OUTCOMES.map((o) => String(c[o])),
+      String(c.total),
+    ]);
+    out.push(
+      ...tableMd(['broker', ...OUTCOMES, 'total'], rows, ['---', ...OUTCOMES.map(() => '---:'), '---:']),
+    );
+    const failing = cases.filter((c) => c.outcome === 'fail' || c.outcome === 'error');
+    if (failing.length > 0) {
+      out.push('', `#### Failing cases (${failing.length})`, '');
+      out.push(...tableMd(['broker', 'case', 'outcome', 'statements', 'reason'], failureRows(failing)));
+      if (failing.length > MAX_FAILURE_ROWS)
+        out.push('', `… and ${failing.length - MAX_FAILURE_ROWS} more (see the HTML report).`);
+    }
+    const nonStrict = cases.filter((c) => c.outcome === 'non-strict');
+    if (nonStrict.length > 0) {
+      out.push('', `<details><summary>Non-strict (SHOULD not met): ${nonStrict.length}</summary>`, '');
+      out.push(...tableMd(['broker', 'case', 'outcome', 'statements', 'reason'], failureRows(nonStrict)));
+      out.push('', '</details>');
+    }
+  }
+  const loads = doc.load ?? [];
+  if (loads.length > 0) {
+    out.push('', '### Load', '');
+    const rows = loads.map((r) => {
+      const d = r.latency['deliver.intended'];
+      const sent = r.series.sent.reduce((a, b) => a + b, 0);
+      return [
+        mdCode(r.id),
+        mdCell(r.broker),
+        `${(r.durationMs / 1000).toFixed(1)}s`,
+        fmtMs(d?.p50),
+        fmtMs(d?.p99),
+        fmtMs(d?.p999),
+        fmtMs(d?.max),
+        fmtRate(deliveredRate(sent, r.durationMs)),
+        fmtRate(deliveredRate(r.ledger.delivered, r.durationMs)),
+        fmtPct(r.ledger.deliveredRatio),
+        `${fmtNum(r.ledger.lost)} / ${fmtNum(r.ledger.duplicated)} / ${fmtNum(r.ledger.outOfOrder)}`,
+        r.generator.saturated ? '⚠️ saturated' : 'ok',
+      ];
+    });
+    out.push(
+      ...tableMd(
+        [
+          'profile',
+          'broker',
+          'duration',
+          'p50',
+          'p99',
+          'p99.9',
+          'max',
+          'sent',
+          'delivered',
+          'delivered %',
+          'lost / dup / ooo',
+          'generator',
+        ],
+        rows,
+      ),
+      '',
+      '_Latency: publish-to-deliver from the intended send time (deliver.intended)._',
+    );
+    const th = loads.flatMap((r) => r.thresholds.map((t) => ({ r, t })));
+    if (th.length > 0) {
+      out.push('', '#### Thresholds', '');
+      out.push(
+        ...tableMd(
+          ['', 'threshold', 'actual', 'profile', 'broker'],
+          th.map(({ r, t }) => [
+            t.passed ? '✅' : '❌',
+            mdCode(t.expression),
+            t.actual === null ? 'no data' : `${fmtNum(t.actual)}${t.unit}`,
+            mdCode(r.id),
+            mdCell(r.broker),
+          ]),
+        ),
+      );
+    }
+    for (const r of loads) {
+      for (const w of r.generator.warnings) out.push('', `> ⚠️ ${mdCell(r.id)}: ${mdCell(w)}`);
+    }
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+export class MarkdownReporter implements Reporter {
+  readonly name = 'markdown';
+  constructor(private readonly outDir: string) {}
+
+  async onEnd(doc: ResultsDocument): Promise<string[]> {
+    await mkdir(this.outDir, { recursive: true });
+    const file = join(this.outDir, MARKDOWN_FILE);
+    await writeFile(file, renderMarkdown(doc, { reportLink: 'index.html' }), 'utf8');
+    return [file];
+  }
+}
