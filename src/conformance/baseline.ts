@@ -81,7 +81,10 @@ export function loadBaseline(path: string): { entries: BaselineEntry[]; problems
       const at = (field: string, message: string): void => {
         problems.push({ file, line: pos.line, column: pos.col, field: `[${i}].${field}`, message });
       };
-      if (!raw || typeof raw !== 'object') return at('case', 'an entry is a map');
+      if (!raw || typeof raw !== 'object') {
+        at('case', 'an entry is a map');
+        return;
+      }
       const r = raw as Record<string, unknown>;
       if (typeof r.case !== 'string') at('case', 'case id (string) is required');
       if (typeof r.outcome !== 'string' || !OUTCOMES.has(r.outcome))

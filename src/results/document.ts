@@ -50,7 +50,8 @@ export function emptyCounts(): OutcomeCounts {
 export function summarize(cases: readonly CaseResult[]): Record<string, OutcomeCounts> {
   const out: Record<string, OutcomeCounts> = {};
   for (const c of cases) {
-    const counts = (out[c.broker] ??= emptyCounts());
+    const counts = out[c.broker] ?? emptyCounts();
+    out[c.broker] = counts;
     counts[c.outcome]++;
     counts.total++;
   }
