@@ -157,6 +157,10 @@ export interface LoadResult {
     delivered: number[];
     connected: number[];
     errors: number[];
+    /** Optional per-second publish-to-deliver latency (deliver.intended) in ms; null for a second with none. */
+    p50?: Array<number | null>;
+    p99?: Array<number | null>;
+    max?: Array<number | null>;
   };
   ledger: LedgerSummary;
   thresholds: ThresholdResult[];
