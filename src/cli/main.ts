@@ -4,21 +4,44 @@ import { EXIT, UsageError } from './exit-codes.ts';
 type CommandModule = { run(argv: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  conform: { summary: 'run the bundled conformance suites against a broker URL', load: () => import('./commands/conform.ts') },
-  run: { summary: 'run scenario files (conversations or load profiles) against --broker <url>', load: () => import('./commands/run.ts') },
-  validate: { summary: 'check scenario files without running them', load: () => import('./commands/validate.ts') },
+  conform: {
+    summary: 'run the bundled conformance suites against a broker URL',
+    load: () => import('./commands/conform.ts'),
+  },
+  run: {
+    summary: 'run scenario files (conversations or load profiles) against --broker <url>',
+    load: () => import('./commands/run.ts'),
+  },
+  validate: {
+    summary: 'check scenario files without running them',
+    load: () => import('./commands/validate.ts'),
+  },
   broker: { summary: 'start the reference broker', load: () => import('./commands/broker.ts') },
-  report: { summary: 're-render / merge results.json files into html, junit, markdown', load: () => import('./commands/report.ts') },
-  compare: { summary: 'regression verdict: crucible compare <baseline.json> <current.json>', load: () => import('./commands/compare.ts') },
-  coverage: { summary: 'which normative statements the suites cover, per version', load: () => import('./commands/coverage.ts') },
-  start: { summary: 'the main job: reference broker + suites + short load run + reports/latest/', load: () => import('./commands/start.ts') },
+  report: {
+    summary: 're-render / merge results.json files into html, junit, markdown',
+    load: () => import('./commands/report.ts'),
+  },
+  compare: {
+    summary: 'regression verdict: crucible compare <baseline.json> <current.json>',
+    load: () => import('./commands/compare.ts'),
+  },
+  coverage: {
+    summary: 'which normative statements the suites cover, per version',
+    load: () => import('./commands/coverage.ts'),
+  },
+  start: {
+    summary: 'the main job: reference broker + suites + short load run + reports/latest/',
+    load: () => import('./commands/start.ts'),
+  },
 };
 
 function usage(): string {
   const lines = ['usage: crucible <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
   lines.push('', 'Run `crucible <command> --help` for its options.');
-  lines.push('Exit codes: 0 ok, 1 conformance failure, 2 threshold/regression failure, 3 invalid input, 4 broker unreachable, 5 harness error.');
+  lines.push(
+    'Exit codes: 0 ok, 1 conformance failure, 2 threshold/regression failure, 3 invalid input, 4 broker unreachable, 5 harness error.',
+  );
   return lines.join('\n');
 }
 
@@ -51,7 +74,9 @@ main(process.argv.slice(2)).then(
       process.exitCode = err.exitCode;
       return;
     }
-    console.error(`crucible: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `crucible: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     process.exitCode = EXIT.harnessError;
   },
 );
