@@ -1,6 +1,7 @@
 // Reporter factory: `--reporter console,json,junit,markdown,html` -> Reporter instances.
 import { UsageError } from '../cli/exit-codes.ts';
 import { ConsoleReporter } from './console.ts';
+import { HtmlReporter } from './html/index.ts';
 import { JsonReporter } from './json.ts';
 import { JunitReporter } from './junit.ts';
 import { MarkdownReporter } from './markdown.ts';
@@ -15,6 +16,7 @@ const FACTORIES: Record<string, Factory> = {
   json: (o) => new JsonReporter(o.outDir),
   junit: (o) => new JunitReporter(o.outDir),
   markdown: (o) => new MarkdownReporter(o.outDir),
+  html: (o) => new HtmlReporter(o.outDir),
 };
 
 export const REPORTER_NAMES: readonly string[] = Object.keys(FACTORIES);

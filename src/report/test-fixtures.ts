@@ -1,5 +1,7 @@
 // Fixture results documents for the report tests (not shipped behaviour): a two-broker conformance run
 // with every outcome and transcripts, and a load run with real HDR histograms.
+
+import { statementVerdicts, summarize as summarizeCases } from '../results/document.ts';
 import type { CaseResult, LoadResult, Outcome, ResultsDocument, TranscriptEntry } from '../results/model.ts';
 import { newHistogram, summarize } from './hist.ts';
 
@@ -172,7 +174,7 @@ export function conformanceDoc(): ResultsDocument {
     { label: 'reference', url: 'mqtt://127.0.0.1:18830', capabilities: { maximumQoS: 2 } },
     { label: 'mosquitto', url: 'mqtt://127.0.0.1:18831' },
   ];
-  doc.conformance = { cases, statements: [], summary: {} };
+  doc.conformance = { cases, statements: statementVerdicts(cases), summary: summarizeCases(cases) };
   return doc;
 }
 
@@ -262,11 +264,14 @@ export function loadResult(
     ],
     series: {
       t,
-      sent: t.map(() => per),
-      acked: t.map(() => per),
-      delivered: t.map((_, i) => (i === 9 ? per - 3 : per)),
-      connected: t.map(() => 12),
+      sent: t.map((i) => Math.round(per * (0.6 + (i % 4) * 0.15))),
+      acked: t.map((i) => Math.round(per * (0.58 + (i % 4) * 0.15))),
+      delivered: t.map((i) => Math.round(per * (0.55 + (i % 4) * 0.15))),
+      connected: t.map((i) => Math.min(12, i * 3)),
       errors: t.map(() => 0),
+      p50: t.map((i) => ((opts.baseUs ?? 800) / 1000) * (1 + (i % 3) * 0.05)),
+      p99: t.map((i) => ((opts.baseUs ?? 800) / 1000) * (2 + (i % 4) * 0.4)),
+      max: t.map((i) => ((opts.baseUs ?? 800) / 1000) * (5 + (i % 5))),
     },
     ledger: {
       expected: n,

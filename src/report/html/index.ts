@@ -1,0 +1,59 @@
+// HTML reporter: <outDir>/index.html, one self-contained file (see template.ts and client.js).
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HistogramSummary, ResultsDocument } from '../../results/model.ts';
+import type { Reporter } from '../reporter.ts';
+import { type PageAssets, renderPage } from './template.ts';
+
+export const HTML_FILE = 'index.html';
+
+let cached: PageAssets | undefined;
+
+/** Reads the CSS, client script and uPlot (from node_modules) once per process. */
+export function loadAssets(): PageAssets {
+  if (cached) return cached;
+  const req = createRequire(import.meta.url);
+  const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+  const uplotDir = join(req.resolve('uplot/package.json'), '..', 'dist');
+  cached = {
+    css: readFileSync(here('./styles.css'), 'utf8'),
+    clientJs: readFileSync(here('./client.js'), 'utf8'),
+    uplotJs: readFileSync(join(uplotDir, 'uPlot.iife.min.js'), 'utf8'),
+    uplotCss: readFileSync(join(uplotDir, 'uPlot.min.css'), 'utf8'),
+  };
+  return cached;
+}
+
+/** The embedded copy drops the encoded histograms (only results.json needs them, for merges). */
+function slim(doc: ResultsDocument): ResultsDocument {
+  if (!doc.load) return doc;
+  const strip = (m: Record<string, HistogramSummary>) =>
+    Object.fromEntries(Object.entries(m).map(([k, s]) => [k, { ...s, encoded: '' }]));
+  return {
+    ...doc,
+    load: doc.load.map((r) => ({
+      ...r,
+      latency: strip(r.latency),
+      groups: r.groups.map((g) => ({ ...g, latency: strip(g.latency) })),
+    })),
+  };
+}
+
+export function renderHtml(doc: ResultsDocument): string {
+  return renderPage(slim(doc), loadAssets());
+}
+
+export class HtmlReporter implements Reporter {
+  readonly name = 'html';
+  constructor(private readonly outDir: string) {}
+
+  async onEnd(doc: ResultsDocument): Promise<string[]> {
+    await mkdir(this.outDir, { recursive: true });
+    const file = join(this.outDir, HTML_FILE);
+    await writeFile(file, renderHtml(doc), 'utf8');
+    return [file];
+  }
+}
