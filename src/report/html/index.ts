@@ -10,6 +10,7 @@ import { type PageAssets, renderPage } from './template.ts';
 
 export const HTML_FILE = 'index.html';
 
+const CLIENT_FILES = ['core', 'overview', 'cases', 'statements', 'load', 'boot'];
 let cached: PageAssets | undefined;
 
 /** Reads the CSS, client script and uPlot (from node_modules) once per process. */
@@ -20,7 +21,7 @@ export function loadAssets(): PageAssets {
   const uplotDir = join(req.resolve('uplot/package.json'), '..', 'dist');
   cached = {
     css: readFileSync(here('./styles.css'), 'utf8'),
-    clientJs: readFileSync(here('./client.js'), 'utf8'),
+    clientJs: `(() => {\n${CLIENT_FILES.map((f) => readFileSync(here(`./client/${f}.js`), 'utf8')).join('\n')}\n})();\n`,
     uplotJs: readFileSync(join(uplotDir, 'uPlot.iife.min.js'), 'utf8'),
     uplotCss: readFileSync(join(uplotDir, 'uPlot.min.css'), 'utf8'),
   };

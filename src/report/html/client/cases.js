@@ -1,0 +1,340 @@
+// biome-ignore-all lint/correctness/noUnusedVariables: the client files share one scope (concatenated by ../index.ts)
+// Cases tab: outcome chips and filters, case table with collapsible detail and transcript, matrix.
+// ---------------------------------------------------------------------------------------- cases
+const state = {
+  outcomes: new Set(OUTCOMES),
+  area: '',
+  level: '',
+  version: '',
+  broker: '',
+  q: '',
+  matrix: false,
+};
+function matches(c) {
+  if (!state.outcomes.has(c.outcome)) return false;
+  if (state.area && c.area !== state.area) return false;
+  if (state.level && c.level !== state.level) return false;
+  if (state.version && c.version !== state.version) return false;
+  if (state.broker && c.broker !== state.broker) return false;
+  if (state.q) {
+    const hay = `${c.id} ${c.title} ${c.statements.join(' ')} ${c.reason || ''}`.toLowerCase();
+    if (!state.q.split(/\s+/).every((w) => hay.includes(w))) return false;
+  }
+  return true;
+}
+function transcriptTable(c) {
+  const tbl = h('table', { class: 'transcript' });
+  tbl.append(
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { class: 'num', text: 't (ms)' }),
+        h('th', { text: 'client' }),
+        h('th', { text: 'dir' }),
+        h('th', { text: 'packet' }),
+        h('th', { class: 'hex hidden', text: 'raw hex' }),
+      ),
+    ),
+  );
+  const body = h('tbody');
+  for (const e of c.transcript) {
+    const arrow = e.dir === 'out' ? '→ out' : e.dir === 'in' ? '← in' : '· event';
+    const text = e.packet ? describePacket(e.packet) + (e.note ? `  (${e.note})` : '') : e.note || '';
+    body.append(
+      h(
+        'tr',
+        { class: e.dir === 'event' ? 'ev' : '' },
+        h('td', { class: 'num', text: e.t.toFixed(1) }),
+        h('td', { text: e.client }),
+        h('td', { class: `dir-${e.dir}`, text: arrow }),
+        h('td', { text }),
+        h('td', { class: 'hex hidden', text: e.hex || '' }),
+      ),
+    );
+  }
+  tbl.append(body);
+  return tbl;
+}
+function caseDetail(c) {
+  const d = h('div', { class: 'detail' });
+  d.append(
+    h('div', {
+      class: 'mono muted',
+      text: `${c.id} · ${c.broker} · MQTT ${c.version} · ${c.level}${c.source ? ` · ${c.source.file}:${c.source.line}` : ''}`,
+    }),
+  );
+  if (c.description) d.append(h('h4', { text: 'Description' }), h('div', { text: c.description }));
+  if (c.expectation) d.append(h('h4', { text: 'Expectation' }), h('div', { text: c.expectation }));
+  d.append(
+    h('h4', { text: 'Statements' }),
+    h(
+      'div',
+      {},
+      c.statements.map((s, i) => [
+        i ? ', ' : '',
+        h('a', {
+          class: 'stmt-link mono',
+          text: s,
+          onclick: (ev) => {
+            ev.stopPropagation();
+            setQuery(s);
+          },
+        }),
+      ]),
+    ),
+  );
+  if (c.reason) d.append(h('div', { class: 'reason', text: c.reason }));
+  const f = c.failure;
+  if (f) {
+    d.append(
+      h('h4', {
+        text: `Failed at step ${f.stepIndex + 1}: ${f.step}${f.statement ? ` (${f.statement})` : ''}`,
+      }),
+    );
+    if (f.message && f.message !== c.reason) d.append(h('div', { text: f.message }));
+    d.append(
+      h(
+        'div',
+        { class: 'ea' },
+        h('div', { class: 'exp' }, h('h4', { text: 'Expected' }), h('pre', { text: pretty(f.expected) })),
+        h('div', { class: 'act' }, h('h4', { text: 'Actual' }), h('pre', { text: pretty(f.actual) })),
+      ),
+    );
+  }
+  if (c.findings?.length) {
+    d.append(
+      h('h4', { text: 'Strict-checker findings' }),
+      h(
+        'ul',
+        {},
+        c.findings.map((x) =>
+          h('li', {}, h('span', { class: 'mono', text: x.statement }), ` (${x.severity}) ${x.message}`),
+        ),
+      ),
+    );
+  }
+  if (c.attempts && c.attempts.length > 1)
+    d.append(h('h4', { text: 'Attempts' }), h('div', {}, c.attempts.map(badge), c.flaky ? ' flaky' : ''));
+  if (c.transcript?.length) {
+    const tbl = transcriptTable(c);
+    const btn = h('button', {
+      class: 'btn hex-toggle',
+      text: 'raw hex',
+      onclick: (ev) => {
+        ev.stopPropagation();
+        btn.classList.toggle('on');
+        for (const x of tbl.querySelectorAll('.hex')) x.classList.toggle('hidden');
+      },
+    });
+    d.append(h('h4', {}, `Wire transcript (${c.transcript.length}) `, btn), tbl);
+  } else
+    d.append(
+      h('h4', { text: 'Wire transcript' }),
+      h('div', { class: 'muted', text: 'no packets exchanged' }),
+    );
+  return d;
+}
+let renderCaseList;
+let setQuery;
+function renderCases(sec) {
+  const filters = h('div', { class: 'filters' });
+  const chips = h('div', { class: 'chips', id: 'outcome-filter' });
+  const counts = countsOf(cases);
+  for (const o of OUTCOMES) {
+    chips.append(
+      h(
+        'button',
+        {
+          class: `chip o-${o}`,
+          'data-outcome': o,
+          'aria-pressed': 'true',
+          onclick: (ev) => {
+            const b = ev.currentTarget;
+            if (state.outcomes.has(o)) state.outcomes.delete(o);
+            else state.outcomes.add(o);
+            b.setAttribute('aria-pressed', String(state.outcomes.has(o)));
+            renderCaseList();
+          },
+        },
+        o,
+        h('span', { class: 'n', text: counts[o] }),
+      ),
+    );
+  }
+  const select = (key, label, values) => {
+    const s = h(
+      'select',
+      {
+        id: `filter-${key}`,
+        onchange: (ev) => {
+          state[key] = ev.target.value;
+          renderCaseList();
+        },
+      },
+      h('option', { value: '', text: 'all' }),
+      values.map((v) => h('option', { value: v, text: v })),
+    );
+    return h('label', {}, label, s);
+  };
+  const search = h('input', {
+    type: 'search',
+    id: 'filter-q',
+    placeholder: 'case id, title or statement (MQTT-3.1.2-4)',
+    oninput: (ev) => {
+      state.q = ev.target.value.trim().toLowerCase();
+      renderCaseList();
+    },
+  });
+  setQuery = (q) => {
+    search.value = q;
+    state.q = q.toLowerCase();
+    location.hash = 'cases';
+    renderCaseList();
+  };
+  filters.append(
+    chips,
+    select('area', 'area', uniq(cases.map((c) => c.area))),
+    select('level', 'level', uniq(cases.map((c) => c.level))),
+    select('version', 'version', uniq(cases.map((c) => c.version))),
+  );
+  if (brokers.length > 1) filters.append(select('broker', 'broker', brokers));
+  filters.append(h('label', {}, 'search', search));
+  const shown = h('span', { class: 'muted', id: 'shown-count' });
+  if (brokers.length > 1) {
+    const mbtn = h('button', {
+      class: 'btn',
+      id: 'matrix-toggle',
+      text: 'matrix: cases × brokers',
+      onclick: () => {
+        state.matrix = !state.matrix;
+        mbtn.classList.toggle('on', state.matrix);
+        renderCaseList();
+      },
+    });
+    filters.append(mbtn);
+  }
+  filters.append(shown);
+  const wrap = h('div', { class: 'tablewrap' });
+  sec.append(filters, wrap);
+  const openIds = new Set();
+  renderCaseList = () => {
+    const list = cases.filter(matches);
+    wrap.replaceChildren(state.matrix ? matrixTable(list) : caseTable(list, openIds));
+    const rows = state.matrix ? new Set(list.map((c) => c.id)).size : list.length;
+    shown.textContent = `showing ${rows} ${state.matrix ? 'case rows' : `of ${cases.length} results`}`;
+  };
+  renderCaseList();
+}
+function caseTable(list, openIds) {
+  const tbl = h('table', { id: 'case-table' });
+  tbl.append(
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [
+          'outcome',
+          'case',
+          'area',
+          'version',
+          'level',
+          'statements',
+          brokers.length > 1 ? 'broker' : null,
+          'ms',
+        ]
+          .filter(Boolean)
+          .map((t) => h('th', { class: t === 'ms' ? 'num' : '', text: t })),
+      ),
+    ),
+  );
+  const body = h('tbody');
+  if (!list.length)
+    body.append(h('tr', {}, h('td', { colspan: 8, class: 'empty', text: 'No case matches the filters.' })));
+  for (const c of list.slice(0, 3000)) {
+    const key = `${c.broker}\u0000${c.id}`;
+    const row = h(
+      'tr',
+      { class: 'case-row', 'data-id': c.id, 'data-broker': c.broker, 'data-outcome': c.outcome },
+      h('td', {}, badge(c.outcome)),
+      h(
+        'td',
+        {},
+        h('div', { class: 'mono', text: c.id }),
+        h('div', {
+          class: 'muted',
+          text: c.title + (c.reason && c.outcome !== 'pass' ? ` — ${c.reason}` : ''),
+        }),
+      ),
+      h('td', { text: c.area }),
+      h('td', { text: c.version }),
+      h('td', { text: c.level }),
+      h('td', { class: 'mono', text: c.statements.join(', ') }),
+      brokers.length > 1 ? h('td', { text: c.broker }) : null,
+      h('td', { class: 'num', text: c.durationMs.toFixed(0) }),
+    );
+    const detail = h('tr', { class: 'detail-row hidden' }, h('td', { colspan: 8 }));
+    const open = () => {
+      if (!detail.firstChild.firstChild) detail.firstChild.append(caseDetail(c));
+      detail.classList.remove('hidden');
+      row.classList.add('open');
+      openIds.add(key);
+    };
+    row.addEventListener('click', () => {
+      if (detail.classList.contains('hidden')) open();
+      else {
+        detail.classList.add('hidden');
+        row.classList.remove('open');
+        openIds.delete(key);
+      }
+    });
+    if (openIds.has(key)) open();
+    body.append(row, detail);
+  }
+  tbl.append(body);
+  return tbl;
+}
+function matrixTable(list) {
+  const ids = uniq(list.map((c) => c.id));
+  const by = new Map(cases.map((c) => [`${c.broker}\u0000${c.id}`, c]));
+  const tbl = h('table', { class: 'matrix', id: 'matrix-table' });
+  tbl.append(
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { text: 'case' }),
+        h('th', { text: 'statements' }),
+        brokers.map((b) => h('th', { class: 'cell', text: b })),
+      ),
+    ),
+  );
+  const body = h('tbody');
+  for (const id of ids) {
+    const any = list.find((c) => c.id === id);
+    body.append(
+      h(
+        'tr',
+        { class: 'matrix-row' },
+        h('td', {}, h('div', { class: 'mono', text: id }), h('div', { class: 'muted', text: any.title })),
+        h('td', { class: 'mono', text: any.statements.join(', ') }),
+        brokers.map((b) => {
+          const c = by.get(`${b}\u0000${id}`);
+          return h(
+            'td',
+            { class: 'cell', title: c?.reason ? c.reason : '' },
+            c ? badge(c.outcome) : h('span', { class: 'muted', text: '–' }),
+          );
+        }),
+      ),
+    );
+  }
+  tbl.append(body);
+  return tbl;
+}

@@ -1,0 +1,132 @@
+// biome-ignore-all lint/correctness/noUnusedVariables: the client files share one scope (concatenated by ../index.ts)
+// Overview tab: per-broker outcome cards and per-load-result headline cards.
+// ---------------------------------------------------------------------------------------- overview
+function countsOf(list) {
+  const c = { total: list.length };
+  for (const o of OUTCOMES) c[o] = 0;
+  for (const x of list) c[x.outcome]++;
+  return c;
+}
+function outcomeBar(c) {
+  const bar = h('div', { class: 'bar', title: OUTCOMES.map((o) => `${o}: ${c[o]}`).join(', ') });
+  for (const o of OUTCOMES)
+    if (c[o] > 0) bar.append(h('span', { class: `b-${o}`, style: `width:${(100 * c[o]) / c.total}%` }));
+  return bar;
+}
+function renderOverview(sec) {
+  const grid = h('div', { class: 'grid' });
+  for (const b of brokers) {
+    const list = cases.filter((c) => c.broker === b);
+    if (!list.length) continue;
+    const c = countsOf(list);
+    const info = doc.brokers.find((x) => x.label === b);
+    const rate = c.total - c['not-applicable'] > 0 ? c.pass / (c.total - c['not-applicable']) : 0;
+    grid.append(
+      h(
+        'div',
+        { class: 'card' },
+        h(
+          'h3',
+          { style: 'margin-top:0' },
+          b,
+          ' ',
+          h('span', { class: 'muted mono', text: info ? info.url : '' }),
+        ),
+        h(
+          'div',
+          { class: 'stats' },
+          h(
+            'div',
+            { class: 'stat' },
+            h('span', { class: 'big', text: `${(rate * 100).toFixed(1)}%` }),
+            h('span', { class: 'label', text: 'pass rate (applicable cases)' }),
+          ),
+          h(
+            'div',
+            { class: 'stat' },
+            h('span', { class: 'big', text: c.fail + c.error }),
+            h('span', { class: 'label', text: 'failing' }),
+          ),
+          h(
+            'div',
+            { class: 'stat' },
+            h('span', { class: 'big', text: c.total }),
+            h('span', { class: 'label', text: 'cases' }),
+          ),
+        ),
+        outcomeBar(c),
+        h(
+          'div',
+          { class: 'counts' },
+          OUTCOMES.filter((o) => c[o] > 0).map((o) =>
+            h('span', { class: `badge o-${o}`, text: `${c[o]} ${o}` }),
+          ),
+        ),
+      ),
+    );
+  }
+  for (const r of loads) {
+    const d = r.latency['deliver.intended'];
+    const failed = r.thresholds.filter((t) => !t.passed).length;
+    grid.append(
+      h(
+        'div',
+        { class: 'card' },
+        h(
+          'h3',
+          { style: 'margin-top:0' },
+          `Load: ${r.id} `,
+          h('span', { class: 'muted', text: `[${r.broker}]` }),
+        ),
+        h(
+          'div',
+          { class: 'stats' },
+          h(
+            'div',
+            { class: 'stat' },
+            h('span', { class: 'big', text: fmtMs(d?.p99) }),
+            h('span', { class: 'label', text: 'p99 deliver (intended)' }),
+          ),
+          h(
+            'div',
+            { class: 'stat' },
+            h('span', {
+              class: 'big',
+              text: fmtRate(r.ledger.delivered / Math.max(r.durationMs / 1000, 1e-9)),
+            }),
+            h('span', { class: 'label', text: 'delivered' }),
+          ),
+          h(
+            'div',
+            { class: 'stat' },
+            h('span', { class: 'big', text: fmtPct(r.ledger.deliveredRatio) }),
+            h('span', { class: 'label', text: 'ledger' }),
+          ),
+        ),
+        h(
+          'div',
+          {},
+          r.thresholds.length
+            ? h('span', {
+                class: failed ? 'bad-t' : 'ok-t',
+                text: failed
+                  ? `${failed} of ${r.thresholds.length} thresholds failed`
+                  : `all ${r.thresholds.length} thresholds passed`,
+              })
+            : h('span', { class: 'muted', text: 'no thresholds' }),
+        ),
+        r.generator.saturated
+          ? h('div', {
+              class: 'warn',
+              text: 'Load generator saturated: latency may reflect the generator, not the broker.',
+            })
+          : null,
+      ),
+    );
+  }
+  if (!grid.children.length)
+    grid.append(
+      h('div', { class: 'empty', text: 'This results document has no conformance or load results.' }),
+    );
+  sec.append(grid);
+}
