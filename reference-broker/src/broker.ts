@@ -1,0 +1,190 @@
+// Broker state and connection lifecycle: sessions (with expiry scan), subscriptions, retained
+// messages, wills, statistics. Packet handling lives in handlers/, fan-out in router.ts.
+import { Acl } from './auth/acl.ts';
+import { loadUsers, type UserTable } from './auth/users.ts';
+import type { BrokerConfig } from './config/schema.ts';
+import type { Connection } from './connection.ts';
+import { type FaultFlags, faultFlags } from './faults.ts';
+import { handlePublish } from './handlers/publish.ts';
+import { type Message, makeMessage } from './message.ts';
+import { RetainedStore } from './retained.ts';
+import { Router } from './router.ts';
+import { NEVER_EXPIRES, type Session } from './session.ts';
+import { SubscriptionTrie } from './trie.ts';
+import type { InPublish } from './wire.ts';
+
+export interface BrokerStats {
+  connections: number;
+  sessions: number;
+  subscriptions: number;
+  retained: number;
+  messagesReceived: number;
+  messagesSent: number;
+  bytesReceived: number;
+  bytesSent: number;
+  dropped: number;
+  uptimeSeconds: number;
+}
+
+export class Broker {
+  readonly faults: FaultFlags;
+  readonly sessions = new Map<string, Session>();
+  readonly trie = new SubscriptionTrie();
+  readonly retained = new RetainedStore();
+  readonly router: Router;
+  readonly conns = new Set<Connection>();
+  readonly users: UserTable | undefined;
+  readonly acl: Acl;
+  /** connections that completed CONNECT */
+  connected = 0;
+  readonly stats = { messagesReceived: 0, messagesSent: 0, bytesReceived: 0, bytesSent: 0, dropped: 0 };
+  readonly startedAt = Date.now();
+  private readonly willTimers = new Map<Session, NodeJS.Timeout>();
+  private scanTimer: NodeJS.Timeout | undefined;
+  private idCounter = 0;
+  logger: (line: string) => void = () => {};
+
+  constructor(readonly config: BrokerConfig) {
+    this.faults = faultFlags(config.faults);
+    this.trie.dollarWildcard = this.faults['dollar-wildcard'];
+    this.router = new Router(this);
+    this.users = config.usersFile ? loadUsers(config.usersFile) : undefined;
+    this.acl = new Acl(config.acl);
+    this.scanTimer = setInterval(() => this.scanSessions(), config.sessionScanIntervalMs);
+    this.scanTimer.unref();
+  }
+
+  log(line: string): void {
+    if (this.config.trace) this.logger(line);
+  }
+
+  trace(conn: Connection, dir: 'in' | 'out', text: string): void {
+    this.logger(`${dir === 'in' ? '<-' : '->'} ${conn.clientId || conn.transport.remote} ${text}`);
+  }
+
+  newClientId(): string {
+    // MQTT-3.2.2-16: unique, not used by any other session
+    let id: string;
+    do id = `crucible-${Date.now().toString(36)}-${(++this.idCounter).toString(36)}`;
+    while (this.sessions.has(id));
+    return id;
+  }
+
+  onPublish(conn: Connection, p: InPublish): void {
+    handlePublish(conn, p);
+  }
+
+  /** Publishes a message from inside the broker (wills, $SYS): retained store + fan-out. */
+  publish(msg: Message): void {
+    this.storeRetained(msg);
+    this.router.route(msg);
+  }
+
+  storeRetained(msg: Message): void {
+    if (!msg.retain) return; // MQTT-3.3.1-8
+    if (msg.payload.length === 0) {
+      // MQTT-3.3.1-6/-7: empty retained payload clears and is never stored
+      if (!this.faults['retain-not-cleared']) this.retained.delete(msg.topic);
+      return;
+    }
+    this.retained.set(msg); // MQTT-3.3.1-5
+  }
+
+  pump(s: Session): void {
+    this.router.pump(s);
+  }
+
+  /** Removes a session and its subscriptions. */
+  dropSession(s: Session): void {
+    for (const sub of s.subs.values()) this.trie.remove(sub);
+    s.clearState();
+    if (this.sessions.get(s.clientId) === s) this.sessions.delete(s.clientId);
+    const wt = this.willTimers.get(s);
+    if (wt) {
+      // the session ended before the will delay: publish the will now (MQTT 3.1.3.2.2)
+      clearTimeout(wt);
+      this.willTimers.delete(s);
+      (wt as unknown as { fire?: () => void }).fire?.();
+    }
+  }
+
+  cancelWill(s: Session): void {
+    const wt = this.willTimers.get(s);
+    if (wt) {
+      clearTimeout(wt);
+      this.willTimers.delete(s); // MQTT-3.1.3-9: reconnected before the will delay elapsed
+    }
+  }
+
+  /** Called once when a connection stops being usable (closing or closed). */
+  onConnectionEnded(conn: Connection): void {
+    const s = conn.session;
+    const wasConnected = conn.connectPacket !== undefined && s !== undefined;
+    if (wasConnected) this.connected--;
+    conn.connectPacket = undefined;
+    if (!s) return;
+    conn.session = undefined;
+    const will = conn.will;
+    conn.will = undefined;
+    const owns = s.conn === conn;
+    if (owns) s.conn = undefined;
+    if (
+      will &&
+      (conn.willOnClose || this.faults['will-on-clean-disconnect']) &&
+      !this.faults['no-will-on-drop']
+    ) {
+      const msg = makeMessage(
+        will.topic,
+        will.payload,
+        will.qos,
+        will.retain,
+        will.props,
+        will.expiryInterval,
+        undefined,
+      );
+      const fire = () => {
+        this.willTimers.delete(s);
+        this.publish(msg);
+      };
+      if (will.delay > 0 && owns && s.expiryInterval !== 0) {
+        const t = setTimeout(fire, Math.min(will.delay, 2147483) * 1000);
+        (t as unknown as { fire: () => void }).fire = fire;
+        t.unref();
+        this.willTimers.set(s, t);
+      } else fire(); // MQTT-3.1.2-8: will published when the connection closes without DISCONNECT
+    }
+    if (!owns) return;
+    if (s.expiryInterval === 0) this.dropSession(s);
+    else if (s.expiryInterval !== NEVER_EXPIRES) s.expiresAt = Date.now() + s.expiryInterval * 1000;
+  }
+
+  onTransportClosed(conn: Connection): void {
+    this.conns.delete(conn);
+  }
+
+  /** Removes offline sessions whose expiry passed (checked every sessionScanIntervalMs). */
+  scanSessions(): void {
+    const now = Date.now();
+    for (const s of [...this.sessions.values()]) {
+      if (s.conn === undefined && s.expiresAt !== 0 && s.expiresAt <= now) this.dropSession(s);
+    }
+  }
+
+  getStats(): BrokerStats {
+    return {
+      connections: this.connected,
+      sessions: this.sessions.size,
+      subscriptions: this.trie.count,
+      retained: this.retained.size,
+      ...this.stats,
+      uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
+    };
+  }
+
+  shutdown(): void {
+    if (this.scanTimer) clearInterval(this.scanTimer);
+    for (const t of this.willTimers.values()) clearTimeout(t);
+    this.willTimers.clear();
+    for (const c of [...this.conns]) c.destroy();
+  }
+}

@@ -1,0 +1,322 @@
+// One client connection: framing, decoding, keep alive, the corked writer, and dispatch to the
+// packet handlers. Packets other than PUBLISH go through the shared codec; PUBLISH is parsed
+// directly (wire.ts) because it is the hot path.
+import {
+  type DecodeError,
+  Decoder,
+  encode,
+  type Packet,
+  type ProtocolVersion,
+} from '../../src/protocol/codec.ts';
+import type { Broker } from './broker.ts';
+import { dispatch } from './handlers/index.ts';
+import type { Session } from './session.ts';
+import type { Transport, TransportEvents } from './transport.ts';
+import { type InPublish, newInPublish, parsePublish } from './wire.ts';
+
+export interface Will {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  props: Buffer | undefined;
+  expiryInterval: number;
+  delay: number;
+}
+
+function uncorkConn(c: Connection): void {
+  c.corked = false;
+  c.pendingAcks = 0;
+  c.transport.uncork();
+}
+
+function keepAliveCheck(c: Connection): void {
+  c.kaTimer = undefined;
+  if (c.state === 'closed') return;
+  const limit = c.keepAlive * 1500; // MQTT-3.1.2-24 (3.1.1) / MQTT-3.1.2-22 (5.0): 1.5 x Keep Alive
+  const idle = Date.now() - c.lastRx;
+  if (idle >= limit) {
+    c.broker.log(`keep alive expired for ${c.clientId}`);
+    c.closeWithError(0x8d, 'keep alive timeout');
+    return;
+  }
+  c.kaTimer = setTimeout(keepAliveCheck, limit - idle, c);
+}
+
+export class Connection implements TransportEvents {
+  state: 'new' | 'auth' | 'connected' | 'closing' | 'closed' = 'new';
+  version: ProtocolVersion = 4;
+  v5 = false;
+  clientId = '';
+  username: string | undefined;
+  session: Session | undefined;
+  will: Will | undefined;
+  keepAlive = 0;
+  kaTimer: NodeJS.Timeout | undefined;
+  connectTimer: NodeJS.Timeout | undefined;
+  lastRx = Date.now();
+  corked = false;
+  /** QoS 1 PUBACKs written in the current batch (still unacknowledged on the wire) */
+  pendingAcks = 0;
+  /** client's limits (v5 CONNECT properties) */
+  sendQuota = 65535;
+  clientMaxPacket = 0;
+  clientAliasMax = 0;
+  outAliases: Map<string, number> | undefined;
+  inAliases: Map<number, string> | undefined;
+  requestProblemInfo = true;
+  /** enhanced authentication state (auth/scram.ts) */
+  authState: unknown;
+  authMethod: string | undefined;
+  connectPacket: Packet | undefined;
+  /** publish the will when this connection ends (false after a normal DISCONNECT) */
+  willOnClose = true;
+  writesBlocked = false;
+  private buf: Buffer | undefined;
+  private decoder: Decoder | undefined;
+  private readonly pub: InPublish = newInPublish();
+  private decoded: Packet | undefined;
+  private decodeErr: DecodeError | undefined;
+  private outTrace: Decoder | undefined;
+  readonly maxIn: number;
+
+  constructor(
+    readonly broker: Broker,
+    readonly transport: Transport,
+  ) {
+    this.maxIn = broker.config.maximumPacketSize > 0 ? broker.config.maximumPacketSize : 268435460;
+    transport.attach(this);
+    this.connectTimer = setTimeout(() => {
+      if (this.state === 'new' || this.state === 'auth') this.destroy(); // A1.4
+    }, broker.config.connectTimeoutMs);
+  }
+
+  onData(chunk: Buffer) {
+    this.lastRx = Date.now();
+    this.broker.stats.bytesReceived += chunk.length;
+    let b = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
+    this.buf = undefined;
+    let off = 0;
+    const len = b.length;
+    while (off < len && this.state !== 'closed' && this.state !== 'closing') {
+      if (len - off < 2) break;
+      let rem = 0;
+      let mult = 1;
+      let i = off + 1;
+      let done = false;
+      for (let n = 0; n < 4 && i < len; n++) {
+        const x = b[i++]!;
+        rem += (x & 0x7f) * mult;
+        mult *= 128;
+        if ((x & 0x80) === 0) {
+          done = true;
+          break;
+        }
+        if (n === 3) return this.protocolError(0x81, 'remaining length longer than 4 bytes'); // MQTT-1.5.5
+      }
+      if (!done) break;
+      const total = i - off + rem;
+      if (total > this.maxIn && !this.broker.faults['ignore-max-packet-size']) {
+        // MQTT-3.2.2-15: packet larger than the server's Maximum Packet Size => DISCONNECT 0x95
+        return this.protocolError(0x95, 'packet too large');
+      }
+      if (len - off < total) break;
+      const frame = b.subarray(off, off + total);
+      const bodyStart = i - off;
+      off += total;
+      this.onFrame(frame, bodyStart);
+    }
+    if (off < len && this.state !== 'closed' && this.state !== 'closing') {
+      b = b.subarray(off);
+      this.buf = off === 0 && b === chunk ? Buffer.from(b) : b;
+    }
+  }
+
+  private onFrame(frame: Buffer, bodyStart: number) {
+    const type = frame[0]! >> 4;
+    if (this.state === 'new') {
+      if (type !== 1) return this.protocolError(0x82, 'first packet is not CONNECT'); // MQTT-3.1.0-1
+      if (!this.startDecoder(frame, bodyStart)) return;
+    }
+    if (type === 3 && this.state === 'connected') {
+      const p = parsePublish(frame, bodyStart, this.v5, this.pub);
+      if (this.broker.config.trace) this.broker.trace(this, 'in', describeIn(p));
+      if (p.error !== undefined) {
+        if (this.broker.faults['accept-malformed']) return;
+        return this.protocolError(p.errorCode, p.error);
+      }
+      this.broker.onPublish(this, p);
+      return;
+    }
+    this.decoded = undefined;
+    this.decodeErr = undefined;
+    this.decoder!.push(frame);
+    if (this.decodeErr !== undefined || this.decoded === undefined) {
+      if (this.broker.faults['accept-malformed'] && this.state === 'connected') {
+        this.decoder = new Decoder(this.version, this);
+        return;
+      }
+      // MQTT-2.2.2-2 / MQTT-3.1.2-3 / MQTT-1.5.4-1: malformed packet => close (0x81)
+      return this.protocolError(
+        0x81,
+        (this.decodeErr as DecodeError | undefined)?.message ?? 'malformed packet',
+      );
+    }
+    const pk = this.decoded;
+    if (this.broker.config.trace) this.broker.trace(this, 'in', describe(pk));
+    dispatch(this, pk, frame);
+  }
+
+  /** Reads the protocol level of the first CONNECT and answers unsupported levels (MQTT-3.1.2-2). */
+  private startDecoder(frame: Buffer, bodyStart: number): boolean {
+    let level = -1;
+    let name = '';
+    if (frame.length >= bodyStart + 2) {
+      const nl = frame.readUInt16BE(bodyStart);
+      if (frame.length >= bodyStart + 2 + nl + 1) {
+        name = frame.toString('latin1', bodyStart + 2, bodyStart + 2 + nl);
+        level = frame[bodyStart + 2 + nl]! & 0x7f;
+      }
+    }
+    if (level === -1) {
+      this.protocolError(0x81, 'malformed CONNECT');
+      return false;
+    }
+    if (name !== 'MQTT' && name !== 'MQIsdp') {
+      // MQTT-3.1.2-1: wrong protocol name => close without CONNACK
+      this.destroy();
+      return false;
+    }
+    if (level !== 3 && level !== 4 && level !== 5) {
+      // MQTT-3.1.2-2 (3.1.1): CONNACK 0x01 unacceptable protocol level, then close; 5.0: 0x84
+      this.rawWrite(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+      this.end();
+      return false;
+    }
+    if ((level === 3 && name !== 'MQIsdp') || (level !== 3 && name !== 'MQTT')) {
+      this.destroy();
+      return false;
+    }
+    this.version = level as ProtocolVersion;
+    this.v5 = level === 5;
+    this.decoder = new Decoder(this.version, this);
+    return true;
+  }
+
+  // DecoderHandlers
+  packet(p: Packet): void {
+    this.decoded = p;
+  }
+  error(err: DecodeError): void {
+    this.decodeErr = err;
+  }
+
+  setKeepAlive(seconds: number): void {
+    this.keepAlive = seconds;
+    if (this.kaTimer) clearTimeout(this.kaTimer);
+    this.kaTimer = undefined;
+    if (seconds > 0 && !this.broker.faults['no-keepalive']) {
+      this.kaTimer = setTimeout(keepAliveCheck, seconds * 1500, this);
+    }
+  }
+
+  /** Queue bytes for the peer; all writes of one tick leave in one batch. */
+  write(buf: Buffer): void {
+    if (this.state === 'closed') return;
+    if (!this.corked) {
+      this.corked = true;
+      this.transport.cork();
+      process.nextTick(uncorkConn, this);
+    }
+    this.broker.stats.bytesSent += buf.length;
+    if (this.broker.config.trace) this.traceOut(buf);
+    this.transport.write(buf);
+  }
+
+  private rawWrite(buf: Buffer): void {
+    this.transport.write(buf);
+  }
+
+  send(p: Packet): void {
+    this.write(encode(p, this.version));
+  }
+
+  private traceOut(buf: Buffer): void {
+    this.outTrace ??= new Decoder(this.version, {
+      packet: (p) => this.broker.trace(this, 'out', describe(p)),
+      error: () => {
+        this.outTrace = undefined;
+      },
+    });
+    this.outTrace.push(buf);
+  }
+
+  /** A protocol violation: v5 gets DISCONNECT with the reason code, then the connection closes. */
+  protocolError(reasonCode: number, reason: string): void {
+    this.broker.log(`closing ${this.clientId || this.transport.remote}: ${reason}`);
+    this.closeWithError(reasonCode, reason);
+  }
+
+  closeWithError(reasonCode: number, reason: string): void {
+    if (this.state === 'closed' || this.state === 'closing') return;
+    if (this.v5 && this.state === 'connected') {
+      const properties: Record<string, unknown> = {};
+      if (this.broker.config.reasonStrings) properties.reasonString = reason;
+      this.send({ cmd: 'disconnect', reasonCode, properties } as Packet);
+    }
+    this.end();
+  }
+
+  /** Flush and close; the will is published (unless cleared). */
+  end(): void {
+    if (this.state === 'closed' || this.state === 'closing') return;
+    this.state = 'closing';
+    if (this.corked) uncorkConn(this);
+    this.transport.end();
+    this.broker.onConnectionEnded(this);
+  }
+
+  destroy(): void {
+    if (this.state === 'closed') return;
+    this.transport.destroy();
+    if (this.state !== 'closing') {
+      this.state = 'closing';
+      this.broker.onConnectionEnded(this);
+    }
+  }
+
+  onTransportClose(): void {
+    if (this.state !== 'closing' && this.state !== 'closed') {
+      this.state = 'closing';
+      this.broker.onConnectionEnded(this);
+    }
+    this.state = 'closed';
+    if (this.kaTimer) clearTimeout(this.kaTimer);
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.kaTimer = undefined;
+    this.broker.onTransportClosed(this);
+  }
+
+  onDrain(): void {
+    if (this.writesBlocked) {
+      this.writesBlocked = false;
+      this.transport.resume();
+    }
+    if (this.session && this.session.conn === this) this.broker.pump(this.session);
+  }
+}
+
+function describe(p: Packet): string {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (k === 'length' || v === undefined || v === null) continue;
+    o[k] = Buffer.isBuffer(v) ? (v.length > 64 ? `<${v.length} bytes>` : v.toString('utf8')) : v;
+  }
+  return `${p.cmd.toUpperCase()} ${JSON.stringify(o)}`;
+}
+
+function describeIn(p: InPublish): string {
+  if (p.error) return `PUBLISH (invalid: ${p.error})`;
+  const payload = p.payload.length > 256 ? `<${p.payload.length} bytes>` : p.payload.toString('utf8');
+  return `PUBLISH ${JSON.stringify({ topic: p.topic, qos: p.qos, retain: p.retain, dup: p.dup, messageId: p.packetId || undefined, topicAlias: p.topicAlias || undefined, payload })}`;
+}

@@ -1,0 +1,93 @@
+// Incoming PUBLISH: topic alias resolution, capability and authorization checks, QoS 1/2
+// acknowledgement, retained store and fan-out.
+import type { Connection } from '../connection.ts';
+import type { Message } from '../message.ts';
+import { topicNameProblem } from '../topics.ts';
+import { encodeAck, type InPublish } from '../wire.ts';
+
+export function handlePublish(conn: Connection, p: InPublish) {
+  const b = conn.broker;
+  const cfg = b.config;
+  const f = b.faults;
+  const s = conn.session!;
+  let topic = p.topic;
+  let topicBuf = p.topicBuf;
+  if (p.topicAlias > 0) {
+    // MQTT-3.2.2-17 / MQTT-3.3.2-9: alias above the announced Topic Alias Maximum => 0x94
+    const max = Math.max(cfg.topicAliasMaximum, 0);
+    if (p.topicAlias > max) return conn.protocolError(0x94, 'topic alias out of range');
+    conn.inAliases ??= new Map();
+    if (topic.length === 0) {
+      const known = conn.inAliases.get(p.topicAlias);
+      if (known === undefined) return conn.protocolError(0x82, 'unknown topic alias');
+      if (f['ignore-inbound-alias']) {
+        if (p.qos === 1) conn.write(encodeAck(4, p.packetId, conn.v5, 0));
+        else if (p.qos === 2) conn.write(encodeAck(5, p.packetId, conn.v5, 0));
+        return;
+      }
+      topic = known;
+      topicBuf = Buffer.from(known, 'utf8');
+    } else conn.inAliases.set(p.topicAlias, topic); // MQTT-3.3.2-12
+  } else if (topic.length === 0) {
+    return conn.protocolError(0x82, 'empty topic name without topic alias'); // MQTT-4.7.3-1 / 3.3.2.3.4
+  }
+  const problem = topicNameProblem(topic, cfg.maxTopicLevels);
+  if (problem !== undefined && !(f['wildcard-publish-accepted'] && problem.includes('wildcard'))) {
+    return conn.protocolError(0x90, problem); // MQTT-3.3.2-2: wildcard in a Topic Name => close
+  }
+  if (p.responseTopic !== undefined && topicNameProblem(p.responseTopic, -1) !== undefined) {
+    return conn.protocolError(0x82, 'invalid response topic'); // MQTT-3.3.2-14
+  }
+  if (p.qos > cfg.maximumQoS) return conn.protocolError(0x9b, 'QoS not supported'); // MQTT-3.2.2-11
+  if (p.retain && !cfg.retainAvailable) return conn.protocolError(0x9a, 'retain not supported'); // MQTT-3.2.2-14
+  const qos = p.qos;
+  const id = p.packetId;
+  if (qos === 2 && s.inboundQos2.has(id)) {
+    // duplicate before PUBREL: acknowledge again, do not deliver twice (4.3.3, A7.5)
+    if (!f['no-pubrec']) conn.write(encodeAck(5, id, conn.v5, 0));
+    return;
+  }
+  // Receive Maximum (MQTT-3.3.4-7 / 0x93): unacknowledged QoS 1 acks of this batch + open QoS 2 flows
+  if (qos > 0 && cfg.receiveMaximum > 0 && !f['ignore-receive-maximum']) {
+    if (conn.pendingAcks + s.inboundQos2.size >= cfg.receiveMaximum) {
+      return conn.protocolError(0x93, 'receive maximum exceeded');
+    }
+  }
+  b.stats.messagesReceived++;
+  // Authorization (3.1.1 3.3.5 / A18.2; 5.0 negative acknowledgement 0x87)
+  if (!b.acl.empty && !b.acl.allowed(conn.username, conn.clientId, 'publish', topic)) {
+    if (cfg.closeOnPublishAuthorizationFailure) return conn.protocolError(0x87, 'not authorized to publish');
+    if (qos === 1) {
+      conn.pendingAcks++;
+      conn.write(encodeAck(4, id, conn.v5, 0x87));
+    } else if (qos === 2) conn.write(encodeAck(5, id, conn.v5, 0x87));
+    return;
+  }
+  let expiry = p.expiry;
+  if (cfg.maximumMessageExpiryInterval > 0 && (expiry < 0 || expiry > cfg.maximumMessageExpiryInterval)) {
+    expiry = cfg.maximumMessageExpiryInterval;
+  }
+  const payload = Buffer.from(p.payload);
+  const msg: Message = {
+    topic,
+    topicBuf: Buffer.from(topicBuf),
+    payload,
+    qos,
+    retain: p.retain,
+    props: p.props,
+    expiresAt: expiry >= 0 ? Date.now() + expiry * 1000 : 0,
+    expiryInterval: expiry,
+    origin: s,
+  };
+  if (qos === 1) {
+    if (!f['no-puback']) {
+      conn.pendingAcks++;
+      conn.write(encodeAck(4, id, conn.v5, 0)); // MQTT-4.3.2-4
+    }
+  } else if (qos === 2) {
+    s.inboundQos2.add(id);
+    if (!f['no-pubrec']) conn.write(encodeAck(5, id, conn.v5, 0)); // MQTT-4.3.3-8
+  }
+  if (p.retain) b.storeRetained(msg);
+  b.router.route(msg);
+}

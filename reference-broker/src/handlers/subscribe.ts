@@ -1,0 +1,118 @@
+// SUBSCRIBE / UNSUBSCRIBE (3.8, 3.10): validation, grants, retained messages at subscribe time.
+import type { ISubscribePacket, IUnsubscribePacket, Packet } from 'mqtt-packet';
+import type { Connection } from '../connection.ts';
+import type { Subscription } from '../session.ts';
+import { hasWildcard, parseShared, topicFilterProblem } from '../topics.ts';
+
+export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
+  const b = conn.broker;
+  const cfg = b.config;
+  const f = b.faults;
+  const s = conn.session!;
+  const v5 = conn.v5;
+  const props = (p.properties ?? {}) as Record<string, unknown>;
+  let subId = 0;
+  if (props.subscriptionIdentifier !== undefined) {
+    if (Array.isArray(props.subscriptionIdentifier))
+      return conn.protocolError(0x82, 'more than one subscription identifier');
+    subId = Number(props.subscriptionIdentifier);
+    if (subId === 0) return conn.protocolError(0x82, 'subscription identifier 0'); // 3.8.2.1.2
+    if (!cfg.subscriptionIdentifiersAvailable)
+      return conn.protocolError(0xa1, 'subscription identifiers not supported');
+  }
+  if (!p.subscriptions || p.subscriptions.length === 0)
+    return conn.protocolError(0x82, 'SUBSCRIBE without filters'); // MQTT-3.8.3-3 (3.1.1)
+  const granted: number[] = [];
+  const toRetain: Array<[Subscription, boolean]> = [];
+  for (const req of p.subscriptions) {
+    const filter = req.topic;
+    let topicFilter = filter;
+    let shareGroup: string | undefined;
+    const shared = parseShared(filter);
+    if (shared === null) {
+      granted.push(v5 ? 0x8f : 0x80);
+      continue;
+    }
+    if (shared) {
+      if (!cfg.sharedSubscriptionAvailable) {
+        granted.push(v5 ? 0x9e : 0x80);
+        continue;
+      }
+      if (req.nl) return conn.protocolError(0x82, 'No Local on a shared subscription'); // MQTT-3.8.3-4
+      topicFilter = shared.filter;
+      shareGroup = shared.group;
+    }
+    if (topicFilterProblem(topicFilter, cfg.maxTopicLevels) !== undefined) {
+      granted.push(v5 ? 0x8f : 0x80);
+      continue;
+    }
+    if (!cfg.wildcardSubscriptionAvailable && hasWildcard(topicFilter)) {
+      granted.push(v5 ? 0xa2 : 0x80);
+      continue;
+    }
+    if (!b.acl.empty && !b.acl.allowed(conn.username, conn.clientId, 'subscribe', topicFilter)) {
+      granted.push(v5 ? 0x87 : 0x80); // A18.4
+      continue;
+    }
+    const qos = Math.min(req.qos, cfg.maximumQoS) as 0 | 1 | 2; // MQTT-3.2.2-10: accept, grant lower
+    const existing = s.subs.get(filter);
+    const sub: Subscription = {
+      session: s,
+      filter,
+      topicFilter,
+      shareGroup,
+      qos,
+      noLocal: v5 && req.nl === true,
+      retainAsPublished: v5 && req.rap === true,
+      retainHandling: (v5 ? (req.rh ?? 0) : 0) as 0 | 1 | 2,
+      subId: v5 ? subId : 0,
+    };
+    if (existing) b.trie.remove(existing); // MQTT-3.8.4-3: replaces the existing subscription
+    s.subs.set(filter, sub);
+    b.trie.add(sub);
+    granted.push(qos);
+    toRetain.push([sub, existing !== undefined]);
+  }
+  conn.send({ cmd: 'suback', messageId: p.messageId, granted } as Packet); // MQTT-3.8.4-1, -5 (one code per filter)
+  if (f['no-retain-on-subscribe'] || !cfg.retainAvailable) return;
+  const now = Date.now();
+  for (const [sub, existed] of toRetain) {
+    // Retained messages are not sent for shared subscriptions (5.0 4.8.2) and per Retain Handling
+    if (sub.shareGroup !== undefined) continue;
+    if (sub.retainHandling === 2 || (sub.retainHandling === 1 && existed)) continue; // MQTT-3.3.1-10/-11
+    for (const m of b.retained.matching(sub.topicFilter, now, f['dollar-wildcard'])) {
+      let expiry = -1;
+      if (m.expiresAt !== 0)
+        expiry = f['no-message-expiry'] ? m.expiryInterval : Math.ceil((m.expiresAt - now) / 1000);
+      const qos = (f['no-qos-downgrade'] ? m.qos : Math.min(m.qos, sub.qos)) as 0 | 1 | 2;
+      // retained messages sent on subscribe carry RETAIN=1 (MQTT-3.3.1-8 (3.1.1), MQTT-3.3.1-9/-13 (5.0))
+      b.router.deliver(
+        s,
+        m,
+        qos,
+        true,
+        sub.subId > 0 && !f['no-subscription-id'] ? [sub.subId] : undefined,
+        expiry,
+      );
+    }
+  }
+}
+
+export function handleUnsubscribe(conn: Connection, p: IUnsubscribePacket) {
+  const b = conn.broker;
+  const s = conn.session!;
+  if (!p.unsubscriptions || p.unsubscriptions.length === 0)
+    return conn.protocolError(0x82, 'UNSUBSCRIBE without filters');
+  const codes: number[] = [];
+  for (const filter of p.unsubscriptions) {
+    const sub = s.subs.get(filter);
+    if (sub) {
+      b.trie.remove(sub);
+      s.subs.delete(filter);
+      codes.push(0);
+    } else codes.push(0x11); // No subscription existed
+  }
+  if (b.faults['no-unsuback']) return;
+  if (conn.v5) conn.send({ cmd: 'unsuback', messageId: p.messageId, granted: codes } as unknown as Packet);
+  else conn.send({ cmd: 'unsuback', messageId: p.messageId } as Packet); // MQTT-3.10.4-4
+}

@@ -1,0 +1,65 @@
+// Public entry of the reference broker: startBroker(config) -> RunningBroker.
+import { Broker, type BrokerStats } from './broker.ts';
+import { formatProblems, parseBrokerConfig } from './config/parse.ts';
+import type { BrokerConfig, ListenerKind } from './config/schema.ts';
+import { type RunningListener, startListener } from './listeners.ts';
+import { startSys } from './sys.ts';
+
+export { ScramClient } from './auth/scram.ts';
+export { hashPassword } from './auth/users.ts';
+export type { BrokerStats } from './broker.ts';
+export {
+  type ConfigProblem,
+  type ConfigResult,
+  formatProblems,
+  loadBrokerConfig,
+  parseBrokerConfig,
+} from './config/parse.ts';
+export type { AclRule, BrokerConfig, ListenerConfig, ListenerKind } from './config/schema.ts';
+export { DEFAULT_CONFIG } from './config/schema.ts';
+export { FAULT_NAMES, FAULTS } from './faults.ts';
+
+export interface RunningBroker {
+  listeners: Array<{ kind: ListenerKind; host: string; port: number; url: string }>;
+  close(): Promise<void>;
+  stats(): BrokerStats;
+}
+
+export interface StartOptions {
+  /** where trace lines and notices go (default: stdout when trace is on) */
+  log?: (line: string) => void;
+}
+
+/** Starts a broker. A partial config is completed with the defaults and validated (throws on problems). */
+export async function startBroker(
+  config: Partial<BrokerConfig> | BrokerConfig = {},
+  opts: StartOptions = {},
+): Promise<RunningBroker> {
+  const r = parseBrokerConfig(config);
+  if (!r.ok) throw new Error(formatProblems(r.problems));
+  const cfg = r.config;
+  const broker = new Broker(cfg);
+  broker.logger = opts.log ?? ((line) => process.stdout.write(`${line}\n`));
+  const running: RunningListener[] = [];
+  try {
+    for (const l of cfg.listeners) running.push(await startListener(broker, l));
+  } catch (e) {
+    for (const l of running) await l.close();
+    broker.shutdown();
+    throw e;
+  }
+  const sys = startSys(broker);
+  let closed = false;
+  return {
+    listeners: running.map(({ kind, host, port, url }) => ({ kind, host, port, url })),
+    stats: () => broker.getStats(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (sys) clearInterval(sys);
+      const closing = running.map((l) => l.close());
+      broker.shutdown();
+      await Promise.all(closing);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Listeners: tcp, tls, ws, wss. WebSocket listeners accept the "mqtt" and "mqttv3.1" subprotocols
+// on the configured path and carry MQTT in binary frames.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttp, type Server as HttpServer } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import { createServer as createNet, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTls } from 'node:tls';
+import { WebSocketServer } from 'ws';
+import type { Broker } from './broker.ts';
+import type { ListenerConfig, ListenerKind } from './config/schema.ts';
+import { Connection } from './connection.ts';
+import { SocketTransport, type Transport, WsTransport } from './transport.ts';
+
+export interface RunningListener {
+  kind: ListenerKind;
+  host: string;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+function accept(broker: Broker, t: Transport): void {
+  broker.conns.add(new Connection(broker, t));
+}
+
+function listen(server: NetServer | HttpServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    });
+  });
+}
+
+function closeServer(server: NetServer | HttpServer): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function startListener(broker: Broker, l: ListenerConfig): Promise<RunningListener> {
+  const onSocket = (s: Socket) => accept(broker, new SocketTransport(s));
+  const scheme = { tcp: 'mqtt', tls: 'mqtts', ws: 'ws', wss: 'wss' }[l.kind];
+  const urlHost = l.host.includes(':') ? `[${l.host}]` : l.host;
+  if (l.kind === 'tcp' || l.kind === 'tls') {
+    const server =
+      l.kind === 'tcp'
+        ? createNet({ noDelay: true }, onSocket)
+        : createTls({ cert: readFileSync(l.cert!), key: readFileSync(l.key!) }, onSocket);
+    server.on('error', () => {});
+    const port = await listen(server, l.host, l.port);
+    return {
+      kind: l.kind,
+      host: l.host,
+      port,
+      url: `${scheme}://${urlHost}:${port}`,
+      close: () => closeServer(server),
+    };
+  }
+  const http =
+    l.kind === 'ws' ? createHttp() : createHttps({ cert: readFileSync(l.cert!), key: readFileSync(l.key!) });
+  const path = l.path ?? '/mqtt';
+  const wss = new WebSocketServer({
+    server: http,
+    path,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => {
+      for (const p of ['mqtt', 'mqttv3.1']) if (protocols.has(p)) return p; // MQTT-6.0.0-3
+      return false;
+    },
+  });
+  wss.on('connection', (ws, req) => {
+    accept(broker, new WsTransport(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+  });
+  wss.on('error', () => {});
+  http.on('error', () => {});
+  const port = await listen(http, l.host, l.port);
+  return {
+    kind: l.kind,
+    host: l.host,
+    port,
+    url: `${scheme}://${urlHost}:${port}${path}`,
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      http.closeAllConnections?.();
+      await closeServer(http);
+    },
+  };
+}

@@ -1,0 +1,286 @@
+// Fan-out: match a message against the trie, then deliver to each session. One encoding per
+// (version, qos, retain) per fan-out; QoS>0 copies only patch the packet id. QoS 0 to a congested
+// connection is dropped, QoS>0 beyond the inflight window is queued (bounded).
+import type { Broker } from './broker.ts';
+import type { Connection } from './connection.ts';
+import { encodePublish, extraProps, type Message, publishSize, withPacketId } from './message.ts';
+import type { Outgoing, Session, Subscription } from './session.ts';
+import type { MatchResult } from './trie.ts';
+import { encodeAck } from './wire.ts';
+
+export class Router {
+  private readonly match: MatchResult = { subs: [], groups: [] };
+  private readonly cache: Array<Buffer | undefined> = new Array(12).fill(undefined);
+  private gen = 0;
+  /** sessions matched by the current fan-out, with the aggregated subscription data */
+  private readonly targets: Session[] = [];
+  private readonly tQos: number[] = [];
+  private readonly tRetain: boolean[] = [];
+  private readonly tSubIds: Array<number[] | undefined> = [];
+
+  constructor(private readonly b: Broker) {}
+
+  /** Routes a message to every matching subscription (MQTT-3.3.2-3, A6.5). */
+  route(msg: Message): void {
+    const b = this.b;
+    const f = b.faults;
+    b.trie.match(msg.topic, this.match);
+    const gen = ++this.gen;
+    const targets = this.targets;
+    targets.length = 0;
+    const subs = this.match.subs;
+    for (let i = 0; i < subs.length; i++) this.addTarget(subs[i]!, msg, gen);
+    const groups = this.match.groups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
+      if (f['shared-deliver-all']) {
+        for (const m of g.members) this.addTarget(m, msg, gen);
+      } else {
+        const m = g.pick();
+        if (m) this.addTarget(m, msg, gen);
+      }
+    }
+    if (targets.length === 0) return;
+    const now = Date.now();
+    let expiry = -1;
+    if (msg.expiresAt !== 0) {
+      if (f['no-message-expiry']) expiry = msg.expiryInterval;
+      else {
+        const left = msg.expiresAt - now;
+        if (left <= 0) return; // MQTT-3.3.2-5
+        expiry = Math.ceil(left / 1000);
+      }
+    }
+    this.cache.fill(undefined);
+    for (let i = 0; i < targets.length; i++) {
+      const s = targets[i]!;
+      this.deliver(s, msg, this.tQos[i]! as 0 | 1 | 2, this.tRetain[i]!, this.tSubIds[i], expiry);
+    }
+    targets.length = 0;
+  }
+
+  private addTarget(sub: Subscription, msg: Message, gen: number): void {
+    const s = sub.session;
+    const f = this.b.faults;
+    // No Local: not delivered back to the publishing session (MQTT-3.8.3-3)
+    if (sub.noLocal && msg.origin === s && !f['no-local-ignored']) return;
+    const qos = f['no-qos-downgrade'] ? msg.qos : Math.min(msg.qos, sub.qos); // MQTT-3.8.4-8 (5.0)
+    // Retain As Published (MQTT-3.3.1-12/-13); 3.1.1 clears RETAIN on live delivery (MQTT-3.3.1-9)
+    const retain = msg.retain && (sub.retainAsPublished || f['retain-flag-live']);
+    const subId = sub.subId > 0 && !f['no-subscription-id'] ? sub.subId : 0;
+    if (s.matchGen === gen) {
+      // overlapping subscriptions: one copy at the highest QoS, all identifiers (MQTT-3.3.4-2/-3)
+      const i = s.matchIndex;
+      if (qos > this.tQos[i]!) this.tQos[i] = qos;
+      if (retain) this.tRetain[i] = true;
+      if (subId > 0) {
+        const ids = this.tSubIds[i];
+        if (ids) ids.push(subId);
+        else this.tSubIds[i] = [subId];
+      }
+      return;
+    }
+    s.matchGen = gen;
+    const i = this.targets.length;
+    s.matchIndex = i;
+    this.targets.push(s);
+    this.tQos[i] = qos;
+    this.tRetain[i] = retain;
+    this.tSubIds[i] = subId > 0 ? [subId] : undefined;
+  }
+
+  /** Delivers one message to one session: direct send, queue, or drop. */
+  deliver(
+    s: Session,
+    msg: Message,
+    qos: 0 | 1 | 2,
+    retain: boolean,
+    subIds: number[] | undefined,
+    expiry: number,
+  ): void {
+    const conn = s.conn;
+    const b = this.b;
+    if (qos === 0) {
+      if (conn === undefined || conn.state !== 'connected') {
+        if (b.faults['qos0-queued-offline'] && s.expiryInterval !== 0) {
+          s.enqueue({ msg, qos: 0, retain, subIds, packetId: 0, state: 0 }, b.config.maxQueuedMessages);
+        }
+        return; // A5.2: QoS 0 is not queued for offline sessions
+      }
+      if (conn.transport.buffered() > b.config.maxWriteBufferBytes) {
+        b.stats.dropped++; // slow consumer: QoS 0 dropped rather than buffered without bound
+        return;
+      }
+      const buf = this.encoded(conn, msg, 0, retain, subIds, expiry);
+      if (buf) {
+        conn.write(buf);
+        b.stats.messagesSent++;
+      }
+      return;
+    }
+    const o: Outgoing = { msg, qos, retain, subIds, packetId: 0, state: 0 };
+    if (
+      conn !== undefined &&
+      conn.state === 'connected' &&
+      s.inflight.size < conn.sendQuota &&
+      s.queued === 0 &&
+      conn.transport.buffered() <= b.config.maxWriteBufferBytes
+    ) {
+      this.sendOutgoing(conn, s, o, false, expiry);
+    } else if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+  }
+
+  /** Encoded PUBLISH for a live delivery (packet id 0 placeholder); undefined = too big, dropped. */
+  private encoded(
+    conn: Connection,
+    msg: Message,
+    qos: number,
+    retain: boolean,
+    subIds: number[] | undefined,
+    expiry: number,
+  ): Buffer | undefined {
+    const v5 = conn.v5;
+    const f = this.b.faults;
+    if (v5 && (subIds !== undefined || conn.clientAliasMax > 0)) {
+      // per-connection encoding: subscription identifiers and/or outbound topic alias
+      let alias = 0;
+      let aliasOnly = false;
+      if (conn.clientAliasMax > 0) {
+        conn.outAliases ??= new Map();
+        const a = conn.outAliases.get(msg.topic);
+        if (a !== undefined) {
+          alias = a;
+          aliasOnly = true;
+        } else if (conn.outAliases.size < conn.clientAliasMax) {
+          // MQTT-3.1.2-26 / 3.3.2-11: never above the client's Topic Alias Maximum
+          alias = conn.outAliases.size + 1;
+          conn.outAliases.set(msg.topic, alias);
+        }
+      }
+      const extra = extraProps(subIds, alias);
+      if (
+        conn.clientMaxPacket > 0 &&
+        !f['ignore-max-packet-size'] &&
+        publishSize(true, msg, qos, extra, expiry, aliasOnly) > conn.clientMaxPacket
+      ) {
+        if (alias > 0 && !aliasOnly) conn.outAliases!.delete(msg.topic);
+        return undefined; // MQTT-3.1.2-25: dropped as if delivered
+      }
+      return encodePublish(true, msg, qos, retain, false, 0, extra, v5 ? expiry : -1, aliasOnly);
+    }
+    const slot = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
+    let buf = this.cache[slot];
+    if (buf === undefined) {
+      buf = encodePublish(v5, msg, qos, retain, false, 0, undefined, v5 ? expiry : -1, false);
+      this.cache[slot] = buf;
+    }
+    // MQTT-3.1.2-24/-25: never larger than the client's Maximum Packet Size; dropped as if delivered
+    if (conn.clientMaxPacket > 0 && buf.length > conn.clientMaxPacket && !f['ignore-max-packet-size'])
+      return undefined;
+    return buf;
+  }
+
+  /** Sends (or re-sends, with DUP) a QoS>0 delivery and records it in flight. */
+  sendOutgoing(conn: Connection, s: Session, o: Outgoing, resend: boolean, expiry: number): void {
+    const b = this.b;
+    if (o.packetId === 0) {
+      o.packetId = s.allocPacketId();
+      if (o.packetId === 0) {
+        if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+        return;
+      }
+    }
+    const cacheable = !resend;
+    let buf: Buffer | undefined;
+    if (cacheable) buf = this.encoded(conn, o.msg, o.qos, o.retain, o.subIds, expiry);
+    else {
+      buf = encodePublish(
+        conn.v5,
+        o.msg,
+        o.qos,
+        o.retain,
+        false,
+        0,
+        extraProps(o.subIds, 0),
+        conn.v5 ? expiry : -1,
+        false,
+      );
+      if (
+        conn.clientMaxPacket > 0 &&
+        buf.length > conn.clientMaxPacket &&
+        !b.faults['ignore-max-packet-size']
+      ) {
+        buf = undefined;
+      }
+    }
+    if (buf === undefined) {
+      s.inflight.delete(o.packetId);
+      o.packetId = 0;
+      return; // too large for the client: treated as delivered (MQTT-3.1.2-25)
+    }
+    s.inflight.set(o.packetId, o);
+    // MQTT-3.3.1-1 / MQTT-4.4.0-1: re-delivery on session resume has DUP=1
+    conn.write(withPacketId(buf, o.packetId, resend && !b.faults['no-dup-on-redelivery']));
+    b.stats.messagesSent++;
+  }
+
+  /** Sends queued deliveries while the client's window allows (MQTT-3.3.4-7..-9 receive maximum). */
+  pump(s: Session): void {
+    const conn = s.conn;
+    if (conn === undefined || conn.state !== 'connected') return;
+    const max = this.b.config.maxWriteBufferBytes;
+    const now = Date.now();
+    while (s.queued > 0) {
+      if (conn.transport.buffered() > max) return; // resumes on drain
+      const head = s.queue[s.queueHead]!;
+      if (head.qos > 0 && s.inflight.size >= conn.sendQuota) return;
+      s.dequeue();
+      const m = head.msg;
+      let expiry = -1;
+      if (m.expiresAt !== 0) {
+        if (this.b.faults['no-message-expiry']) expiry = m.expiryInterval;
+        else {
+          const left = m.expiresAt - now;
+          if (left <= 0) continue; // MQTT-3.3.2-5: expired while queued
+          expiry = Math.ceil(left / 1000); // MQTT-3.3.2-6: remaining lifetime
+        }
+      }
+      if (head.qos === 0) {
+        const buf = encodePublish(
+          conn.v5,
+          m,
+          0,
+          head.retain,
+          false,
+          0,
+          extraProps(head.subIds, 0),
+          conn.v5 ? expiry : -1,
+          false,
+        );
+        conn.write(buf);
+        this.b.stats.messagesSent++;
+      } else this.sendOutgoing(conn, s, head, false, expiry);
+    }
+  }
+
+  /** On session resume: re-send unacknowledged PUBLISH (DUP=1) and PUBREL, in order (MQTT-4.4.0-1). */
+  resume(s: Session): void {
+    const conn = s.conn!;
+    const now = Date.now();
+    for (const o of [...s.inflight.values()]) {
+      if (o.state === 1) {
+        conn.write(encodeAck(6, o.packetId, conn.v5, 0));
+        continue;
+      }
+      const m = o.msg;
+      let expiry = -1;
+      if (m.expiresAt !== 0) {
+        if (this.b.faults['no-message-expiry']) expiry = m.expiryInterval;
+        else expiry = Math.max(0, Math.ceil((m.expiresAt - now) / 1000));
+      }
+      // an in-flight message is re-sent even if it has expired meanwhile (MQTT 4.4: must re-send)
+      this.sendOutgoing(conn, s, o, true, expiry);
+    }
+    this.pump(s);
+  }
+}

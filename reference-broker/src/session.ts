@@ -1,0 +1,99 @@
+// Session state (MQTT 4.1): subscriptions, outgoing QoS 1/2 in flight, queued messages, and the
+// packet ids of incoming QoS 2 messages whose PUBREL has not arrived yet.
+import type { Connection } from './connection.ts';
+import type { Message } from './message.ts';
+
+export interface Subscription {
+  session: Session;
+  /** the filter as subscribed (with $share/group/ prefix when shared) */
+  filter: string;
+  /** the part that is matched against topics */
+  topicFilter: string;
+  shareGroup: string | undefined;
+  qos: 0 | 1 | 2;
+  noLocal: boolean;
+  retainAsPublished: boolean;
+  retainHandling: 0 | 1 | 2;
+  /** 0 = none */
+  subId: number;
+}
+
+/** One delivery to one session: queued, or in flight awaiting PUBACK / PUBREC / PUBCOMP. */
+export interface Outgoing {
+  msg: Message;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  subIds: number[] | undefined;
+  packetId: number;
+  /** 0 = PUBLISH sent, awaiting PUBACK/PUBREC; 1 = PUBREL sent, awaiting PUBCOMP */
+  state: 0 | 1;
+}
+
+export const NEVER_EXPIRES = 0xffffffff;
+
+export class Session {
+  conn: Connection | undefined;
+  readonly subs = new Map<string, Subscription>();
+  readonly inflight = new Map<number, Outgoing>();
+  /** FIFO queue with a moving head (no shift()). */
+  queue: Outgoing[] = [];
+  queueHead = 0;
+  readonly inboundQos2 = new Set<number>();
+  private nextId = 1;
+  /** seconds; NEVER_EXPIRES = kept forever; 0 = ends with the connection */
+  expiryInterval = 0;
+  /** ms timestamp when an offline session expires; 0 = n/a */
+  expiresAt = 0;
+  /** per-publish dedupe scratch for overlapping subscriptions */
+  matchGen = 0;
+  matchIndex = 0;
+  dropped = 0;
+
+  constructor(
+    readonly clientId: string,
+    public version: 3 | 4 | 5,
+  ) {}
+
+  get queued(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  enqueue(o: Outgoing, max: number): boolean {
+    if (this.queued >= max) {
+      this.dropped++;
+      return false;
+    }
+    this.queue.push(o);
+    return true;
+  }
+
+  dequeue(): Outgoing | undefined {
+    if (this.queueHead >= this.queue.length) return undefined;
+    const o = this.queue[this.queueHead]!;
+    this.queue[this.queueHead] = undefined as unknown as Outgoing;
+    this.queueHead++;
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    return o;
+  }
+
+  /** Next free packet id for an outgoing PUBLISH (MQTT-2.2.1-2: not in use). */
+  allocPacketId(): number {
+    for (let n = 0; n < 65535; n++) {
+      const id = this.nextId;
+      this.nextId = id === 65535 ? 1 : id + 1;
+      if (!this.inflight.has(id)) return id;
+    }
+    return 0;
+  }
+
+  clearState(): void {
+    this.subs.clear();
+    this.inflight.clear();
+    this.queue = [];
+    this.queueHead = 0;
+    this.inboundQos2.clear();
+  }
+}

@@ -1,0 +1,130 @@
+// `crucible broker`: starts the reference broker from flags and/or a YAML config file, prints one
+// line per listener, and runs until SIGINT/SIGTERM. Bad flags or settings: plain message, exit 3.
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { kebab, SCALAR_KEYS } from '../../../reference-broker/src/config/schema.ts';
+import { FAULT_NAMES } from '../../../reference-broker/src/faults.ts';
+import { formatProblems, parseBrokerConfig, startBroker } from '../../../reference-broker/src/index.ts';
+
+const USAGE = `usage: crucible broker [--config broker.yaml] [--host 127.0.0.1] [--port 1883]
+       [--ws-port N [--ws-path /mqtt]] [--tls-port N --cert cert.pem --key key.pem] [--wss-port N]
+       [--<setting> value ...] [--fault NAME ...] [--trace]
+settings: ${Object.keys(SCALAR_KEYS)
+  .map((k) => `--${kebab(k)}`)
+  .join(' ')}
+faults (tests only): ${FAULT_NAMES.join(', ')}`;
+
+export async function run(argv: string[]): Promise<number> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+    config: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'ws-port': { type: 'string' },
+    'ws-path': { type: 'string' },
+    'tls-port': { type: 'string' },
+    'wss-port': { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    fault: { type: 'string', multiple: true },
+    help: { type: 'boolean' },
+  };
+  const flagToKey = new Map<string, string>();
+  for (const [key, kind] of Object.entries(SCALAR_KEYS)) {
+    const flag = kebab(key);
+    flagToKey.set(flag, key);
+    options[flag] = { type: kind.type === 'boolean' && key === 'trace' ? 'boolean' : 'string' };
+  }
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+    values = parsed.values as typeof values;
+  } catch (e) {
+    console.error(
+      `broker: ${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}\n${USAGE}`,
+    );
+    return 3;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let obj: Record<string, unknown> = {};
+  let baseDir: string | undefined;
+  const file = values.config as string | undefined;
+  if (file) {
+    try {
+      const y = parseYaml(readFileSync(file, 'utf8')) as unknown;
+      if (y !== null && (typeof y !== 'object' || Array.isArray(y)))
+        throw new Error('the file must be a mapping of settings');
+      obj = (y ?? {}) as Record<string, unknown>;
+      baseDir = dirname(resolve(file));
+    } catch (e) {
+      console.error(`broker: --config ${file}: ${(e as Error).message}`);
+      return 3;
+    }
+  }
+  for (const [flag, key] of flagToKey) {
+    const v = values[flag];
+    if (v !== undefined) obj[key] = v;
+  }
+  const faults = values.fault as string[] | undefined;
+  if (faults?.length) obj.faults = [...((obj.faults as string[]) ?? []), ...faults];
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const portFlags = ['port', 'ws-port', 'tls-port', 'wss-port'];
+  if (portFlags.some((f) => values[f] !== undefined) || obj.listeners === undefined) {
+    const listeners: Array<Record<string, unknown>> = [];
+    const num = (f: string) => (/^\d+$/.test(String(values[f])) ? Number(values[f]) : values[f]);
+    if (values.port !== undefined || obj.listeners === undefined) {
+      listeners.push({ kind: 'tcp', host, port: values.port === undefined ? 1883 : num('port') });
+    }
+    if (values['ws-port'] !== undefined) {
+      listeners.push({ kind: 'ws', host, port: num('ws-port'), path: values['ws-path'] ?? '/mqtt' });
+    }
+    for (const [f, kind] of [
+      ['tls-port', 'tls'],
+      ['wss-port', 'wss'],
+    ] as const) {
+      if (values[f] === undefined) continue;
+      if (!values.cert || !values.key) {
+        console.error(`broker: --${f} needs --cert and --key (PEM files)`);
+        return 3;
+      }
+      const l: Record<string, unknown> = { kind, host, port: num(f), cert: values.cert, key: values.key };
+      if (kind === 'wss') l.path = values['ws-path'] ?? '/mqtt';
+      listeners.push(l);
+    }
+    obj.listeners = listeners;
+  }
+  const r = parseBrokerConfig(obj, baseDir);
+  if (!r.ok) {
+    console.error(formatProblems(r.problems.map((p) => ({ ...p, key: flagName(p.key, flagToKey) }))));
+    return 3;
+  }
+  let broker: Awaited<ReturnType<typeof startBroker>>;
+  try {
+    broker = await startBroker(r.config, { log: (line) => console.log(line) });
+  } catch (e) {
+    console.error(`broker: cannot start: ${(e as Error).message}`);
+    return 5;
+  }
+  for (const l of broker.listeners) console.log(`listening ${l.kind} ${l.url}`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await broker.close();
+  return 0;
+}
+
+function flagName(key: string, flagToKey: Map<string, string>): string {
+  for (const [flag, k] of flagToKey) if (k === key) return `${key} (--${flag})`;
+  return key;
+}
