@@ -1,0 +1,181 @@
+// One scenario client: its transport connection, a Decoder, an inbox of what the broker sent that no
+// step consumed yet, the close state, and waiters with deadlines. No automatic PINGREQ: the case owns
+// the wire.
+
+import { performance } from 'node:perf_hooks';
+import type { Packet, ProtocolVersion } from '../protocol/codec.ts';
+import { Decoder } from '../protocol/codec.ts';
+import type { Connection } from '../transport/index.ts';
+import type { Transcript } from './transcript.ts';
+
+/** Default cap on one inbound frame, so a broker announcing a huge packet cannot exhaust memory. */
+export const DEFAULT_MAX_INBOUND_PACKET = 64 * 1024 * 1024;
+
+export type InboxItem =
+  | { kind: 'packet'; packet: Packet; raw: Buffer; t: number }
+  | { kind: 'malformed'; message: string; raw: Buffer | undefined; t: number }
+  | { kind: 'close'; t: number; error?: string; byUs: boolean };
+
+export type InboundHook = (packet: Packet, raw: Buffer, client: ScenarioClient) => void;
+
+export class ScenarioClient {
+  conn: Connection | undefined;
+  decoder: Decoder | undefined;
+  private inbox: InboxItem[] = [];
+  private waiters: Array<() => void> = [];
+  /** Terminal item (close or malformed stream) once it happened; stays at the end of the inbox. */
+  terminal: InboxItem | undefined;
+  /** Set once the connection closed (whoever closed it). */
+  closeItem: (InboxItem & { kind: 'close' }) | undefined;
+  closedByUs = false;
+  packetsSent = 0;
+  private nextMessageId = 1;
+  /** Topic aliases the broker assigned in PUBLISH packets (MQTT 5), alias -> topic. */
+  readonly inboundAliases = new Map<number, string>();
+
+  constructor(
+    readonly name: string,
+    readonly clientId: string,
+    public version: ProtocolVersion,
+    readonly transport: 'tcp' | 'ws',
+    private readonly transcript: Transcript,
+    private readonly onInbound: InboundHook | undefined,
+    private readonly maxInboundPacket = DEFAULT_MAX_INBOUND_PACKET,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.conn !== undefined && !this.conn.closed && this.closeItem === undefined;
+  }
+
+  /** Attach a freshly opened connection (a new connection replaces a closed one). */
+  attach(conn: Connection): void {
+    this.conn = conn;
+    this.inbox = [];
+    this.terminal = undefined;
+    this.closeItem = undefined;
+    this.closedByUs = false;
+    this.inboundAliases.clear();
+    const decoder = new Decoder(
+      this.version,
+      {
+        packet: (packet, raw) => {
+          const t = this.transcript.now();
+          this.transcript.packet(this.name, 'in', raw, packet);
+          this.onInbound?.(packet, raw, this);
+          this.enqueue({ kind: 'packet', packet, raw: Buffer.from(raw), t });
+        },
+        error: (err, raw) => {
+          const t = this.transcript.now();
+          this.transcript.event(this.name, `malformed packet from broker: ${err.message}`, raw);
+          this.enqueue({ kind: 'malformed', message: err.message, raw, t });
+        },
+      },
+      { maxPacketSize: this.maxInboundPacket },
+    );
+    this.decoder = decoder;
+    conn.onData((chunk) => {
+      if (this.conn === conn) decoder.push(chunk);
+    });
+    conn.onClose((info) => {
+      if (this.conn !== conn) return;
+      const t = this.transcript.now();
+      const byUs = this.closedByUs;
+      const why = info.error ? `: ${info.error.message}` : '';
+      this.transcript.event(this.name, `${byUs ? 'closed by client' : 'connection closed by broker'}${why}`);
+      const item: InboxItem = { kind: 'close', t, byUs };
+      if (info.error) item.error = info.error.message;
+      this.enqueue(item);
+    });
+  }
+
+  private enqueue(item: InboxItem): void {
+    if (this.closeItem) return;
+    if (item.kind === 'close') this.closeItem = item;
+    if (this.terminal) {
+      // nothing after a malformed stream is trustworthy; the malformed item stays the head
+      if (item.kind !== 'close') return;
+    } else {
+      if (item.kind !== 'packet') this.terminal = item;
+      this.inbox.push(item);
+    }
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+
+  /** The next unconsumed packet, or a terminal item (not consumed), or 'timeout' at the deadline. */
+  next(deadline: number, signal?: AbortSignal): Promise<InboxItem | 'timeout'> {
+    return this.take(() => true, deadline, signal);
+  }
+
+  /**
+   * The first unconsumed packet satisfying `pred` (taken out of the inbox wherever it sits; packets
+   * before it stay), or the terminal item once every earlier packet was passed over, or 'timeout'.
+   */
+  async take(
+    pred: (p: Packet) => boolean,
+    deadline: number,
+    signal?: AbortSignal,
+  ): Promise<InboxItem | 'timeout'> {
+    for (;;) {
+      for (let i = 0; i < this.inbox.length; i++) {
+        const item = this.inbox[i] as InboxItem;
+        if (item.kind !== 'packet') return item;
+        if (pred(item.packet)) {
+          this.inbox.splice(i, 1);
+          return item;
+        }
+      }
+      const left = deadline - performance.now();
+      if (left <= 0 || signal?.aborted) return 'timeout';
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        const onAbort = (): void => done();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        function done(): void {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
+        this.waiters.push(done);
+      });
+    }
+  }
+
+  /** Packets received and not consumed (for failure reports). */
+  pending(): InboxItem[] {
+    return [...this.inbox];
+  }
+
+  allocMessageId(): number {
+    const id = this.nextMessageId;
+    this.nextMessageId = id >= 65535 ? 1 : id + 1;
+    return id;
+  }
+
+  /** Writes bytes already encoded; records them in the transcript. Returns an error text when closed. */
+  write(raw: Buffer, packet: object | undefined, note?: string): string | undefined {
+    if (!this.conn) return `client ${this.name} has no open connection (connect or open first)`;
+    if (this.conn.closed || this.closeItem) {
+      return this.closedByUs
+        ? `client ${this.name}: connection already closed by the client`
+        : `connection closed by broker before the client could send`;
+    }
+    this.transcript.packet(this.name, 'out', raw, packet, note);
+    this.packetsSent++;
+    this.conn.write(raw);
+    return undefined;
+  }
+
+  /** Clean close (FIN / ws close). */
+  end(): void {
+    this.closedByUs = true;
+    this.conn?.end();
+  }
+
+  /** Abrupt close (destroy / terminate). */
+  destroy(): void {
+    if (this.conn && !this.conn.closed) this.closedByUs = true;
+    this.conn?.destroy();
+  }
+}

@@ -1,0 +1,107 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: scenario ${var} references, not templates
+// Engine against mosquitto (tcp, ws, tls with a certificate made at test time).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  type MosquittoInstance,
+  mosquittoSkipReason,
+  startMosquitto,
+} from '../transport/testing/mosquitto.ts';
+import { runCase } from './index.ts';
+import { A, caseOf, step } from './testing/spec.ts';
+
+const skip = mosquittoSkipReason();
+
+describe('engine against mosquitto', { skip }, () => {
+  let m: MosquittoInstance;
+  before(async () => {
+    m = await startMosquitto();
+  });
+  after(async () => {
+    await m?.stop();
+  });
+
+  const pubsub = (version: '3.1.1' | '5.0') =>
+    caseOf(
+      [
+        step('sub', A.connect()),
+        step('sub', A.subscribe({ topic: '${t}/a', qos: 1 })),
+        step('pub', A.connect()),
+        step('pub', A.publish({ topic: '${t}/a', qos: 1, payload: 'hello' })),
+        step('sub', A.expect({ cmd: 'publish', topic: '${t}/a', qos: 1, payload: 'hello' })),
+        step('sub', A.send({ cmd: 'puback', messageId: '${mid}' }), {}),
+        step('sub', A.nothing(200)),
+        step('pub', A.disconnect()),
+        step('sub', A.disconnect()),
+      ].map((s, i) =>
+        i === 4
+          ? {
+              ...s,
+              action: A.expect({
+                cmd: 'publish',
+                topic: '${t}/a',
+                qos: 1,
+                payload: 'hello',
+                capture: { mid: 'messageId' },
+              }),
+            }
+          : s,
+      ),
+      { version },
+    );
+
+  for (const scheme of ['tcp', 'ws', 'tls'] as const) {
+    for (const version of ['3.1.1', '5.0'] as const) {
+      test(`pub/sub QoS 1 over ${scheme}, MQTT ${version}`, async () => {
+        const url =
+          scheme === 'tcp'
+            ? `mqtt://127.0.0.1:${m.tcp}`
+            : scheme === 'ws'
+              ? `ws://127.0.0.1:${m.ws}/mqtt`
+              : `mqtts://127.0.0.1:${m.tls}`;
+        const out = await runCase(pubsub(version), {
+          brokerUrl: url,
+          vars: {},
+          ...(scheme === 'tls' ? { tls: { ca: m.caFile } } : {}),
+        });
+        assert.equal(out.status, 'pass', `${out.reason}\n${JSON.stringify(out.transcript, null, 1)}`);
+        assert.ok(out.transcript.some((e) => e.dir === 'in' && e.packet?.cmd === 'publish'));
+        assert.ok(out.transcript.every((e, i, all) => i === 0 || e.t >= (all[i - 1] as { t: number }).t));
+      });
+    }
+  }
+
+  test('a mismatch fails with path, expected and actual', async () => {
+    const out = await runCase(
+      caseOf([
+        step('sub', A.connect()),
+        step('sub', A.subscribe({ topic: '${t}/a', qos: 0 })),
+        step('sub', A.publish({ topic: '${t}/a', payload: 'one' })),
+        step('sub', A.expect({ cmd: 'publish', payload: 'two' })),
+      ]),
+      { brokerUrl: `mqtt://127.0.0.1:${m.tcp}`, vars: {} },
+    );
+    assert.equal(out.status, 'fail');
+    assert.match(out.failure?.message ?? '', /payload: expected "two", got "one"/);
+    assert.equal(out.failure?.stepIndex, 3);
+    assert.equal(out.failure?.source?.line !== undefined, true);
+  });
+
+  test('silence: an expect fails at its deadline', async () => {
+    const out = await runCase(
+      caseOf([step('a', A.connect()), step('a', A.expect({ cmd: 'publish' }), { timeoutMs: 200 })]),
+      { brokerUrl: `mqtt://127.0.0.1:${m.tcp}`, vars: {} },
+    );
+    assert.equal(out.status, 'fail');
+    assert.match(out.reason ?? '', /no packet within 200ms/);
+  });
+
+  test('unreachable broker: error with kind unreachable', async () => {
+    const out = await runCase(caseOf([step('a', A.connect())]), {
+      brokerUrl: 'mqtt://127.0.0.1:1',
+      vars: {},
+    });
+    assert.equal(out.status, 'error');
+    assert.equal(out.errorKind, 'unreachable');
+  });
+});

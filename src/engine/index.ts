@@ -1,0 +1,29 @@
+// src/engine: per-client step interpreter, matchers, timers, wire transcript (docs/CONTRACTS.md).
+import type { Failure, Finding, TranscriptEntry } from '../results/model.ts';
+import type { ConnectOptions } from '../transport/index.ts';
+
+export interface CaseRunContext {
+  brokerUrl: string;
+  wsUrl?: string;
+  tls?: ConnectOptions['tls'];
+  /** t, cid, profile, cap, plus params (the engine adds client.NAME). */
+  vars: Record<string, unknown>;
+  defaultTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface CaseRunOutcome {
+  status: 'pass' | 'fail' | 'error';
+  reason?: string;
+  failure?: Failure;
+  findings: Finding[];
+  transcript: TranscriptEntry[];
+  durationMs: number;
+  vars: Record<string, unknown>;
+  /** For status 'error': why. 'unreachable' = the first connection of the case could not be opened. */
+  errorKind?: 'unreachable' | 'scenario' | 'internal';
+}
+
+export { compileExpect, matchPacket, matchValue } from './matcher.ts';
+export { describeStep, runCase, uniqueRunIds } from './run-case.ts';
+export { jsonSafe } from './transcript.ts';

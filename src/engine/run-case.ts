@@ -1,0 +1,274 @@
+// runCase: one concrete case, start to finish. Sequential steps (parallel branches inside), a deadline
+// on every step and on the whole case, every socket destroyed at the end whatever happened. Never
+// throws, never hangs, never prints.
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Failure } from '../results/model.ts';
+import type { CaseSpec, Step } from '../scenario/model.ts';
+import { ScenarioClient } from './client.ts';
+import type { CaseRunContext, CaseRunOutcome } from './index.ts';
+import { protocolLevel } from './packet-defaults.ts';
+import { type CaseEnv, StepError, StepFailure } from './steps/common.ts';
+import { doConnect, doDisconnect, doDrop, doOpen } from './steps/connection.ts';
+import { expectClose, expectNothing, expectOn } from './steps/expect.ts';
+import { doBarrier, doParallel, doSet, doWait } from './steps/flow.ts';
+import { doPublish, doSend, doSendMutated, doSendRaw, doSubscribe, doUnsubscribe } from './steps/send.ts';
+import { Transcript } from './transcript.ts';
+import { resolveVars } from './vars.ts';
+
+const DEFAULT_STEP_MS = 2000;
+const CASE_MARGIN_MS = 5000;
+const CASE_CAP_MS = 15 * 60_000;
+
+/** Per-run topic prefix and client-id stem, unique across concurrent runs. */
+export function uniqueRunIds(caseId: string): { t: string; cid: string } {
+  const cid = `c${randomBytes(8).readBigUInt64BE().toString(36).padStart(11, '0').slice(-11)}`;
+  const safe = caseId.replace(/[^A-Za-z0-9._=-]+/g, '_').slice(0, 80);
+  return { t: `crucible/${cid.slice(1, 7)}/${safe}`, cid };
+}
+
+function clientIdFor(cid: string, name: string): string {
+  return `${cid}${name.replace(/[^a-zA-Z0-9]/g, '')}`.slice(0, 23);
+}
+
+function flatten(steps: Step[], out: Step[] = []): Step[] {
+  for (const s of steps) {
+    out.push(s);
+    if (s.action.kind === 'parallel') for (const b of s.action.branches) flatten(b, out);
+  }
+  return out;
+}
+
+/** One-line description of a step for reports, e.g. "sub expect publish". */
+export function describeStep(step: Step): string {
+  const a = step.action;
+  const who = step.client ? `${step.client} ` : '';
+  let detail = '';
+  const cmdOf = (m: unknown): string =>
+    m && typeof m === 'object' && 'cmd' in m ? ` ${String((m as { cmd: unknown }).cmd)}` : '';
+  if (a.kind === 'send' || a.kind === 'sendMutated') detail = cmdOf(a.packet);
+  else if (a.kind === 'expect') detail = cmdOf(a.matcher);
+  else if (a.kind === 'wait') detail = ` ${a.ms}ms`;
+  else if (a.kind === 'expectNothing') detail = ` for ${a.forMs}ms`;
+  else if (a.kind === 'barrier') detail = ` ${a.name}`;
+  return `${step.label ? `${step.label}: ` : ''}${who}${a.kind}${detail}`;
+}
+
+function stepBudget(step: Step, base: (s: Step) => number): number {
+  const a = step.action;
+  switch (a.kind) {
+    case 'wait':
+      return a.ms;
+    case 'expectNothing':
+      return a.forMs;
+    case 'expectClose':
+      return a.withinMs;
+    case 'connect':
+      return 2 * base(step);
+    case 'publish':
+      return 2 * base(step);
+    case 'parallel':
+      return Math.max(0, ...a.branches.map((b) => b.reduce((n, s) => n + stepBudget(s, base), 0)));
+    default:
+      return base(step);
+  }
+}
+
+export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<CaseRunOutcome> {
+  const transcript = new Transcript();
+  const started = performance.now();
+  const ids = uniqueRunIds(spec.id);
+  const clientIds: Record<string, string> = {};
+  const flat = flatten(spec.steps);
+  const names = new Set<string>(Object.keys(spec.clients));
+  for (const s of flat) if (s.client) names.add(s.client);
+  const vars: Record<string, unknown> = {
+    ...ctx.vars,
+    ...spec.params,
+    t: ids.t,
+    cid: ids.cid,
+    client: clientIds,
+  };
+  for (const n of names) clientIds[n] = clientIdFor(ids.cid, n);
+  const controller = new AbortController();
+  if (ctx.signal) {
+    if (ctx.signal.aborted) controller.abort();
+    else ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
+  }
+  const indexOf = new Map<Step, number>();
+  for (const [i, s] of flat.entries()) indexOf.set(s, i);
+  const base = (s: Step): number =>
+    s.timeoutMs ?? ctx.defaultTimeoutMs ?? spec.defaultTimeoutMs ?? DEFAULT_STEP_MS;
+
+  const env: CaseEnv = {
+    spec,
+    ctx,
+    transcript,
+    vars,
+    clients: new Map(),
+    findings: [],
+    signal: controller.signal,
+    state: { anySent: false, connectAttempts: 0 },
+    barrier: undefined,
+    client(name) {
+      if (!name) throw new StepError('step has no client');
+      let c = env.clients.get(name);
+      if (!c) {
+        const cs = spec.clients[name];
+        const version = protocolLevel(cs?.version ?? spec.version);
+        const fixedId = cs?.clientId !== undefined ? String(env.resolve(cs.clientId)) : undefined;
+        const id = fixedId ?? clientIds[name] ?? clientIdFor(ids.cid, name);
+        const isWs = /^wss?:/i.test(ctx.brokerUrl);
+        c = new ScenarioClient(
+          name,
+          id,
+          version,
+          cs?.transport ?? (isWs ? 'ws' : 'tcp'),
+          transcript,
+          undefined,
+        );
+        env.clients.set(name, c);
+      }
+      return c;
+    },
+    versionOf(name) {
+      return env.client(name).version;
+    },
+    deadlineMs: base,
+    resolve<T>(value: T): T {
+      return resolveVars(value, env.vars) as T;
+    },
+    indexOf(step) {
+      return indexOf.get(step) ?? -1;
+    },
+    runSteps,
+  };
+  for (const [name, cs] of Object.entries(spec.clients))
+    if (cs.clientId === undefined) clientIds[name] ??= clientIdFor(ids.cid, name);
+
+  let current: Step | undefined;
+  async function runSteps(steps: Step[], e: CaseEnv): Promise<void> {
+    for (const step of steps) {
+      if (e.signal.aborted) throw new StepFailure('aborted');
+      current = step;
+      await runStep(step, e);
+    }
+  }
+
+  const budget = Math.min(
+    CASE_CAP_MS,
+    spec.steps.reduce((n, s) => n + stepBudget(s, base), 0) + CASE_MARGIN_MS,
+  );
+  let hardTimer: NodeJS.Timeout | undefined;
+  const hardDeadline = new Promise<'hard-deadline'>((resolve) => {
+    hardTimer = setTimeout(() => resolve('hard-deadline'), budget);
+  });
+
+  let status: CaseRunOutcome['status'] = 'pass';
+  let reason: string | undefined;
+  let failure: Failure | undefined;
+  let errorKind: CaseRunOutcome['errorKind'];
+  try {
+    const r = await Promise.race([runSteps(spec.steps, env).then(() => 'done' as const), hardDeadline]);
+    if (r === 'hard-deadline') {
+      controller.abort();
+      status = 'error';
+      reason = `case exceeded its hard deadline of ${budget}ms`;
+      errorKind = 'internal';
+    }
+  } catch (e) {
+    const step = current;
+    const stepInfo = step
+      ? {
+          stepIndex: indexOf.get(step) ?? -1,
+          step: describeStep(step),
+          source: { file: step.loc.file, line: step.loc.line },
+        }
+      : { stepIndex: -1, step: '(case)' };
+    if (e instanceof StepFailure) {
+      status = 'fail';
+      reason = `${stepInfo.step}: ${e.message}`;
+      failure = { ...stepInfo, message: e.message };
+      if (e.expected !== undefined) failure.expected = e.expected;
+      if (e.actual !== undefined) failure.actual = e.actual;
+      if (e.statement !== undefined) failure.statement = e.statement;
+    } else {
+      status = 'error';
+      const msg = e instanceof Error ? e.message : String(e);
+      reason = e instanceof StepError && e.kind === 'unreachable' ? msg : `${stepInfo.step}: ${msg}`;
+      errorKind = e instanceof StepError ? e.kind : 'internal';
+      failure = { ...stepInfo, message: msg };
+    }
+    if (step) transcript.event(step.client ?? '', `step failed: ${reason}`);
+  } finally {
+    clearTimeout(hardTimer);
+    controller.abort();
+    for (const c of env.clients.values()) c.destroy();
+  }
+  // Strict checker findings: a MUST finding fails an otherwise passing case, citing the statement.
+  const must = env.findings.find((f) => f.severity === 'must');
+  if (status === 'pass' && must) {
+    status = 'fail';
+    reason = `${must.statement}: ${must.message}`;
+    failure = {
+      stepIndex: -1,
+      step: `${must.client ?? ''} inbound check`.trim(),
+      message: must.message,
+      statement: must.statement,
+    };
+  }
+  const out: CaseRunOutcome = {
+    status,
+    findings: env.findings,
+    transcript: transcript.finish(),
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    vars: env.vars,
+  };
+  if (reason !== undefined) out.reason = reason;
+  if (failure !== undefined) out.failure = failure;
+  if (errorKind !== undefined) out.errorKind = errorKind;
+  return out;
+}
+
+async function runStep(step: Step, env: CaseEnv): Promise<void> {
+  const a = step.action;
+  switch (a.kind) {
+    case 'connect':
+      return doConnect(env, step, a);
+    case 'open':
+      return doOpen(env, step, a);
+    case 'send':
+      return doSend(env, step, a);
+    case 'sendRaw':
+      return doSendRaw(env, step, a);
+    case 'sendMutated':
+      return doSendMutated(env, step, a);
+    case 'expect': {
+      const matcher = env.resolve(a.matcher);
+      await expectOn(env, env.client(step.client), matcher, a.skip, env.deadlineMs(step));
+      return;
+    }
+    case 'expectNothing':
+      return expectNothing(env, env.client(step.client), a.forMs, a.except);
+    case 'expectClose':
+      return expectClose(env, env.client(step.client), { ...a, withinMs: a.withinMs });
+    case 'disconnect':
+      return doDisconnect(env, step, a);
+    case 'drop':
+      return doDrop(env, step);
+    case 'wait':
+      return doWait(env, a);
+    case 'subscribe':
+      return doSubscribe(env, step, a);
+    case 'unsubscribe':
+      return doUnsubscribe(env, step, a);
+    case 'publish':
+      return doPublish(env, step, a);
+    case 'parallel':
+      return doParallel(env, a);
+    case 'barrier':
+      return doBarrier(env, step, a);
+    case 'set':
+      return doSet(env, a);
+  }
+}

@@ -1,0 +1,139 @@
+// send, sendRaw, sendMutated, and the publish / subscribe / unsubscribe shorthands.
+import type { Packet } from '../../protocol/codec.ts';
+import { hexToBytes } from '../../protocol/raw.ts';
+import type { Step, StepAction } from '../../scenario/model.ts';
+import type { ScenarioClient } from '../client.ts';
+import { fillDefaults } from '../packet-defaults.ts';
+import { type CaseEnv, isRecord, StepError } from './common.ts';
+import { encodeFor, writeOrFail } from './connection.ts';
+import { expectAck } from './expect.ts';
+
+function build(env: CaseEnv, client: ScenarioClient, spec: Record<string, unknown>, cmd?: string): Packet {
+  const resolved = env.resolve(spec);
+  if (!cmd && resolved.cmd === undefined) throw new StepError('packet has no cmd');
+  return fillDefaults(resolved, cmd, {
+    version: client.version,
+    clientId: client.clientId,
+    allocMessageId: () => client.allocMessageId(),
+  });
+}
+
+export function doSend(env: CaseEnv, step: Step, a: StepAction & { kind: 'send' }): void {
+  const client = env.client(step.client);
+  const packet = build(env, client, a.packet);
+  writeOrFail(env, client, encodeFor(client, packet), packet);
+}
+
+export function doSendRaw(env: CaseEnv, step: Step, a: StepAction & { kind: 'sendRaw' }): void {
+  const client = env.client(step.client);
+  let bytes: Buffer;
+  try {
+    bytes = hexToBytes(env.resolve(a.hex));
+  } catch (e) {
+    throw new StepError(`sendRaw: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  writeOrFail(env, client, bytes, undefined, 'raw');
+}
+
+type Mutator = (packet: Packet, version: 3 | 4 | 5, mutations: Array<Record<string, unknown>>) => Buffer;
+let mutator: Mutator | undefined;
+
+/** src/protocol/mutate.ts is loaded on first use (it belongs to the protocol module). */
+async function loadMutator(): Promise<Mutator> {
+  if (mutator) return mutator;
+  const spec = '../../protocol/mutate.ts';
+  try {
+    const mod = (await import(spec)) as { mutate?: Mutator };
+    if (typeof mod.mutate !== 'function') throw new Error('mutate() not exported');
+    mutator = mod.mutate;
+    return mutator;
+  } catch (e) {
+    throw new StepError(
+      `sendMutated is not available: ${e instanceof Error ? e.message : String(e)}`,
+      'internal',
+    );
+  }
+}
+
+export async function doSendMutated(
+  env: CaseEnv,
+  step: Step,
+  a: StepAction & { kind: 'sendMutated' },
+): Promise<void> {
+  const client = env.client(step.client);
+  const packet = build(env, client, a.packet);
+  const mutations = env.resolve(a.mutate);
+  const mutate = await loadMutator();
+  let bytes: Buffer;
+  try {
+    bytes = mutate(packet, client.version, mutations);
+  } catch (e) {
+    throw new StepError(`sendMutated: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  writeOrFail(env, client, bytes, packet, `mutated: ${mutations.map((m) => String(m.op)).join(', ')}`);
+}
+
+export async function doPublish(
+  env: CaseEnv,
+  step: Step,
+  a: StepAction & { kind: 'publish' },
+): Promise<void> {
+  const client = env.client(step.client);
+  const timeoutMs = env.deadlineMs(step);
+  const packet = build(env, client, a.packet, 'publish') as Packet & { qos?: number; messageId?: number };
+  writeOrFail(env, client, encodeFor(client, packet), packet);
+  if (!a.ack) return;
+  const id = packet.messageId;
+  if (packet.qos === 1) await expectAck(env, client, 'puback', id, {}, timeoutMs);
+  if (packet.qos === 2) {
+    await expectAck(env, client, 'pubrec', id, {}, timeoutMs);
+    const rel = fillDefaults({ cmd: 'pubrel', messageId: id }, 'pubrel', {
+      version: client.version,
+      clientId: client.clientId,
+      allocMessageId: () => client.allocMessageId(),
+    });
+    writeOrFail(env, client, encodeFor(client, rel), rel);
+    await expectAck(env, client, 'pubcomp', id, {}, timeoutMs);
+  }
+}
+
+export async function doSubscribe(
+  env: CaseEnv,
+  step: Step,
+  a: StepAction & { kind: 'subscribe' },
+): Promise<void> {
+  const client = env.client(step.client);
+  const packet = build(env, client, a.packet, 'subscribe') as Packet & {
+    messageId: number;
+    subscriptions: Array<{ qos?: number }>;
+  };
+  writeOrFail(env, client, encodeFor(client, packet), packet);
+  const matcher = a.suback ? env.resolve(a.suback) : { granted: packet.subscriptions.map((s) => s.qos ?? 0) };
+  await expectAck(
+    env,
+    client,
+    'suback',
+    packet.messageId,
+    isRecord(matcher) ? matcher : {},
+    env.deadlineMs(step),
+  );
+}
+
+export async function doUnsubscribe(
+  env: CaseEnv,
+  step: Step,
+  a: StepAction & { kind: 'unsubscribe' },
+): Promise<void> {
+  const client = env.client(step.client);
+  const packet = build(env, client, a.packet, 'unsubscribe') as Packet & { messageId: number };
+  writeOrFail(env, client, encodeFor(client, packet), packet);
+  const matcher = a.unsuback ? env.resolve(a.unsuback) : {};
+  await expectAck(
+    env,
+    client,
+    'unsuback',
+    packet.messageId,
+    isRecord(matcher) ? matcher : {},
+    env.deadlineMs(step),
+  );
+}
