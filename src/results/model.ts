@@ -212,6 +212,8 @@ export interface ThresholdResult {
   limit: number;
   unit: string;
   passed: boolean;
+  /** Set by `crucible report` when merging shards, e.g. when a threshold could not be re-evaluated. */
+  note?: string;
 }
 
 export interface GeneratorHealth {
