@@ -24,7 +24,6 @@ export function refuse(
     conn.send({ cmd: 'connack', reasonCode: v5Code, sessionPresent: false, properties: props } as Packet); // MQTT-3.2.2-6
   } else conn.send({ cmd: 'connack', returnCode: v3Code, sessionPresent: false } as Packet);
   conn.will = undefined;
-  conn.state = 'closing';
   conn.end(); // MQTT-3.2.2-7 / MQTT-3.1.4-6: nothing more is processed
 }
 
