@@ -16,18 +16,17 @@ export interface TopicOptions {
 
 const MAX_TOPIC_BYTES = 65_535;
 
+/** Statement ids per version (3.1.1 and 5.0 number some topic rules differently). */
 function ids(version: 3 | 4 | 5) {
   const v5 = version === 5;
   return {
-    empty: v5 ? 'MQTT-4.7.3-1' : 'MQTT-4.7.3-1',
-    nul: v5 ? 'MQTT-4.7.3-2' : 'MQTT-4.7.3-2',
-    tooLong: v5 ? 'MQTT-4.7.3-3' : 'MQTT-4.7.3-3',
+    empty: 'MQTT-4.7.3-1',
+    nul: 'MQTT-4.7.3-2',
+    tooLong: 'MQTT-4.7.3-3',
     surrogate: v5 ? 'MQTT-1.5.4-1' : 'MQTT-1.5.3-1',
-    wildcardInName: v5 ? 'MQTT-3.3.2-2' : 'MQTT-3.3.2-2',
+    wildcardInName: 'MQTT-3.3.2-2',
     hash: v5 ? 'MQTT-4.7.1-1' : 'MQTT-4.7.1-2',
     plus: v5 ? 'MQTT-4.7.1-2' : 'MQTT-4.7.1-3',
-    shareName: 'MQTT-4.8.2-1',
-    shareChars: 'MQTT-4.8.2-2',
   };
 }
 
