@@ -125,7 +125,12 @@ export class Decoder {
   private slowParse(raw: Buffer): Packet | DecodeError {
     this.current = undefined;
     this.parseError = undefined;
-    this.parser.parse(raw);
+    try {
+      this.parser.parse(raw);
+    } catch (e) {
+      // mqtt-packet should report through 'error'; never let a throw escape the decoder
+      this.parseError = e instanceof Error ? e : new Error(String(e));
+    }
     const err = this.parseError as Error | undefined;
     const pk = this.current as Packet | undefined;
     this.current = undefined;
