@@ -1,0 +1,287 @@
+// A scenario file's cases: file defaults, case fields, param/version loops, then steps per expansion.
+import { basename, extname } from 'node:path';
+import { type Checker, isObj, type Obj, typeName } from './context.ts';
+import type { CaseSpec, ClientSpec, Level, MqttVersion, Step } from './model.ts';
+import { didYouMean, type Path } from './problems.ts';
+import { specVersionOf, statementIndex } from './statements.ts';
+import { duration, parseSteps, type StepEnv } from './steps.ts';
+import { checkClientUse, checkVarRefs } from './usage.ts';
+import { substituteVars } from './vars.ts';
+import { BUILTIN_VARS, CASE_KEYS, LEVELS, VAR_NAMESPACES, VERSIONS } from './vocabulary.ts';
+
+export const DEFAULT_TIMEOUT_MS = 2000;
+
+export const REQUIREMENT_KEYS = [
+  'maximumQoS',
+  'retainAvailable',
+  'wildcardSubscriptionAvailable',
+  'sharedSubscriptionAvailable',
+  'subscriptionIdentifiersAvailable',
+  'receiveMaximum',
+  'topicAliasMaximum',
+  'maximumPacketSize',
+  'serverKeepAlive',
+  'mqtt5',
+  'mqtt311',
+  'ws',
+  'profile',
+];
+
+export interface FileDefaults {
+  area: string | undefined;
+  version: MqttVersion | undefined;
+  level: Level | undefined;
+  timeoutMs: number | undefined;
+  inSuite: boolean;
+  /** Version implied by a suites/mqtt-<v>/ folder. */
+  folderVersion: MqttVersion | undefined;
+  fragments: Obj | undefined;
+}
+
+export function checkVersion(ck: Checker, v: unknown, path: Path): MqttVersion | undefined {
+  if (typeof v === 'number') {
+    ck.problem(
+      path,
+      `version must be a quoted string, got the number ${v}`,
+      `write version: "${v === 5 ? '5.0' : v}"`,
+    );
+    return undefined;
+  }
+  return ck.oneOf(v, path, 'version', VERSIONS);
+}
+
+function cartesian(loops: Array<[string, unknown[]]>): Array<Record<string, unknown>> {
+  let combos: Array<Record<string, unknown>> = [{}];
+  for (const [k, values] of loops) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [k]: v })));
+  return combos;
+}
+
+function suffixOf(combo: Record<string, unknown>): string {
+  const keys = Object.keys(combo).sort();
+  if (keys.length === 0) return '';
+  return `[${keys.map((k) => `${k}=${String(combo[k])}`).join(',')}]`;
+}
+
+function parseParams(ck: Checker, v: unknown, path: Path): Array<[string, unknown[]]> {
+  const o = ck.obj(v, path, 'params');
+  if (!o) return [];
+  const out: Array<[string, unknown[]]> = [];
+  for (const [k, values] of Object.entries(o)) {
+    const at = [...path, k];
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k))
+      ck.problem(at, `'${k}' is not a valid parameter name`, undefined, true);
+    else if ([...BUILTIN_VARS, ...VAR_NAMESPACES].includes(k))
+      ck.problem(at, `parameter '${k}' would hide the built-in variable \${${k}}`, 'pick another name', true);
+    else if (k === 'version')
+      ck.problem(at, 'loop over versions with version: ["3.1.1", "5.0"]', undefined, true);
+    if (!Array.isArray(values) || values.length === 0) {
+      ck.problem(
+        at,
+        `params.${k} must be a non-empty list of values, got ${typeName(values)}`,
+        `e.g. ${k}: [0, 1, 2]`,
+      );
+      continue;
+    }
+    values.forEach((x, i) => {
+      if (x !== null && typeof x === 'object')
+        ck.problem([...at, i], 'parameter values must be scalars (number, string, boolean)');
+    });
+    out.push([k, values]);
+  }
+  return out;
+}
+
+function parseClients(ck: Checker, v: unknown, path: Path): Record<string, ClientSpec> {
+  const o = ck.obj(v, path, 'clients');
+  const out: Record<string, ClientSpec> = {};
+  for (const [name, c] of Object.entries(o ?? {})) {
+    const at = [...path, name];
+    const co = ck.obj(c, at, `client '${name}'`, true);
+    if (!co) continue;
+    ck.unknownKeys(co, at, ['version', 'clientId', 'transport'], 'client');
+    const version = co.version === undefined ? undefined : checkVersion(ck, co.version, [...at, 'version']);
+    const clientId =
+      co.clientId === undefined ? undefined : ck.str(co.clientId, [...at, 'clientId'], 'clientId');
+    const transport =
+      co.transport === undefined
+        ? undefined
+        : ck.oneOf(co.transport, [...at, 'transport'], 'transport', ['tcp', 'ws'] as const);
+    out[name] = { version, clientId, transport };
+  }
+  return out;
+}
+
+function checkStatements(ck: Checker, v: unknown, path: Path, versions: MqttVersion[]): string[] {
+  if (!Array.isArray(v)) {
+    ck.problem(path, `statements must be a list of ids like [MQTT-3.1.2-24], got ${typeName(v)}`);
+    return [];
+  }
+  const index = statementIndex();
+  const out: string[] = [];
+  v.forEach((id, i) => {
+    const at = [...path, i];
+    if (typeof id !== 'string') {
+      ck.problem(at, `statement ids are strings, got ${typeName(id)}`);
+      return;
+    }
+    out.push(id);
+    for (const ver of versions) {
+      const sv = specVersionOf(ver);
+      const ids = index.get(sv)!;
+      if (ids.has(id)) continue;
+      const other = sv === '5.0' ? '3.1.1' : '5.0';
+      if (index.get(other)?.has(id)) {
+        ck.problem(
+          at,
+          `${id} is an MQTT ${other} statement, but this case is version ${ver}`,
+          `cite the MQTT ${sv} statement instead`,
+        );
+      } else {
+        ck.problem(at, `unknown statement id '${id}' for MQTT ${sv}`, didYouMean(id, [...ids.keys()]));
+      }
+    }
+  });
+  return out;
+}
+
+/** Parses one case (as written) into its concrete expansions. */
+export function parseCase(
+  ck: Checker,
+  raw: unknown,
+  path: Path,
+  d: FileDefaults,
+  extraKeys: readonly string[] = [],
+): CaseSpec[] {
+  const c = ck.obj(raw, path, 'a case');
+  if (!c) return [];
+  ck.unknownKeys(c, path, [...CASE_KEYS, ...extraKeys], 'case');
+  let id: string | undefined;
+  if (c.id === undefined)
+    ck.problem(path, 'case needs an id', 'a stable dotted id, e.g. publish.qos1.puback');
+  else {
+    id = ck.str(c.id, [...path, 'id'], 'id');
+    if (id !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/.test(id))
+      ck.problem(
+        [...path, 'id'],
+        `id '${id}' may hold only letters, digits and . _ - : /`,
+        'e.g. publish.qos2.exactly-once',
+      );
+  }
+  const text = (k: string): string | undefined =>
+    c[k] === undefined ? undefined : ck.str(c[k], [...path, k], k);
+  const title = text('title');
+  if (title === undefined && c.title === undefined && d.inSuite) ck.problem(path, 'suite cases need a title');
+  const description = text('description');
+  const expectation = text('expectation');
+  let area = c.area === undefined ? d.area : ck.str(c.area, [...path, 'area'], 'area');
+  if (area === undefined && d.inSuite && c.area === undefined)
+    ck.problem(path, 'suite cases need an area (set area: at the top of the file)');
+  area ??= basename(ck.file, extname(ck.file));
+  const level =
+    c.level === undefined ? (d.level ?? 'must') : ck.oneOf(c.level, [...path, 'level'], 'level', LEVELS);
+  const timeoutMs =
+    c.timeout === undefined
+      ? (d.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+      : duration(ck, c.timeout, [...path, 'timeout'], 'timeout');
+
+  // versions: a list loops like a param named `version`
+  let versions: MqttVersion[] = [];
+  let versionLoop = false;
+  if (Array.isArray(c.version)) {
+    versionLoop = true;
+    if (c.version.length === 0) ck.problem([...path, 'version'], 'version list is empty');
+    c.version.forEach((v, i) => {
+      const ok = checkVersion(ck, v, [...path, 'version', i]);
+      if (ok) versions.push(ok);
+    });
+  } else if (c.version !== undefined) {
+    const ok = checkVersion(ck, c.version, [...path, 'version']);
+    if (ok) versions = [ok];
+  } else {
+    const fallback = d.version ?? d.folderVersion ?? (d.inSuite ? undefined : '5.0');
+    if (fallback) versions = [fallback];
+    else
+      ck.problem(
+        path,
+        'case needs a version',
+        'set version: "5.0" (or "3.1.1") on the case or at the top of the file',
+      );
+  }
+  if (d.folderVersion) {
+    for (const v of versions)
+      if (specVersionOf(v) !== specVersionOf(d.folderVersion))
+        ck.problem(
+          [...path, 'version'],
+          `version ${v} in a suites/mqtt-${d.folderVersion} file`,
+          `move the case to suites/mqtt-${specVersionOf(v)}/`,
+        );
+  }
+
+  let statements: string[] = [];
+  if (c.statements !== undefined)
+    statements = checkStatements(ck, c.statements, [...path, 'statements'], versions);
+  else if (d.inSuite) ck.problem(path, 'suite cases need statements: [MQTT-x.y.z-n, ...]');
+
+  const requires = c.requires === undefined ? {} : ck.obj(c.requires, [...path, 'requires'], 'requires');
+  for (const k of Object.keys(requires ?? {}))
+    if (!REQUIREMENT_KEYS.includes(k))
+      ck.problem(
+        [...path, 'requires', k],
+        `unknown requirement '${k}'`,
+        didYouMean(k, REQUIREMENT_KEYS),
+        true,
+      );
+  const loops = c.params === undefined ? [] : parseParams(ck, c.params, [...path, 'params']);
+  const clients = c.clients === undefined ? {} : parseClients(ck, c.clients, [...path, 'clients']);
+  if (c.steps === undefined) ck.problem(path, 'case needs steps: [...]');
+  else if (Array.isArray(c.steps) && c.steps.length === 0) ck.problem([...path, 'steps'], 'steps is empty');
+
+  if (versionLoop) loops.push(['version', versions]);
+  loops.sort((a, b) => a[0].localeCompare(b[0]));
+  const out: CaseSpec[] = [];
+  for (const combo of cartesian(loops)) {
+    const version = (combo.version as MqttVersion | undefined) ?? versions[0];
+    const env: StepEnv = {
+      fragments: d.fragments,
+      vars: combo,
+      useStack: [],
+      captures: new Set(),
+      setVars: new Set(),
+      parallelDepth: 0,
+      defaultTimeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      collectRefs: true,
+    };
+    ck.refs = [];
+    const steps: Step[] =
+      c.steps === undefined ? [] : parseSteps(ck, substituteVars(c.steps, combo), [...path, 'steps'], env);
+    const clientNames = checkClientUse(ck, steps, clients, path);
+    checkVarRefs(
+      ck,
+      new Set([...BUILTIN_VARS, ...Object.keys(combo), ...env.captures, ...env.setVars]),
+      clientNames,
+    );
+    if (id === undefined || version === undefined || level === undefined) continue;
+    out.push({
+      id: `${id}${suffixOf(combo)}`,
+      baseId: id,
+      title: String(substituteVars(title ?? id, combo)),
+      description: description === undefined ? undefined : String(substituteVars(description, combo)),
+      expectation: expectation === undefined ? undefined : String(substituteVars(expectation, combo)),
+      area,
+      version,
+      level,
+      statements,
+      requires: (substituteVars(requires ?? {}, combo) as Record<string, unknown>) ?? {},
+      params: combo,
+      clients,
+      defaultTimeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      steps,
+      loc: ck.loc(path),
+    });
+  }
+  return out;
+}
+
+export function isCaseLike(v: unknown): boolean {
+  return isObj(v) && (v.id !== undefined || v.steps !== undefined);
+}

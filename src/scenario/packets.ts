@@ -1,0 +1,329 @@
+// Validation of packets (send, connect, publish ...) and matchers (expect, connack, suback ...).
+import { hexToBytes } from '../protocol/raw.ts';
+import { type Checker, isObj, type Obj, typeName } from './context.ts';
+import type { MatcherSpec, PacketSpec } from './model.ts';
+import { didYouMean, type Path } from './problems.ts';
+import { hasVarRef } from './vars.ts';
+import {
+  fieldsOf,
+  PACKET_CMDS,
+  PREDICATES,
+  PROPERTY_NAMES,
+  SUBSCRIPTION_FIELDS,
+  WILL_FIELDS,
+} from './vocabulary.ts';
+
+const NUMERIC_RANGES: Record<string, [number, number]> = {
+  qos: [0, 2],
+  messageId: [0, 65535],
+  reasonCode: [0, 255],
+  returnCode: [0, 255],
+  keepalive: [0, 65535],
+  protocolVersion: [0, 255],
+};
+
+/** Checks hex text; records a problem positioned inside the scalar where possible. */
+export function checkHex(ck: Checker, v: unknown, path: Path, what: string): void {
+  if (typeof v !== 'string') {
+    ck.problem(path, `${what} must be a hex string, got ${typeName(v)}`);
+    return;
+  }
+  if (hasVarRef(v)) return;
+  try {
+    hexToBytes(v);
+  } catch (err) {
+    const e = err as Error & { line?: number; column?: number };
+    const at = ck.src.locate(path);
+    const block = ck.src.isBlockScalar(path);
+    const lineOff = (e.line ?? 1) - 1;
+    const line = block ? at.line + 1 + lineOff : at.line + lineOff;
+    const column = block ? (e.column ?? 1) : lineOff === 0 ? at.column + (e.column ?? 1) : (e.column ?? 1);
+    const msg = e.message.replace(/ at line \d+, column \d+$/, '');
+    ck.problems.push({
+      file: ck.file,
+      line,
+      column,
+      field: path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, ''),
+      message: `invalid hex in ${what}: ${msg}`,
+      hint: "hex digit pairs, spaces and newlines ignored, '#' starts a comment",
+    });
+  }
+}
+
+function checkCmd(ck: Checker, v: unknown, path: Path): string | undefined {
+  if (hasVarRef(v)) return undefined;
+  if (typeof v === 'string' && (PACKET_CMDS as readonly string[]).includes(v)) return v;
+  ck.problem(
+    path,
+    `unknown packet type ${typeName(v)}`,
+    typeof v === 'string' ? didYouMean(v, PACKET_CMDS) : `expected one of: ${PACKET_CMDS.join(', ')}`,
+  );
+  return undefined;
+}
+
+function checkProperties(ck: Checker, v: unknown, path: Path, matcher: boolean): void {
+  const props = ck.obj(v, path, 'properties');
+  if (!props) return;
+  if (matcher && isPredicate(props)) return void checkPredicate(ck, props, path);
+  for (const [k, pv] of Object.entries(props)) {
+    if (!PROPERTY_NAMES.includes(k)) {
+      ck.problem([...path, k], `unknown property '${k}'`, didYouMean(k, PROPERTY_NAMES), true);
+      continue;
+    }
+    if (k === 'userProperties' && !matcher) {
+      const up = ck.obj(pv, [...path, k], 'userProperties');
+      if (!up) continue;
+      for (const [uk, uv] of Object.entries(up)) {
+        const ok = typeof uv === 'string' || (Array.isArray(uv) && uv.every((x) => typeof x === 'string'));
+        if (!ok) ck.problem([...path, k, uk], `user property '${uk}' must be a string or a list of strings`);
+      }
+    }
+    if (matcher) checkMatchValue(ck, pv, [...path, k]);
+  }
+}
+
+function checkPayload(ck: Checker, v: unknown, path: Path, matcher: boolean): void {
+  if (typeof v === 'string' || typeof v === 'number' || v === null) return;
+  if (isObj(v)) {
+    if (matcher && isPredicate(v)) return void checkPredicate(ck, v, path);
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === 'hex') return void checkHex(ck, v.hex, [...path, 'hex'], 'payload');
+    if (matcher && keys.length === 1 && keys[0] === 'size')
+      return void ck.num(v.size, [...path, 'size'], 'payload size', 0);
+    ck.problem(path, `payload must be text, { hex: "..." }${matcher ? ', { size: N } or a predicate' : ''}`);
+    return;
+  }
+  ck.problem(path, `payload must be text or { hex: "..." }, got ${typeName(v)}`);
+}
+
+/** A packet to send: mqtt-packet field names; `fixedCmd` when the action implies the type. */
+export function checkPacket(
+  ck: Checker,
+  value: unknown,
+  path: Path,
+  opts: { fixedCmd?: string; requireCmd?: boolean; extraKeys?: readonly string[]; what?: string },
+): PacketSpec | undefined {
+  const p = ck.obj(value, path, opts.what ?? 'packet', true);
+  if (!p) return undefined;
+  let cmd = opts.fixedCmd;
+  if (p.cmd !== undefined) {
+    const c = checkCmd(ck, p.cmd, [...path, 'cmd']);
+    if (opts.fixedCmd && c && c !== opts.fixedCmd) {
+      ck.problem([...path, 'cmd'], `cmd must be '${opts.fixedCmd}' here, got '${c}'`);
+    }
+    cmd ??= c;
+  } else if (opts.requireCmd) {
+    ck.problem(path, 'packet needs a cmd', `e.g. cmd: publish (one of ${PACKET_CMDS.join(', ')})`);
+  }
+  // a cmd coming from a variable (`cmd: "${first}"`) may carry fields of several packet types
+  const cmdFromVar = hasVarRef(ck.written([...path, 'cmd']));
+  const fieldCmd = cmdFromVar ? undefined : cmd;
+  const allowed = [...fieldsOf(fieldCmd), ...(opts.extraKeys ?? [])];
+  ck.unknownKeys(p, path, allowed, fieldCmd ? `${fieldCmd} field` : 'packet field');
+  for (const [k, v] of Object.entries(p)) {
+    const at = [...path, k];
+    const range = NUMERIC_RANGES[k];
+    if (range && v !== undefined) ck.num(v, at, k, range[0], range[1]);
+    else if (k === 'properties') checkProperties(ck, v, at, false);
+    else if (k === 'payload') checkPayload(ck, v, at, false);
+    else if (k === 'topic' || k === 'clientId' || k === 'protocolId') {
+      if (typeof v !== 'string') ck.problem(at, `${k} must be a string, got ${typeName(v)}`);
+    } else if (k === 'will') {
+      const w = ck.obj(v, at, 'will');
+      if (w) {
+        ck.unknownKeys(w, at, WILL_FIELDS, 'will');
+        if (w.topic === undefined) ck.problem(at, 'will needs a topic');
+        if (w.properties !== undefined) checkProperties(ck, w.properties, [...at, 'properties'], false);
+        if (w.payload !== undefined) checkPayload(ck, w.payload, [...at, 'payload'], false);
+        if (w.qos !== undefined) ck.num(w.qos, [...at, 'qos'], 'qos', 0, 2);
+      }
+    } else if (k === 'subscriptions') {
+      if (!Array.isArray(v) || v.length === 0) ck.problem(at, 'subscriptions must be a non-empty list');
+      else
+        v.forEach((s, i) => {
+          checkSubscription(ck, s, [...at, i]);
+        });
+    } else if (k === 'unsubscriptions') {
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string'))
+        ck.problem(at, 'unsubscriptions must be a non-empty list of topic filters');
+    } else if (['clean', 'dup', 'retain', 'sessionPresent', 'bridgeMode'].includes(k)) ck.bool(v, at, k);
+  }
+  return p;
+}
+
+export function checkSubscription(ck: Checker, v: unknown, path: Path): void {
+  const s = ck.obj(v, path, 'subscription');
+  if (!s) return;
+  ck.unknownKeys(s, path, SUBSCRIPTION_FIELDS, 'subscription');
+  if (typeof s.topic !== 'string')
+    ck.problem([...path, 'topic'], 'a subscription needs a topic filter string');
+  if (s.qos !== undefined) ck.num(s.qos, [...path, 'qos'], 'qos', 0, 2);
+  if (s.rh !== undefined) ck.num(s.rh, [...path, 'rh'], 'rh', 0, 2);
+  if (s.nl !== undefined) ck.bool(s.nl, [...path, 'nl'], 'nl');
+  if (s.rap !== undefined) ck.bool(s.rap, [...path, 'rap'], 'rap');
+}
+
+/** A map whose keys all start with `$`: predicates, all of which must hold. */
+function isPredicate(v: Obj): boolean {
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => k.startsWith('$'));
+}
+
+function checkPredicate(ck: Checker, v: Obj, path: Path): void {
+  for (const [key, arg] of Object.entries(v)) checkOnePredicate(ck, key, arg, [...path, key]);
+}
+
+function checkOnePredicate(ck: Checker, key: string, arg: unknown, at: Path): void {
+  if (!(PREDICATES as readonly string[]).includes(key)) {
+    ck.problem(at, `unknown predicate '${key}'`, didYouMean(key, PREDICATES), true);
+    return;
+  }
+  if (hasVarRef(arg)) return;
+  switch (key) {
+    case '$range':
+      if (!Array.isArray(arg) || arg.length !== 2 || !arg.every((x) => typeof x === 'number' || hasVarRef(x)))
+        ck.problem(at, '$range takes [min, max] (numbers, inclusive)');
+      break;
+    case '$gte':
+    case '$gt':
+    case '$lte':
+    case '$lt':
+      ck.num(arg, at, key);
+      break;
+    case '$regex':
+      if (typeof arg !== 'string') ck.problem(at, '$regex takes a regular expression string');
+      else {
+        try {
+          new RegExp(arg);
+        } catch (err) {
+          ck.problem(at, `invalid regular expression: ${(err as Error).message}`);
+        }
+      }
+      break;
+    case '$present':
+    case '$absent':
+    case '$any':
+      ck.bool(arg, at, key);
+      break;
+    case '$in':
+      if (!Array.isArray(arg) || arg.length === 0) ck.problem(at, '$in takes a non-empty list of values');
+      break;
+    case '$not':
+      checkMatchValue(ck, arg, at);
+      break;
+  }
+}
+
+/** A value inside a matcher: scalar, predicate, nested partial object or list. */
+export function checkMatchValue(ck: Checker, v: unknown, path: Path): void {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      checkMatchValue(ck, x, [...path, i]);
+    });
+    return;
+  }
+  if (!isObj(v)) return;
+  if (isPredicate(v)) {
+    checkPredicate(ck, v, path);
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k.startsWith('$'))
+      ck.problem(
+        [...path, k],
+        `predicate '${k}' cannot be mixed with field keys in one map`,
+        undefined,
+        true,
+      );
+    else checkMatchValue(ck, x, [...path, k]);
+  }
+}
+
+export const MATCHER_META_KEYS = ['oneOf', 'unordered', 'count', 'match', 'capture', 'skip'];
+
+/**
+ * A matcher: partial packet with predicates, or oneOf / unordered / count. Capture names are added
+ * to `captures`. `fixedCmd` when the context implies the packet type (connack, suback ...).
+ */
+export function checkMatcher(
+  ck: Checker,
+  value: unknown,
+  path: Path,
+  captures: Set<string>,
+  opts: { fixedCmd?: string; allowClose?: boolean; extraKeys?: readonly string[] } = {},
+): MatcherSpec | undefined {
+  const m = ck.obj(value, path, 'matcher', opts.fixedCmd !== undefined);
+  if (!m) return undefined;
+  if (m.capture !== undefined) {
+    const cap = ck.obj(m.capture, [...path, 'capture'], 'capture');
+    for (const [name, p] of Object.entries(cap ?? {})) {
+      if (typeof p !== 'string' || p === '')
+        ck.problem(
+          [...path, 'capture', name],
+          `capture '${name}' needs a dotted field path, e.g. properties.topicAlias`,
+        );
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name))
+        ck.problem([...path, 'capture', name], `'${name}' is not a valid variable name`, undefined, true);
+      captures.add(name);
+    }
+  }
+  if (m.skip !== undefined) checkCmdList(ck, m.skip, [...path, 'skip'], 'skip');
+  if (opts.allowClose && m.close !== undefined) {
+    if (m.close !== true)
+      ck.problem([...path, 'close'], 'close must be true (the broker closes instead of answering)');
+    ck.unknownKeys(m, path, ['close'], 'close alternative');
+    return m;
+  }
+  const variants = ['oneOf', 'unordered', 'count'].filter((k) => m[k] !== undefined);
+  if (variants.length > 1) ck.problem(path, `a matcher may use only one of ${variants.join(', ')}`);
+  if (m.oneOf !== undefined || m.unordered !== undefined) {
+    const key = m.oneOf !== undefined ? 'oneOf' : 'unordered';
+    ck.unknownKeys(m, path, [key, 'capture', 'skip'], key);
+    const list = m[key];
+    if (!Array.isArray(list) || list.length === 0)
+      ck.problem([...path, key], `${key} must be a non-empty list of matchers`);
+    else
+      list.forEach((alt, i) => {
+        checkMatcher(ck, alt, [...path, key, i], captures, { ...opts, allowClose: key === 'oneOf' });
+      });
+    return m;
+  }
+  if (m.count !== undefined) {
+    ck.unknownKeys(m, path, ['count', 'match', 'capture', 'skip'], 'count');
+    ck.num(m.count, [...path, 'count'], 'count', 1);
+    if (m.match === undefined) ck.problem(path, 'count needs a match: { ... } matcher');
+    else checkMatcher(ck, m.match, [...path, 'match'], captures);
+    return m;
+  }
+  let cmd = opts.fixedCmd;
+  if (m.cmd !== undefined) {
+    const c = checkCmd(ck, m.cmd, [...path, 'cmd']);
+    cmd ??= c;
+  }
+  const allowed = [...fieldsOf(cmd), 'capture', 'skip', ...(opts.extraKeys ?? [])];
+  ck.unknownKeys(m, path, allowed, cmd ? `${cmd} matcher` : 'matcher');
+  for (const [k, v] of Object.entries(m)) {
+    if (k === 'capture' || k === 'skip' || k === 'cmd' || (opts.extraKeys ?? []).includes(k)) continue;
+    const at = [...path, k];
+    if (k === 'payload') checkPayload(ck, v, at, true);
+    else if (k === 'properties') checkProperties(ck, v, at, true);
+    else checkMatchValue(ck, v, at);
+  }
+  return m;
+}
+
+export function checkCmdList(ck: Checker, v: unknown, path: Path, what: string): string[] {
+  if (!Array.isArray(v)) {
+    ck.problem(path, `${what} must be a list of packet types, e.g. [pingresp]`);
+    return [];
+  }
+  const out: string[] = [];
+  v.forEach((c, i) => {
+    const ok = checkCmd(ck, c, [...path, i]);
+    if (ok) out.push(ok);
+  });
+  return out;
+}

@@ -1,0 +1,389 @@
+// Steps: one action per step, validated and turned into the model's Step. Fragments (`use:`) are
+// inlined here, with their `with:` variables substituted, so the engine never sees `use`.
+import { type Checker, isObj, type Obj, typeName } from './context.ts';
+import { DURATION_HINT, parseDurationMs } from './duration.ts';
+import type { MatcherSpec, PacketSpec, Step, StepAction } from './model.ts';
+import { checkCmdList, checkHex, checkMatcher, checkPacket, checkSubscription } from './packets.ts';
+import { didYouMean, type Path } from './problems.ts';
+import { findVarRefs, hasVarRef, substituteVars } from './vars.ts';
+import { CLIENTLESS_ACTIONS, MUTATION_OPS, STEP_ACTIONS, STEP_COMMON_KEYS } from './vocabulary.ts';
+
+export interface StepEnv {
+  /** The file's `fragments:` map as written. */
+  fragments: Obj | undefined;
+  /** Plan-time variables (loop params, and `with:` values inside a fragment). */
+  vars: Record<string, unknown>;
+  /** Fragment names being inlined (cycle detection). */
+  useStack: string[];
+  captures: Set<string>;
+  setVars: Set<string>;
+  parallelDepth: number;
+  defaultTimeoutMs: number;
+  /** Record `${...}` references for the variable check (off when checking a fragment on its own). */
+  collectRefs: boolean;
+}
+
+export function duration(ck: Checker, v: unknown, path: Path, what: string): number | undefined {
+  const ms = parseDurationMs(v);
+  if (ms === undefined) ck.problem(path, `malformed duration ${typeName(v)} for ${what}`, DURATION_HINT);
+  return ms;
+}
+
+export function parseSteps(ck: Checker, value: unknown, path: Path, env: StepEnv): Step[] {
+  if (!Array.isArray(value)) {
+    ck.problem(path, `steps must be a list, got ${typeName(value)}`);
+    return [];
+  }
+  return value.flatMap((s, i) => parseStep(ck, s, [...path, i], env));
+}
+
+function without(o: Obj, keys: readonly string[]): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) out[k] = v;
+  return out;
+}
+
+const ACTION_LIST: readonly string[] = STEP_ACTIONS;
+
+export function parseStep(ck: Checker, raw: unknown, path: Path, env: StepEnv): Step[] {
+  if (!isObj(raw)) {
+    ck.problem(path, `a step must be a map like { client: a, connect: {} }, got ${typeName(raw)}`);
+    return [];
+  }
+  const actions = Object.keys(raw).filter((k) => ACTION_LIST.includes(k));
+  const allowed = [...STEP_COMMON_KEYS, ...ACTION_LIST, 'with'];
+  ck.unknownKeys(raw, path, allowed, 'step');
+  if (actions.length === 0) {
+    ck.problem(path, 'step has no action', `add one of: ${STEP_ACTIONS.join(', ')}`);
+    return [];
+  }
+  if (actions.length > 1) {
+    ck.problem(
+      path,
+      `a step has exactly one action, found ${actions.join(' and ')}`,
+      'split it into separate steps',
+    );
+    return [];
+  }
+  const action = actions[0]!;
+  if (raw.with !== undefined && action !== 'use')
+    ck.problem([...path, 'with'], "'with' only goes with 'use'", undefined, true);
+  if (env.collectRefs && action !== 'use') {
+    for (const r of findVarRefs(raw, [...path])) ck.refs.push({ ...r, at: r.path });
+  }
+  let client: string | undefined;
+  if (raw.client !== undefined) {
+    if (CLIENTLESS_ACTIONS.has(action))
+      ck.problem([...path, 'client'], `'${action}' takes no client`, undefined, true);
+    else client = ck.str(raw.client, [...path, 'client'], 'client');
+  } else if (!CLIENTLESS_ACTIONS.has(action)) {
+    ck.problem(path, `'${action}' needs a client`, `add client: <name>, e.g. { client: a, ${action}: ... }`);
+  }
+  const label = raw.label === undefined ? undefined : ck.str(raw.label, [...path, 'label'], 'label');
+  const timeoutMs =
+    raw.timeout === undefined ? undefined : duration(ck, raw.timeout, [...path, 'timeout'], 'timeout');
+  const at = [...path, action];
+  const v = raw[action];
+  if (action === 'use') return inlineFragment(ck, v, raw.with, path, env);
+  const built = parseAction(ck, action, v, at, {
+    ...env,
+    defaultTimeoutMs: timeoutMs ?? env.defaultTimeoutMs,
+  });
+  if (!built) return [];
+  const step: Step = { client, label, timeoutMs, action: built, loc: ck.loc(path) };
+  ck.stepPaths.set(step, path);
+  return [step];
+}
+
+function transportOf(ck: Checker, v: unknown, path: Path): 'tcp' | 'ws' | undefined {
+  return v === undefined ? undefined : ck.oneOf(v, path, 'transport', ['tcp', 'ws'] as const);
+}
+
+function parseAction(
+  ck: Checker,
+  action: string,
+  v: unknown,
+  at: Path,
+  env: StepEnv,
+): StepAction | undefined {
+  switch (action) {
+    case 'connect': {
+      const p = checkPacket(ck, v, at, {
+        fixedCmd: 'connect',
+        extraKeys: ['connack', 'transport'],
+        what: 'connect',
+      });
+      if (!p) return undefined;
+      let connack: MatcherSpec | 'none' | undefined;
+      if (p.connack === 'none') connack = 'none';
+      else if (p.connack !== undefined)
+        connack = checkMatcher(ck, p.connack, [...at, 'connack'], env.captures, { fixedCmd: 'connack' });
+      const transport = transportOf(ck, p.transport, [...at, 'transport']);
+      return {
+        kind: 'connect',
+        packet: without(p, ['connack', 'transport']),
+        connack,
+        ...(transport ? { transport } : {}),
+      };
+    }
+    case 'open': {
+      const o = ck.obj(v, at, 'open', true);
+      if (!o) return undefined;
+      ck.unknownKeys(o, at, ['transport'], 'open');
+      const transport = transportOf(ck, o.transport, [...at, 'transport']);
+      return { kind: 'open', ...(transport ? { transport } : {}) };
+    }
+    case 'send': {
+      const p = checkPacket(ck, v, at, { requireCmd: true });
+      return p ? { kind: 'send', packet: p } : undefined;
+    }
+    case 'sendRaw':
+      checkHex(ck, v, at, 'sendRaw');
+      return typeof v === 'string' ? { kind: 'sendRaw', hex: v } : undefined;
+    case 'sendMutated':
+      return parseSendMutated(ck, v, at);
+    case 'expect': {
+      const m = checkMatcher(ck, v, at, env.captures);
+      if (!m) return undefined;
+      const skip = m.skip === undefined ? [] : checkCmdList(ck, m.skip, [...at, 'skip'], 'skip');
+      return { kind: 'expect', matcher: without(m, ['skip']), skip };
+    }
+    case 'expectNothing': {
+      const o = ck.obj(v, at, 'expectNothing');
+      if (!o) return undefined;
+      ck.unknownKeys(o, at, ['for', 'except'], 'expectNothing');
+      if (o.for === undefined)
+        ck.problem(at, "expectNothing needs 'for'", 'e.g. expectNothing: { for: 500ms }');
+      const forMs = o.for === undefined ? undefined : duration(ck, o.for, [...at, 'for'], 'for');
+      const except = o.except === undefined ? [] : checkCmdList(ck, o.except, [...at, 'except'], 'except');
+      return forMs === undefined ? undefined : { kind: 'expectNothing', forMs, except };
+    }
+    case 'expectClose':
+      return parseExpectClose(ck, v, at, env);
+    case 'disconnect': {
+      const p = checkPacket(ck, v, at, { fixedCmd: 'disconnect', what: 'disconnect' });
+      return p ? { kind: 'disconnect', packet: p } : undefined;
+    }
+    case 'drop': {
+      const o = ck.obj(v, at, 'drop', true);
+      if (o) ck.unknownKeys(o, at, [], 'drop');
+      return { kind: 'drop' };
+    }
+    case 'wait': {
+      const ms = duration(ck, v, at, 'wait');
+      return ms === undefined ? undefined : { kind: 'wait', ms };
+    }
+    case 'subscribe':
+      return parseSubscribe(ck, v, at, env);
+    case 'unsubscribe':
+      return parseUnsubscribe(ck, v, at, env);
+    case 'publish': {
+      const p = checkPacket(ck, v, at, { fixedCmd: 'publish', extraKeys: ['ack'], what: 'publish' });
+      if (!p) return undefined;
+      if (p.topic === undefined) ck.problem(at, 'publish needs a topic');
+      const ack = p.ack === undefined ? true : ck.bool(p.ack, [...at, 'ack'], 'ack');
+      return { kind: 'publish', packet: { cmd: 'publish', ...without(p, ['ack']) }, ack: ack !== false };
+    }
+    case 'parallel': {
+      if (!Array.isArray(v) || v.length === 0) {
+        ck.problem(at, 'parallel must be a list of branches, each a list of steps');
+        return undefined;
+      }
+      const inner = { ...env, parallelDepth: env.parallelDepth + 1 };
+      const branches = v.map((b, i) => parseSteps(ck, b, [...at, i], inner));
+      return { kind: 'parallel', branches };
+    }
+    case 'barrier': {
+      const name = ck.str(v, at, 'barrier name');
+      if (env.parallelDepth === 0) ck.problem(at, 'barrier only makes sense inside a parallel branch');
+      return name === undefined ? undefined : { kind: 'barrier', name };
+    }
+    case 'set': {
+      const o = ck.obj(v, at, 'set');
+      if (!o) return undefined;
+      for (const k of Object.keys(o)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k))
+          ck.problem([...at, k], `'${k}' is not a valid variable name`, undefined, true);
+        env.setVars.add(k);
+      }
+      return { kind: 'set', vars: o };
+    }
+  }
+  return undefined;
+}
+
+function parseSendMutated(ck: Checker, v: unknown, at: Path): StepAction | undefined {
+  const o = ck.obj(v, at, 'sendMutated');
+  if (!o) return undefined;
+  ck.unknownKeys(o, at, ['packet', 'mutate'], 'sendMutated');
+  const packet =
+    o.packet === undefined ? undefined : checkPacket(ck, o.packet, [...at, 'packet'], { requireCmd: true });
+  if (o.packet === undefined) ck.problem(at, 'sendMutated needs a packet: { cmd: ..., ... }');
+  const mutate: Array<Record<string, unknown>> = [];
+  if (!Array.isArray(o.mutate) || o.mutate.length === 0) {
+    ck.problem([...at, 'mutate'], 'mutate must be a non-empty list of { op: ... }');
+  } else {
+    const ops = Object.keys(MUTATION_OPS);
+    o.mutate.forEach((m, i) => {
+      const mp = [...at, 'mutate', i];
+      const mo = ck.obj(m, mp, 'mutation');
+      if (!mo) return;
+      if (typeof mo.op !== 'string' || !MUTATION_OPS[mo.op]) {
+        ck.problem(
+          [...mp, 'op'],
+          `unknown mutation op ${typeName(mo.op)}`,
+          typeof mo.op === 'string' ? didYouMean(mo.op, ops) : `expected one of: ${ops.join(', ')}`,
+        );
+        return;
+      }
+      const spec = MUTATION_OPS[mo.op]!;
+      ck.unknownKeys(mo, mp, ['op', ...spec.required, ...spec.optional], `${mo.op} mutation`);
+      for (const a of spec.required)
+        if (mo[a] === undefined) ck.problem(mp, `mutation '${mo.op}' needs '${a}'`);
+      if (mo.op === 'addProperty' && mo.value === undefined && mo.hex === undefined)
+        ck.problem(mp, "mutation 'addProperty' needs 'value' or 'hex'");
+      for (const a of [...spec.required, ...spec.optional]) {
+        const av = mo[a];
+        if (av === undefined) continue;
+        if (a === 'hex') checkHex(ck, av, [...mp, a], `${mo.op} mutation`);
+        else if (a === 'field') ck.str(av, [...mp, a], 'field');
+        else if (a === 'section') ck.oneOf(av, [...mp, a], 'section', ['will'] as const);
+        else if (a !== 'value' || (mo.op !== 'protocolName' && mo.op !== 'addProperty'))
+          ck.num(av, [...mp, a], a, 0);
+      }
+      mutate.push(mo);
+    });
+  }
+  return packet ? { kind: 'sendMutated', packet, mutate } : undefined;
+}
+
+function parseExpectClose(ck: Checker, v: unknown, at: Path, env: StepEnv): StepAction | undefined {
+  const o = ck.obj(v, at, 'expectClose', true);
+  if (!o) return undefined;
+  ck.unknownKeys(o, at, ['within', 'disconnect', 'reasonCode', 'allowPackets'], 'expectClose');
+  const withinMs =
+    o.within === undefined ? env.defaultTimeoutMs : duration(ck, o.within, [...at, 'within'], 'within');
+  const disconnect =
+    o.disconnect === undefined
+      ? 'optional'
+      : ck.oneOf(o.disconnect, [...at, 'disconnect'], 'disconnect', [
+          'optional',
+          'required',
+          'forbidden',
+        ] as const);
+  let reasonCodes: number[] | undefined;
+  if (o.reasonCode !== undefined) {
+    const list = Array.isArray(o.reasonCode) ? o.reasonCode : [o.reasonCode];
+    reasonCodes = [];
+    list.forEach((c, i) => {
+      const p = Array.isArray(o.reasonCode) ? [...at, 'reasonCode', i] : [...at, 'reasonCode'];
+      const n = ck.num(c, p, 'reasonCode', 0, 255);
+      if (typeof n === 'number') reasonCodes!.push(n);
+    });
+  }
+  const allowPackets =
+    o.allowPackets === undefined ? false : ck.bool(o.allowPackets, [...at, 'allowPackets'], 'allowPackets');
+  if (withinMs === undefined || disconnect === undefined) return undefined;
+  return { kind: 'expectClose', withinMs, disconnect, reasonCodes, allowPackets: allowPackets === true };
+}
+
+function parseSubscribe(ck: Checker, v: unknown, at: Path, env: StepEnv): StepAction | undefined {
+  const o = ck.obj(v, at, 'subscribe');
+  if (!o) return undefined;
+  const perFilter = ['topic', 'qos', 'nl', 'rap', 'rh'];
+  ck.unknownKeys(o, at, [...perFilter, 'subscriptions', 'messageId', 'properties', 'suback'], 'subscribe');
+  let subscriptions: unknown[];
+  if (o.subscriptions !== undefined) {
+    for (const k of perFilter)
+      if (o[k] !== undefined)
+        ck.problem([...at, k], `use either '${k}' or 'subscriptions', not both`, undefined, true);
+    if (!Array.isArray(o.subscriptions) || o.subscriptions.length === 0) {
+      ck.problem([...at, 'subscriptions'], 'subscriptions must be a non-empty list of { topic, qos }');
+      subscriptions = [];
+    } else {
+      o.subscriptions.forEach((s, i) => {
+        checkSubscription(ck, s, [...at, 'subscriptions', i]);
+      });
+      subscriptions = o.subscriptions;
+    }
+  } else {
+    const one: Obj = {};
+    for (const k of perFilter) if (o[k] !== undefined) one[k] = o[k];
+    if (o.topic === undefined) ck.problem(at, 'subscribe needs a topic (or subscriptions: [...])');
+    else checkSubscription(ck, one, at);
+    if (one.qos === undefined) one.qos = 0;
+    subscriptions = [one];
+  }
+  const packet: PacketSpec = { cmd: 'subscribe', subscriptions };
+  if (o.messageId !== undefined)
+    packet.messageId = ck.num(o.messageId, [...at, 'messageId'], 'messageId', 1, 65535);
+  if (o.properties !== undefined) {
+    checkPacket(ck, { properties: o.properties }, at, { fixedCmd: 'subscribe' });
+    packet.properties = o.properties;
+  }
+  const suback =
+    o.suback === undefined
+      ? undefined
+      : checkMatcher(ck, o.suback, [...at, 'suback'], env.captures, { fixedCmd: 'suback' });
+  return { kind: 'subscribe', packet, suback };
+}
+
+function parseUnsubscribe(ck: Checker, v: unknown, at: Path, env: StepEnv): StepAction | undefined {
+  const o = ck.obj(v, at, 'unsubscribe');
+  if (!o) return undefined;
+  ck.unknownKeys(o, at, ['topic', 'unsubscriptions', 'messageId', 'properties', 'unsuback'], 'unsubscribe');
+  let unsubscriptions: unknown[] = [];
+  if (o.unsubscriptions !== undefined) {
+    if (
+      !Array.isArray(o.unsubscriptions) ||
+      o.unsubscriptions.length === 0 ||
+      !o.unsubscriptions.every((x) => typeof x === 'string')
+    )
+      ck.problem([...at, 'unsubscriptions'], 'unsubscriptions must be a non-empty list of topic filters');
+    else unsubscriptions = o.unsubscriptions;
+  } else if (typeof o.topic === 'string') unsubscriptions = [o.topic];
+  else if (Array.isArray(o.topic) && o.topic.every((x) => typeof x === 'string')) unsubscriptions = o.topic;
+  else ck.problem(at, 'unsubscribe needs a topic (or unsubscriptions: [...])');
+  const packet: PacketSpec = { cmd: 'unsubscribe', unsubscriptions };
+  if (o.messageId !== undefined)
+    packet.messageId = ck.num(o.messageId, [...at, 'messageId'], 'messageId', 1, 65535);
+  if (o.properties !== undefined) {
+    checkPacket(ck, { properties: o.properties }, at, { fixedCmd: 'unsubscribe' });
+    packet.properties = o.properties;
+  }
+  const unsuback =
+    o.unsuback === undefined
+      ? undefined
+      : checkMatcher(ck, o.unsuback, [...at, 'unsuback'], env.captures, { fixedCmd: 'unsuback' });
+  return { kind: 'unsubscribe', packet, unsuback };
+}
+
+function inlineFragment(ck: Checker, name: unknown, withVars: unknown, path: Path, env: StepEnv): Step[] {
+  const at = [...path, 'use'];
+  if (typeof name !== 'string' || hasVarRef(name)) {
+    ck.problem(at, `use takes a fragment name, got ${typeName(name)}`);
+    return [];
+  }
+  const names = Object.keys(env.fragments ?? {});
+  if (!env.fragments || !Object.hasOwn(env.fragments, name)) {
+    ck.problem(
+      at,
+      `undefined fragment '${name}'`,
+      names.length ? didYouMean(name, names) : 'define it under fragments: at the top of the file',
+    );
+    return [];
+  }
+  if (env.useStack.includes(name)) {
+    ck.problem(at, `fragment cycle: ${[...env.useStack, name].join(' -> ')}`);
+    return [];
+  }
+  let w: Obj = {};
+  if (withVars !== undefined) {
+    const o = ck.obj(withVars, [...path, 'with'], 'with');
+    if (o) w = o;
+    if (env.collectRefs)
+      for (const r of findVarRefs(w, [...path, 'with'])) ck.refs.push({ ...r, at: r.path });
+  }
+  const body = substituteVars(env.fragments[name], { ...env.vars, ...w });
+  return parseSteps(ck, body, ['fragments', name], { ...env, useStack: [...env.useStack, name] });
+}

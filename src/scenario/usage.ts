@@ -1,0 +1,98 @@
+// Cross-step checks of one concrete case: every `${var}` can exist, every client is opened before use.
+import type { Checker } from './context.ts';
+import type { ClientSpec, Step } from './model.ts';
+import { didYouMean, fieldOf, type Path } from './problems.ts';
+import { VAR_NAMESPACES } from './vocabulary.ts';
+
+/** Reports references to variables that are not builtins, params, captures, set vars or namespaces. */
+export function checkVarRefs(ck: Checker, known: Set<string>, clients: Set<string>): void {
+  for (const r of ck.refs) {
+    if (r.error) {
+      ck.problem(r.at, r.error, "write '$$' for a literal '$'");
+      continue;
+    }
+    const [head, ...rest] = r.name.split('.');
+    if (head === 'profile' || head === 'cap') {
+      if (rest.length === 0)
+        ck.problem(
+          r.at,
+          `\${${head}} needs a field, e.g. \${${head}.${head === 'cap' ? 'maximumQoS' : 'auth.username'}}`,
+        );
+      continue;
+    }
+    if (head === 'client') {
+      const name = rest.join('.');
+      if (!clients.has(name))
+        ck.problem(
+          r.at,
+          `\${${r.name}}: no client named '${name}' in this case`,
+          clients.size ? didYouMean(name, [...clients]) : undefined,
+        );
+      continue;
+    }
+    if (known.has(head!)) continue;
+    const candidates = [...known, ...VAR_NAMESPACES.map((n) => `${n}.`)];
+    ck.problem(
+      r.at,
+      `unknown variable \${${r.name}}`,
+      `${closestHint(head!, [...known])}variables here: ${candidates.join(', ')} (params, captures and set vars included)`,
+    );
+  }
+  ck.refs = [];
+}
+
+function closestHint(name: string, known: string[]): string {
+  const h = didYouMean(name, known);
+  return h.startsWith('did you mean') ? `${h} ` : '';
+}
+
+/**
+ * Walks steps in order: a client must be opened (connect/open) before any other action, in the same
+ * parallel branch or before the parallel. Returns every client name seen.
+ */
+export function checkClientUse(
+  ck: Checker,
+  steps: Step[],
+  declared: Record<string, ClientSpec>,
+  casePath: Path,
+): Set<string> {
+  const seen = new Set<string>();
+  const reported = new Set<string>();
+  const walk = (list: Step[], opened: Set<string>): Set<string> => {
+    for (const s of list) {
+      if (s.action.kind === 'parallel') {
+        const after = new Set(opened);
+        for (const b of s.action.branches) for (const c of walk(b, new Set(opened))) after.add(c);
+        for (const c of after) opened.add(c);
+        continue;
+      }
+      if (s.client === undefined) continue;
+      seen.add(s.client);
+      if (s.action.kind === 'connect' || s.action.kind === 'open') opened.add(s.client);
+      else if (!opened.has(s.client) && !reported.has(`${s.loc.line}:${s.client}`)) {
+        reported.add(`${s.loc.line}:${s.client}`);
+        ck.problems.push({
+          file: s.loc.file,
+          line: s.loc.line,
+          column: s.loc.column,
+          field: fieldOf([...(ck.stepPaths.get(s) ?? []), 'client']),
+          message: `client '${s.client}' is used (${s.action.kind}) before it is opened in this branch`,
+          hint: `add { client: ${s.client}, connect: {} } earlier, or before the parallel block`,
+        });
+      }
+    }
+    return opened;
+  };
+  walk(steps, new Set());
+  for (const name of Object.keys(declared)) {
+    if (!seen.has(name))
+      ck.problem(
+        [...casePath, 'clients', name],
+        `client '${name}' is declared but no step uses it`,
+        didYouMean(name, [...seen]),
+        true,
+      );
+  }
+  for (const name of Object.keys(declared)) seen.add(name);
+  return seen;
+}
