@@ -100,10 +100,21 @@ async function probe(url: string, version: ProtocolVersion, opts: ProbeOptions):
   });
 }
 
-function accepted(r: ProbeResult): r is { kind: 'connack'; packet: Packet } {
-  if (r.kind !== 'connack') return false;
+function code(r: ProbeResult): number | undefined {
+  if (r.kind !== 'connack') return undefined;
   const p = r.packet as { returnCode?: number; reasonCode?: number };
-  return (p.reasonCode ?? p.returnCode) === 0;
+  return p.reasonCode ?? p.returnCode;
+}
+
+function accepted(r: ProbeResult): r is { kind: 'connack'; packet: Packet } {
+  return code(r) === 0;
+}
+
+/** Any CONNACK except "unacceptable protocol version" (3.x code 1, 5.0 0x84) shows the version is spoken:
+ *  a broker that redirects (0x9C/0x9D) or wants credentials still speaks it. */
+function speaks(r: ProbeResult): boolean {
+  const c = code(r);
+  return c !== undefined && c !== 1 && c !== 0x84;
 }
 
 export async function detectCapabilities(opts: ProbeOptions): Promise<Capabilities> {
@@ -118,8 +129,8 @@ export async function detectCapabilities(opts: ProbeOptions): Promise<Capabiliti
     );
   }
   const v4 = await probe(opts.brokerUrl, 4, opts).catch((): ProbeResult => ({ kind: 'closed' }));
-  caps.mqtt5 = accepted(v5);
-  caps.mqtt311 = accepted(v4);
+  caps.mqtt5 = speaks(v5);
+  caps.mqtt311 = speaks(v4);
   if (!caps.mqtt5 && !caps.mqtt311) {
     const why =
       v4.kind === 'timeout' ? 'no CONNACK within the deadline' : 'CONNECT refused or connection closed';
@@ -151,7 +162,7 @@ export async function detectCapabilities(opts: ProbeOptions): Promise<Capabiliti
     const ws = await probe(opts.wsUrl, caps.mqtt5 ? 5 : 4, opts).catch(
       (): ProbeResult => ({ kind: 'closed' }),
     );
-    caps.ws = accepted(ws);
+    caps.ws = speaks(ws);
   }
   return caps;
 }

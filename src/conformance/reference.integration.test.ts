@@ -1,0 +1,35 @@
+// The reference broker passes every applicable suite case under every configuration the suites need.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { bundledCases, conformAgainst, describeFailures, type ReferenceTarget, startReference } from './testing/reference.ts';
+
+const CONFIGS: Array<[config: string, profile: string]> = [
+  ['default', 'reference-default'],
+  ['no-link-stealing', 'reference-no-link-stealing'],
+  ['limits', 'reference-limits'],
+  ['auth', 'reference-auth'],
+  ['auth-noclose', 'reference-auth-noclose'],
+  ['qos1', 'reference-qos1'],
+  ['redirect', 'reference-redirect'],
+];
+
+describe('reference broker against the bundled suites', () => {
+  const running: ReferenceTarget[] = [];
+  after(async () => {
+    await Promise.all(running.map((r) => r.broker.close()));
+  });
+
+  for (const [config, profile] of CONFIGS) {
+    test(`configuration ${config}: every applicable case passes`, async () => {
+      const target = await startReference(config);
+      running.push(target);
+      const results = await conformAgainst(target, profile, await bundledCases());
+      await target.broker.close();
+      const ran = results.filter((r) => r.outcome !== 'not-applicable');
+      assert.ok(results.length > 0, 'the suites are not empty');
+      const failures = describeFailures(results);
+      assert.equal(failures, '', `cases failing against the reference broker (${config}):\n${failures}`);
+      if (config === 'default') assert.ok(ran.length > results.length / 2, 'most cases apply to the default configuration');
+    });
+  }
+});
