@@ -1,0 +1,75 @@
+// The suites' power: for every test-only fault switch of the reference broker, at least one case of the area the
+// fault is about fails against the broker with that fault (and the same cases pass without it, which the
+// reference integration test shows). Prints the share of faults caught.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { FAULT_NAMES } from '../../reference-broker/src/index.ts';
+import type { CaseResult } from '../results/model.ts';
+import { bundledCases, conformAgainst, startReference } from './testing/reference.ts';
+
+interface FaultPlan {
+  config: string;
+  profile: string;
+  /** Areas (file-level `area:`) whose cases should catch the fault. */
+  areas: RegExp;
+}
+
+const DEFAULT = { config: 'default', profile: 'reference-default' };
+const PLAN: Record<string, FaultPlan> = {
+  'no-pubrec': { ...DEFAULT, areas: /publish|qos|pubrel|pubrec/ },
+  'no-puback': { ...DEFAULT, areas: /publish|qos|puback/ },
+  'wrong-session-present': { ...DEFAULT, areas: /connack|session/ },
+  'retain-not-cleared': { ...DEFAULT, areas: /retain/ },
+  'no-retain-on-subscribe': { ...DEFAULT, areas: /retain/ },
+  'will-on-clean-disconnect': { ...DEFAULT, areas: /will|disconnect/ },
+  'no-will-on-drop': { ...DEFAULT, areas: /will/ },
+  'ignore-inbound-alias': { ...DEFAULT, areas: /alias|publish/ },
+  'no-keepalive': { ...DEFAULT, areas: /keep-?alive/ },
+  'accept-malformed': { ...DEFAULT, areas: /malformed|error|data-representation|connect/ },
+  'no-qos-downgrade': { ...DEFAULT, areas: /publish|qos|subscribe/ },
+  'shared-deliver-all': { ...DEFAULT, areas: /shared/ },
+  'dollar-wildcard': { ...DEFAULT, areas: /dollar|topic/ },
+  'no-link-stealing': { ...DEFAULT, areas: /link|connect/ },
+  'ignore-receive-maximum': { config: 'limits', profile: 'reference-limits', areas: /flow|receive/ },
+  'ignore-max-packet-size': { ...DEFAULT, areas: /packet-size/ },
+  'no-local-ignored': { ...DEFAULT, areas: /subscri/ },
+  'no-subscription-id': { ...DEFAULT, areas: /subscri/ },
+  'no-message-expiry': { ...DEFAULT, areas: /expiry|publish/ },
+  'second-connect-accepted': { ...DEFAULT, areas: /connect/ },
+  'no-unsuback': { ...DEFAULT, areas: /unsub/ },
+  'wildcard-publish-accepted': { ...DEFAULT, areas: /topic|publish/ },
+  'retain-flag-live': { ...DEFAULT, areas: /retain|publish/ },
+  'no-dup-on-redelivery': { ...DEFAULT, areas: /session|qos|publish/ },
+  'qos0-queued-offline': { ...DEFAULT, areas: /session/ },
+};
+
+describe('every broker fault is caught by a case of its area', () => {
+  const caught: Record<string, string[]> = {};
+  after(() => {
+    const names = Object.keys(PLAN);
+    const hit = names.filter((n) => (caught[n]?.length ?? 0) > 0);
+    const lines = names.map((n) => `  ${n.padEnd(26)} ${caught[n]?.length ? `caught by ${caught[n]!.slice(0, 3).join(', ')}` : 'NOT CAUGHT'}`);
+    console.log(`faults caught: ${hit.length}/${names.length} (${Math.round((100 * hit.length) / names.length)}%)\n${lines.join('\n')}`);
+  });
+
+  test('the plan names every fault switch the broker has', () => {
+    assert.deepEqual([...Object.keys(PLAN)].sort(), [...FAULT_NAMES].sort());
+  });
+
+  for (const [fault, plan] of Object.entries(PLAN)) {
+    test(`fault ${fault}`, async () => {
+      const cases = (await bundledCases()).filter((c) => plan.areas.test(c.area));
+      assert.ok(cases.length > 0, `no suite case in areas ${plan.areas}`);
+      const target = await startReference(plan.config, [fault]);
+      let results: CaseResult[];
+      try {
+        results = await conformAgainst(target, plan.profile, cases);
+      } finally {
+        await target.broker.close();
+      }
+      const failing = results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
+      caught[fault] = failing.map((r) => `${r.version}:${r.id}`);
+      assert.ok(failing.length > 0, `no case of areas ${plan.areas} caught fault '${fault}' (${cases.length} cases ran)`);
+    });
+  }
+});
