@@ -1,6 +1,8 @@
 // Console reporter: progress while cases end (one updating line on a TTY, outcome marks otherwise),
 // then every failure with its statements, expected vs actual and the transcript tail, a summary line
 // of counts per outcome per broker, and the load summary tables.
+
+import { emptyCounts, summarize } from '../results/document.ts';
 import type { LoadProgress } from '../results/events.ts';
 import type { CaseResult, Outcome, OutcomeCounts, ResultsDocument } from '../results/model.ts';
 import { defaultColor, makeStyle, type Style } from './ansi.ts';
@@ -18,21 +20,6 @@ const MARK: Record<Outcome, string> = {
 };
 const TRANSCRIPT_TAIL = 8;
 const NON_TTY_PROGRESS_EVERY_MS = 5000;
-
-export function emptyCounts(): OutcomeCounts {
-  return { pass: 0, fail: 0, 'non-strict': 0, informational: 0, 'not-applicable': 0, error: 0, total: 0 };
-}
-
-export function countOutcomes(cases: readonly CaseResult[]): Record<string, OutcomeCounts> {
-  const by: Record<string, OutcomeCounts> = {};
-  for (const c of cases) {
-    const k = by[c.broker] ?? emptyCounts();
-    by[c.broker] = k;
-    k[c.outcome] += 1;
-    k.total += 1;
-  }
-  return by;
-}
 
 export function countsLine(c: OutcomeCounts, st: Style): string {
   const parts = OUTCOMES.filter((o) => c[o] > 0 || o === 'pass' || o === 'fail').map((o) =>
@@ -169,7 +156,7 @@ export function renderConsoleSummary(doc: ResultsDocument, st: Style = makeStyle
   }
   if (cases.length > 0) {
     lines.push('');
-    const by = countOutcomes(cases);
+    const by = summarize(cases);
     for (const [broker, c] of Object.entries(by)) lines.push(`${st.bold(broker)}: ${countsLine(c, st)}`);
   }
   for (const r of doc.load ?? []) lines.push('', ...loadSummaryLines(r, st));

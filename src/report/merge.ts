@@ -1,0 +1,227 @@
+// Merging results documents (`crucible report a.json b.json ...`): shards of one run or runs against
+// several brokers. Cases are concatenated (same broker + case id: the latest document wins), statement
+// verdicts and summaries recomputed; load results of the same profile id + broker are merged exactly
+// (HDR histograms decoded and added, then summarised; counters, series and ledger added) and their
+// thresholds re-evaluated.
+import { statementVerdicts, summarize } from '../results/document.ts';
+import type {
+  BrokerInfo,
+  CaseResult,
+  HistogramSummary,
+  LoadGroupResult,
+  LoadResult,
+  ResultsDocument,
+} from '../results/model.ts';
+import { mergeSummaries } from './hist.ts';
+import { reevaluate } from './rethreshold.ts';
+
+const MAX_PAIRS = 20;
+
+function byTime(docs: readonly ResultsDocument[]): ResultsDocument[] {
+  // Stable: equal finish times keep argument order, so the later argument is "latest".
+  return docs
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => a.d.run.finishedAt.localeCompare(b.d.run.finishedAt) || a.i - b.i)
+    .map((x) => x.d);
+}
+
+function dedupeCases(lists: CaseResult[][]): CaseResult[] {
+  const by = new Map<string, CaseResult>();
+  for (const list of lists) for (const c of list) by.set(`${c.broker}\u0000${c.id}`, c);
+  return [...by.values()];
+}
+
+function mergeLatency(parts: Array<Record<string, HistogramSummary>>): Record<string, HistogramSummary> {
+  const names = [...new Set(parts.flatMap((p) => Object.keys(p)))];
+  const out: Record<string, HistogramSummary> = {};
+  for (const n of names) {
+    const list = parts.map((p) => p[n]).filter((s): s is HistogramSummary => s !== undefined);
+    out[n] = list.length === 1 ? (list[0] as HistogramSummary) : mergeSummaries(list);
+  }
+  return out;
+}
+
+function mergeGroups(parts: LoadGroupResult[][]): LoadGroupResult[] {
+  const by = new Map<string, LoadGroupResult[]>();
+  for (const list of parts) for (const g of list) by.set(g.name, [...(by.get(g.name) ?? []), g]);
+  return [...by.values()].map((gs) => {
+    const first = gs[0] as LoadGroupResult;
+    const sum = (k: 'clients' | 'connected' | 'connectFailures' | 'sent' | 'acked' | 'delivered') =>
+      gs.reduce((a, g) => a + g[k], 0);
+    return {
+      ...first,
+      clients: sum('clients'),
+      connected: sum('connected'),
+      connectFailures: sum('connectFailures'),
+      sent: sum('sent'),
+      acked: sum('acked'),
+      delivered: sum('delivered'),
+      latency: mergeLatency(gs.map((g) => g.latency)),
+    };
+  });
+}
+
+type Series = LoadResult['series'];
+
+/** Per-second series aligned on t (shards share a start time); counts add, latency keeps the worst. */
+function mergeSeries(parts: Series[]): Series {
+  const ts = [...new Set(parts.flatMap((s) => s.t))].sort((a, b) => a - b);
+  const counts = ['sent', 'acked', 'delivered', 'connected', 'errors'] as const;
+  const out: Series = { t: ts, sent: [], acked: [], delivered: [], connected: [], errors: [] };
+  for (const k of counts) {
+    out[k] = ts.map((t) => parts.reduce((a, s) => a + (s[k][s.t.indexOf(t)] ?? 0), 0));
+  }
+  for (const k of ['p50', 'p99', 'max'] as const) {
+    if (!parts.some((s) => s[k])) continue;
+    // Percentiles of a second cannot be added: the merged point is the worst part's (an upper bound).
+    out[k] = ts.map((t) => {
+      const vals = parts.map((s) => s[k]?.[s.t.indexOf(t)]).filter((v): v is number => typeof v === 'number');
+      return vals.length ? Math.max(...vals) : null;
+    });
+  }
+  return out;
+}
+
+function mergeLedger(parts: LoadResult['ledger'][]): LoadResult['ledger'] {
+  const sum = (k: 'expected' | 'delivered' | 'lost' | 'duplicated' | 'outOfOrder') =>
+    parts.reduce((a, l) => a + l[k], 0);
+  const byQos: LoadResult['ledger']['byQos'] = {};
+  for (const l of parts) {
+    for (const [q, x] of Object.entries(l.byQos)) {
+      const t = byQos[q] ?? { expected: 0, delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0 };
+      t.expected += x.expected;
+      t.delivered += x.delivered;
+      t.lost += x.lost;
+      t.duplicated += x.duplicated;
+      t.outOfOrder += x.outOfOrder;
+      byQos[q] = t;
+    }
+  }
+  const expected = sum('expected');
+  const delivered = sum('delivered');
+  const badness = (p: { lost: number; duplicated: number; outOfOrder: number }) =>
+    p.lost + p.duplicated + p.outOfOrder;
+  return {
+    expected,
+    delivered,
+    lost: sum('lost'),
+    duplicated: sum('duplicated'),
+    outOfOrder: sum('outOfOrder'),
+    deliveredRatio: expected > 0 ? delivered / expected : 1,
+    byQos,
+    pairs: parts
+      .flatMap((l) => l.pairs)
+      .sort((a, b) => badness(b) - badness(a))
+      .slice(0, MAX_PAIRS),
+  };
+}
+
+export function mergeLoadResults(parts: readonly LoadResult[]): LoadResult {
+  const first = parts[0];
+  if (!first) throw new Error('mergeLoadResults: nothing to merge');
+  if (parts.length === 1) return first;
+  const start = Math.min(...parts.map((p) => Date.parse(p.startedAt)));
+  const end = Math.max(...parts.map((p) => Date.parse(p.startedAt) + p.durationMs));
+  const counters: Record<string, number> = {};
+  for (const p of parts)
+    for (const [k, v] of Object.entries(p.counters)) counters[k] = (counters[k] ?? 0) + v;
+  const gens = parts.map((p) => p.generator);
+  const maxOf = (xs: number[]) => Math.max(...xs);
+  const merged: LoadResult = {
+    ...first,
+    startedAt: new Date(start).toISOString(),
+    durationMs: Number.isFinite(end - start) ? end - start : Math.max(...parts.map((p) => p.durationMs)),
+    latency: mergeLatency(parts.map((p) => p.latency)),
+    groups: mergeGroups(parts.map((p) => p.groups)),
+    series: mergeSeries(parts.map((p) => p.series)),
+    ledger: mergeLedger(parts.map((p) => p.ledger)),
+    counters,
+    thresholds: [],
+    generator: {
+      workers: gens.reduce((a, g) => a + g.workers, 0),
+      cpuPercent: gens.reduce((a, g) => a + g.cpuPercent, 0),
+      eventLoopLagMs: {
+        p50: maxOf(gens.map((g) => g.eventLoopLagMs.p50)),
+        p99: maxOf(gens.map((g) => g.eventLoopLagMs.p99)),
+        max: maxOf(gens.map((g) => g.eventLoopLagMs.max)),
+      },
+      sendLagMs: {
+        p50: maxOf(gens.map((g) => g.sendLagMs.p50)),
+        p99: maxOf(gens.map((g) => g.sendLagMs.p99)),
+        max: maxOf(gens.map((g) => g.sendLagMs.max)),
+      },
+      saturated: gens.some((g) => g.saturated),
+      warnings: [...new Set(gens.flatMap((g) => g.warnings))],
+    },
+  };
+  // Thresholds by expression, in first-seen order; re-evaluated on the merged figures.
+  const exprs = [...new Set(parts.flatMap((p) => p.thresholds.map((t) => t.expression)))];
+  merged.thresholds = exprs.map((e) => {
+    const all = parts.flatMap((p) => p.thresholds.filter((t) => t.expression === e));
+    return reevaluate(
+      merged,
+      all[0] as (typeof all)[number],
+      all.every((t) => t.passed),
+    );
+  });
+  return merged;
+}
+
+function mergeBrokers(docs: readonly ResultsDocument[]): BrokerInfo[] {
+  const by = new Map<string, BrokerInfo>();
+  for (const d of docs) {
+    for (const b of d.brokers) {
+      const prev = by.get(b.label);
+      by.set(
+        b.label,
+        prev ? { ...prev, ...b, capabilities: { ...prev.capabilities, ...b.capabilities } } : b,
+      );
+    }
+  }
+  return [...by.values()];
+}
+
+export function mergeDocuments(docs: readonly ResultsDocument[]): ResultsDocument {
+  const first = docs[0];
+  if (!first) throw new Error('mergeDocuments: no documents');
+  if (docs.length === 1) return first;
+  const ordered = byTime(docs);
+  const latest = ordered[ordered.length - 1] as ResultsDocument;
+  const commands = new Set(docs.map((d) => d.run.command));
+  const { shard: _shard, ...runRest } = latest.run;
+  const out: ResultsDocument = {
+    ...latest,
+    run: {
+      ...runRest,
+      id: `merged-${latest.run.id}`,
+      startedAt: docs.map((d) => d.run.startedAt).sort()[0] as string,
+      finishedAt: docs
+        .map((d) => d.run.finishedAt)
+        .sort()
+        .at(-1) as string,
+      command: commands.size === 1 ? first.run.command : 'report',
+      mergedFrom: docs.flatMap((d) => d.run.mergedFrom ?? [d.run.id]),
+    },
+    brokers: mergeBrokers(docs),
+  };
+  delete out.conformance;
+  delete out.scenarios;
+  delete out.load;
+  const withConf = ordered.filter((d) => d.conformance);
+  if (withConf.length > 0) {
+    const cases = dedupeCases(withConf.map((d) => d.conformance?.cases ?? []));
+    out.conformance = { cases, statements: statementVerdicts(cases), summary: summarize(cases) };
+  }
+  const withScen = ordered.filter((d) => d.scenarios);
+  if (withScen.length > 0) out.scenarios = dedupeCases(withScen.map((d) => d.scenarios ?? []));
+  const loads = docs.flatMap((d) => d.load ?? []);
+  if (loads.length > 0) {
+    const groups = new Map<string, LoadResult[]>();
+    for (const r of loads) {
+      const k = `${r.broker}\u0000${r.id}`;
+      groups.set(k, [...(groups.get(k) ?? []), r]);
+    }
+    out.load = [...groups.values()].map(mergeLoadResults);
+  }
+  return out;
+}
