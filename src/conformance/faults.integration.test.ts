@@ -48,8 +48,13 @@ describe('every broker fault is caught by a case of its area', () => {
   after(() => {
     const names = Object.keys(PLAN);
     const hit = names.filter((n) => (caught[n]?.length ?? 0) > 0);
-    const lines = names.map((n) => `  ${n.padEnd(26)} ${caught[n]?.length ? `caught by ${caught[n]!.slice(0, 3).join(', ')}` : 'NOT CAUGHT'}`);
-    console.log(`faults caught: ${hit.length}/${names.length} (${Math.round((100 * hit.length) / names.length)}%)\n${lines.join('\n')}`);
+    const lines = names.map(
+      (n) =>
+        `  ${n.padEnd(26)} ${caught[n]?.length ? `caught by ${caught[n]!.slice(0, 3).join(', ')}` : 'NOT CAUGHT'}`,
+    );
+    console.log(
+      `faults caught: ${hit.length}/${names.length} (${Math.round((100 * hit.length) / names.length)}%)\n${lines.join('\n')}`,
+    );
   });
 
   test('the plan names every fault switch the broker has', () => {
@@ -69,7 +74,10 @@ describe('every broker fault is caught by a case of its area', () => {
       }
       const failing = results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
       caught[fault] = failing.map((r) => `${r.version}:${r.id}`);
-      assert.ok(failing.length > 0, `no case of areas ${plan.areas} caught fault '${fault}' (${cases.length} cases ran)`);
+      assert.ok(
+        failing.length > 0,
+        `no case of areas ${plan.areas} caught fault '${fault}' (${cases.length} cases ran)`,
+      );
     });
   }
 });

@@ -1,7 +1,13 @@
 // The reference broker passes every applicable suite case under every configuration the suites need.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { bundledCases, conformAgainst, describeFailures, type ReferenceTarget, startReference } from './testing/reference.ts';
+import {
+  bundledCases,
+  conformAgainst,
+  describeFailures,
+  type ReferenceTarget,
+  startReference,
+} from './testing/reference.ts';
 
 const CONFIGS: Array<[config: string, profile: string]> = [
   ['default', 'reference-default'],
@@ -29,7 +35,8 @@ describe('reference broker against the bundled suites', () => {
       assert.ok(results.length > 0, 'the suites are not empty');
       const failures = describeFailures(results);
       assert.equal(failures, '', `cases failing against the reference broker (${config}):\n${failures}`);
-      if (config === 'default') assert.ok(ran.length > results.length / 2, 'most cases apply to the default configuration');
+      if (config === 'default')
+        assert.ok(ran.length > results.length / 2, 'most cases apply to the default configuration');
     });
   }
 });

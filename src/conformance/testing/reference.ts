@@ -17,7 +17,8 @@ export interface ReferenceTarget {
 export async function startReference(configName: string, faults: string[] = []): Promise<ReferenceTarget> {
   const file = join(REPO_ROOT, 'reference-broker', 'configs', `${configName}.yaml`);
   const loaded = loadBrokerConfig(file);
-  if (!loaded.ok) throw new Error(`${file}: ${loaded.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
+  if (!loaded.ok)
+    throw new Error(`${file}: ${loaded.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
   const broker = await startBroker(
     {
       ...loaded.config,
@@ -40,7 +41,10 @@ let suitesCache: Promise<CaseSpec[]> | undefined;
 
 export function bundledCases(): Promise<CaseSpec[]> {
   suitesCache ??= loadSuites().then(({ cases, problems }) => {
-    if (problems.length) throw new Error(`bundled suites have problems:\n${problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`).join('\n')}`);
+    if (problems.length)
+      throw new Error(
+        `bundled suites have problems:\n${problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`).join('\n')}`,
+      );
     return cases;
   });
   return suitesCache;
@@ -53,7 +57,8 @@ export async function conformAgainst(
   label = profileName,
 ): Promise<CaseResult[]> {
   const { profile, problems } = loadProfile(join(REPO_ROOT, 'suites', 'profiles', `${profileName}.yaml`));
-  if (problems.length) throw new Error(`profile ${profileName}: ${problems.map((p) => p.message).join('; ')}`);
+  if (problems.length)
+    throw new Error(`profile ${profileName}: ${problems.map((p) => p.message).join('; ')}`);
   const run = await runConformance({
     brokerUrl: target.tcpUrl,
     wsUrl: target.wsUrl,
@@ -71,6 +76,9 @@ export async function conformAgainst(
 export function describeFailures(results: readonly CaseResult[]): string {
   return results
     .filter((r) => r.outcome === 'fail' || r.outcome === 'error')
-    .map((r) => `${r.version} ${r.id} [${r.statements.join(',')}] ${r.outcome}: ${r.failure?.message ?? r.reason ?? ''}`)
+    .map(
+      (r) =>
+        `${r.version} ${r.id} [${r.statements.join(',')}] ${r.outcome}: ${r.failure?.message ?? r.reason ?? ''}`,
+    )
     .join('\n');
 }
