@@ -13,7 +13,7 @@ export const FAULTS = {
   'retain-not-cleared': 'an empty retained publish does not clear the retained message',
   /** No retained messages are sent when a subscription is made. MQTT-3.3.1-9 (5.0), MQTT-3.3.1-6 (3.1.1). */
   'no-retain-on-subscribe': 'never send retained messages on subscribe',
-  /** The will is published even after a normal DISCONNECT (0x00). MQTT-3.1.2-10 (5.0), MQTT-3.1.2-10/3.14.4-3 (3.1.1). */
+  /** The will is published even after a normal DISCONNECT (0x00). MQTT-3.1.2-10, MQTT-3.14.4-3 (both versions). */
   'will-on-clean-disconnect': 'publish the will after a clean DISCONNECT',
   /** The will is never published when the connection drops. MQTT-3.1.2-8 (both versions). */
   'no-will-on-drop': 'never publish the will when a connection drops',
@@ -25,7 +25,7 @@ export const FAULTS = {
   'accept-malformed': 'ignore malformed packets and reserved flags instead of closing',
   /** Deliveries keep the published QoS, ignoring the granted QoS. MQTT-3.8.4-8 (5.0), MQTT-3.8.4-6 (3.1.1). */
   'no-qos-downgrade': 'deliver at the published QoS whatever was granted',
-  /** Every member of a shared group gets every message. MQTT-4.8.2-? (5.0 4.8.2: one session per group). */
+  /** Every member of a shared group gets every message. 5.0 section 4.8.2 "sent to only one session of the group" (untagged; cf. MQTT-4.8.2-5). */
   'shared-deliver-all': 'deliver shared-subscription messages to every member of the group',
   /** Leading # and + match topics beginning with $. MQTT-4.7.2-1 (both versions). */
   'dollar-wildcard': 'let # and + match topics that start with $',

@@ -80,7 +80,11 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
     // Retained messages are not sent for shared subscriptions (5.0 4.8.2) and per Retain Handling
     if (sub.shareGroup !== undefined) continue;
     if (sub.retainHandling === 2 || (sub.retainHandling === 1 && existed)) continue; // MQTT-3.3.1-10/-11
-    for (const m of b.retained.matching(sub.topicFilter, now, f['dollar-wildcard'])) {
+    for (const m of b.retained.matching(
+      sub.topicFilter,
+      f['no-message-expiry'] ? 0 : now,
+      f['dollar-wildcard'],
+    )) {
       let expiry = -1;
       if (m.expiresAt !== 0)
         expiry = f['no-message-expiry'] ? m.expiryInterval : Math.ceil((m.expiresAt - now) / 1000);

@@ -1,0 +1,250 @@
+// Each fault switch makes the broker misbehave in its one documented way (so the conformance
+// suites can be shown to catch it); plus the no-link-stealing configuration.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Packet } from '../../src/protocol/codec.ts';
+import { FAULT_NAMES, startBroker } from './index.ts';
+import { RawClient } from './testing/support.ts';
+
+type P = Record<string, unknown>;
+const rec = (p: Packet) => p as unknown as P;
+const props = (p: Packet) => (rec(p).properties ?? {}) as P;
+const pub = (topic: string, payload: string, extra: P = {}) =>
+  ({ cmd: 'publish', topic, qos: 0, payload: Buffer.from(payload), ...extra }) as unknown as Packet;
+
+async function sub(
+  port: number,
+  v: 4 | 5,
+  topic: string,
+  qos: 0 | 1 | 2,
+  fields: P = {},
+  opts: P = {},
+): Promise<RawClient> {
+  const [c] = await RawClient.connect(port, v, fields);
+  c.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos, ...opts }] } as unknown as Packet);
+  await c.next('suback');
+  return c;
+}
+
+async function pingFirst(c: RawClient): Promise<Packet> {
+  c.send({ cmd: 'pingreq' });
+  return c.next();
+}
+
+const scenarios: Record<string, (port: number) => Promise<void>> = {
+  'no-pubrec': async (port) => {
+    const [c] = await RawClient.connect(port, 4);
+    c.send(pub('f/a', 'x', { qos: 2, messageId: 1 }));
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'no-puback': async (port) => {
+    const [c] = await RawClient.connect(port, 4);
+    c.send(pub('f/a', 'x', { qos: 1, messageId: 1 }));
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'wrong-session-present': async (port) => {
+    const [, ack] = await RawClient.connect(port, 4, { clean: true });
+    assert.equal(rec(ack).sessionPresent, true);
+  },
+  'retain-not-cleared': async (port) => {
+    const [p] = await RawClient.connect(port, 4);
+    p.send(pub('f/r', 'v', { retain: true }));
+    p.send(pub('f/r', '', { retain: true }));
+    await pingFirst(p);
+    const s = await sub(port, 4, 'f/r', 0);
+    assert.equal(String(rec(await s.next('publish')).payload), 'v');
+  },
+  'no-retain-on-subscribe': async (port) => {
+    const [p] = await RawClient.connect(port, 4);
+    p.send(pub('f/r', 'v', { retain: true }));
+    await pingFirst(p);
+    const s = await sub(port, 4, 'f/r', 0);
+    assert.equal((await pingFirst(s)).cmd, 'pingresp');
+  },
+  'will-on-clean-disconnect': async (port) => {
+    const w = await sub(port, 4, 'f/w', 0);
+    const [c] = await RawClient.connect(port, 4, {
+      will: { topic: 'f/w', payload: Buffer.from('will'), qos: 0 },
+    });
+    c.send({ cmd: 'disconnect' });
+    assert.equal(String(rec(await w.next('publish')).payload), 'will');
+  },
+  'no-will-on-drop': async (port) => {
+    const w = await sub(port, 4, 'f/w', 0);
+    const [c] = await RawClient.connect(port, 4, {
+      will: { topic: 'f/w', payload: Buffer.from('will'), qos: 0 },
+    });
+    c.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await pingFirst(w)).cmd, 'pingresp');
+  },
+  'ignore-inbound-alias': async (port) => {
+    const s = await sub(port, 5, 'f/a', 0);
+    const [p] = await RawClient.connect(port, 5);
+    p.send(pub('f/a', '1', { properties: { topicAlias: 1 } }));
+    p.send(pub('', '2', { properties: { topicAlias: 1 } }));
+    assert.equal(String(rec(await s.next('publish')).payload), '1');
+    await pingFirst(p);
+    assert.equal((await pingFirst(s)).cmd, 'pingresp');
+  },
+  'no-keepalive': async (port) => {
+    const [c] = await RawClient.connect(port, 4, { keepalive: 1 });
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(c.closed, false);
+  },
+  'accept-malformed': async (port) => {
+    const [c] = await RawClient.connect(port, 4);
+    c.sendRaw(Buffer.from([0x82, 0x04, 0x00, 0x01, 0x00, 0x00])); // SUBSCRIBE with an empty filter list
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'no-qos-downgrade': async (port) => {
+    const s = await sub(port, 4, 'f/q', 0);
+    const [p] = await RawClient.connect(port, 4);
+    p.send(pub('f/q', 'x', { qos: 1, messageId: 1 }));
+    assert.equal(rec(await s.next('publish')).qos, 1);
+  },
+  'shared-deliver-all': async (port) => {
+    const a = await sub(port, 5, '$share/g/f/s', 0);
+    const b = await sub(port, 5, '$share/g/f/s', 0);
+    const [p] = await RawClient.connect(port, 5);
+    p.send(pub('f/s', 'x'));
+    await a.next('publish');
+    await b.next('publish');
+  },
+  'dollar-wildcard': async (port) => {
+    const s = await sub(port, 4, '#', 0);
+    const [p] = await RawClient.connect(port, 4);
+    p.send(pub('$x/y', 'x'));
+    assert.equal(rec(await s.next('publish')).topic, '$x/y');
+  },
+  'no-link-stealing': async (port) => {
+    const [a] = await RawClient.connect(port, 4, { clientId: 'same' });
+    await RawClient.connect(port, 4, { clientId: 'same' });
+    assert.equal((await pingFirst(a)).cmd, 'pingresp');
+  },
+  'ignore-receive-maximum': async (port) => {
+    const s = await sub(port, 5, 'f/rm', 1, { properties: { receiveMaximum: 1 } });
+    const [p] = await RawClient.connect(port, 5);
+    p.send(pub('f/rm', '1', { qos: 1, messageId: 1 }));
+    p.send(pub('f/rm', '2', { qos: 1, messageId: 2 }));
+    await s.next('publish');
+    await s.next('publish');
+  },
+  'ignore-max-packet-size': async (port) => {
+    const s = await sub(port, 5, 'f/m', 0, { properties: { maximumPacketSize: 50 } });
+    const [p] = await RawClient.connect(port, 5);
+    p.send(pub('f/m', 'x'.repeat(100)));
+    s.socket.removeAllListeners('data'); // our own decoder would refuse nothing; just count bytes
+    const n = await new Promise<number>((r) => s.socket.once('data', (d: Buffer) => r(d.length)));
+    assert.ok(n > 50);
+  },
+  'no-local-ignored': async (port) => {
+    const c = await sub(port, 5, 'f/nl', 0, {}, { nl: true });
+    c.send(pub('f/nl', 'x'));
+    assert.equal((await c.next()).cmd, 'publish');
+  },
+  'no-subscription-id': async (port) => {
+    const [c] = await RawClient.connect(port, 5);
+    c.send({
+      cmd: 'subscribe',
+      messageId: 1,
+      subscriptions: [{ topic: 'f/id', qos: 0 }],
+      properties: { subscriptionIdentifier: 5 },
+    } as Packet);
+    await c.next('suback');
+    c.send(pub('f/id', 'x'));
+    assert.equal(props(await c.next('publish')).subscriptionIdentifier, undefined);
+  },
+  'no-message-expiry': async (port) => {
+    const s = await sub(port, 5, 'f/e', 0);
+    const [p] = await RawClient.connect(port, 5);
+    p.send(pub('f/e', 'x', { properties: { messageExpiryInterval: 1 }, retain: true }));
+    await s.next('publish');
+    await new Promise((r) => setTimeout(r, 1100));
+    const late = await sub(port, 5, 'f/e', 0);
+    assert.equal(props(await late.next('publish')).messageExpiryInterval, 1);
+  },
+  'second-connect-accepted': async (port) => {
+    const [c] = await RawClient.connect(port, 4);
+    c.send({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clientId: 'x2',
+      clean: true,
+      keepalive: 0,
+    } as Packet);
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'no-unsuback': async (port) => {
+    const c = await sub(port, 4, 'f/u', 0);
+    c.send({ cmd: 'unsubscribe', messageId: 2, unsubscriptions: ['f/u'] } as Packet);
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'wildcard-publish-accepted': async (port) => {
+    const [c] = await RawClient.connect(port, 4);
+    c.send(pub('f/+', 'x'));
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'retain-flag-live': async (port) => {
+    const s = await sub(port, 4, 'f/rl', 0);
+    const [p] = await RawClient.connect(port, 4);
+    p.send(pub('f/rl', 'x', { retain: true }));
+    assert.equal(rec(await s.next('publish')).retain, true);
+  },
+  'no-dup-on-redelivery': async (port) => {
+    const s = await sub(port, 4, 'f/d', 1, { clientId: 'dup1', clean: false });
+    const [p] = await RawClient.connect(port, 4);
+    p.send(pub('f/d', 'x', { qos: 1, messageId: 1 }));
+    await s.next('publish');
+    s.destroy();
+    await s.waitClosed();
+    const [s2] = await RawClient.connect(port, 4, { clientId: 'dup1', clean: false });
+    assert.equal(rec(await s2.next('publish')).dup, false);
+  },
+  'qos0-queued-offline': async (port) => {
+    const s = await sub(port, 4, 'f/o', 1, { clientId: 'q0', clean: false });
+    s.send({ cmd: 'disconnect' });
+    await s.waitClosed();
+    const [p] = await RawClient.connect(port, 4);
+    p.send(pub('f/o', 'x'));
+    await pingFirst(p);
+    const [s2] = await RawClient.connect(port, 4, { clientId: 'q0', clean: false });
+    assert.equal(rec(await s2.next('publish')).qos, 0);
+  },
+};
+
+describe('fault switches', () => {
+  test('every documented fault has a scenario here', () => {
+    assert.deepEqual(Object.keys(scenarios).sort(), [...FAULT_NAMES].sort());
+  });
+  for (const [name, run] of Object.entries(scenarios)) {
+    test(name, async () => {
+      const b = await startBroker({ faults: [name], sysIntervalSeconds: 0 });
+      try {
+        await run(b.listeners[0]!.port);
+      } finally {
+        await b.close();
+      }
+    });
+  }
+});
+
+describe('allowLinkStealing false', () => {
+  test('the new connection is refused (0x80 / 2) and the old one stays (A14.2)', async () => {
+    const b = await startBroker({ allowLinkStealing: false });
+    const port = b.listeners[0]!.port;
+    try {
+      const [a] = await RawClient.connect(port, 5, { clientId: 'keep' });
+      const [n, ack] = await RawClient.connect(port, 5, { clientId: 'keep' });
+      assert.equal(rec(ack).reasonCode, 0x80);
+      await n.waitClosed();
+      const [n4, ack4] = await RawClient.connect(port, 4, { clientId: 'keep' });
+      assert.equal(rec(ack4).returnCode, 2);
+      await n4.waitClosed();
+      assert.equal((await pingFirst(a)).cmd, 'pingresp');
+    } finally {
+      await b.close();
+    }
+  });
+});
