@@ -1,0 +1,67 @@
+// `crucible report <results.json...>`: re-render one results document, or merge several (shards of a
+// run, runs against several brokers) into one, and write html, junit, markdown and json views.
+import { resolve } from 'node:path';
+import { makeStyle } from '../../report/ansi.ts';
+import { renderConsoleSummary } from '../../report/console.ts';
+import { createReporters } from '../../report/index.ts';
+import { mergeDocuments } from '../../report/merge.ts';
+import { readResultsFile } from '../../report/read.ts';
+import { verdictOf } from '../../report/verdict.ts';
+import { boolFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+
+const HELP = `usage: crucible report <results.json...> [options]
+
+Re-renders results files; several files (shards of one run, or runs against different brokers) are
+merged into one report: cases are concatenated (the latest result wins per broker and case), load
+results of the same profile and broker are merged exactly (HDR histograms added) and thresholds
+re-evaluated.
+
+  --out <dir>           where to write (default reports/merged)
+  --reporter <names>    any of html,junit,markdown,json,console (default html,junit,markdown,json)
+  --quiet               do not print the summary
+
+Exit code: 0 all good, 1 a conformance failure, 2 a failed threshold, 3 unreadable input file.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      out: { type: 'string' },
+      reporter: { type: 'string', multiple: true },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'report',
+  );
+  if (boolFlag(flags, 'help')) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  if (flags.positionals.length === 0)
+    throw new UsageError(`report needs at least one results.json file\n\n${HELP}`);
+  const docs = [];
+  for (const file of flags.positionals) docs.push(await readResultsFile(file));
+  const doc = mergeDocuments(docs);
+  const names = listFlag(flags, 'reporter');
+  const outDir = resolve(stringFlag(flags, 'out') ?? 'reports/merged');
+  const reporters = createReporters(names.length ? names : ['html', 'junit', 'markdown', 'json'], {
+    outDir,
+    out: process.stdout,
+    color: process.stdout.isTTY === true,
+  });
+  const written: string[] = [];
+  for (const r of reporters) written.push(...(await r.onEnd(doc)));
+  const v = verdictOf(doc);
+  if (!boolFlag(flags, 'quiet')) {
+    if (!reporters.some((r) => r.name === 'console')) {
+      const st = makeStyle(process.stdout.isTTY === true && !process.env.NO_COLOR);
+      console.log(renderConsoleSummary(doc, st).join('\n').replace(/^\n+/, ''));
+    }
+    if (docs.length > 1) console.log(`\nmerged ${docs.length} files (${doc.brokers.length} broker(s))`);
+    console.log(`${v.headline}`);
+    for (const f of written) console.log(`wrote ${f}`);
+  }
+  return v.exitCode;
+}
