@@ -7,6 +7,7 @@
 import type { Packet } from 'mqtt-packet';
 import mqttPacket from 'mqtt-packet';
 import {
+  encodeAckFast,
   encodePublishFast,
   makePublishTemplate,
   type PublishTemplate,
@@ -49,8 +50,12 @@ export interface DecoderOptions {
 
 /** Encodes one packet for the given protocol version. Throws on packets mqtt-packet refuses. */
 export function encode(packet: Packet, version: ProtocolVersion): Buffer {
-  if (packet.cmd === 'publish') {
+  const cmd = packet.cmd;
+  if (cmd === 'publish') {
     const fast = encodePublishFast(packet, version);
+    if (fast) return fast;
+  } else if (cmd === 'puback' || cmd === 'pubrec' || cmd === 'pubrel' || cmd === 'pubcomp') {
+    const fast = encodeAckFast(packet, version);
     if (fast) return fast;
   }
   return mqttPacket.generate(packet, { protocolVersion: version });

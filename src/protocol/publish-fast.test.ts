@@ -114,6 +114,34 @@ describe('PUBLISH fast path', () => {
     });
   }
 
+  test('acks: encode is byte-identical to mqtt-packet generate', () => {
+    const r = new Prng(77);
+    const cmds = ['puback', 'pubrec', 'pubrel', 'pubcomp'] as const;
+    const codes = [0, 0x10, 0x80, 0x92, 0x87];
+    for (let i = 0; i < 2000; i++) {
+      const version = r.pick([3, 4, 5] as const);
+      const pk = {
+        cmd: r.pick(cmds),
+        messageId: r.int(65536),
+        reasonCode: r.pick(codes),
+        dup: r.bool(0.1),
+      } as Packet;
+      if (version === 5 && r.bool(0.2)) (pk as { properties?: unknown }).properties = { reasonString: 'x' };
+      const outcome = (f: () => Buffer) => {
+        try {
+          return f().toString('hex');
+        } catch (e) {
+          return `throws ${(e as Error).name}`;
+        }
+      };
+      assert.equal(
+        outcome(() => encode(pk, version)),
+        outcome(() => mqttPacket.generate(pk, { protocolVersion: version })),
+        JSON.stringify(pk),
+      );
+    }
+  });
+
   test('a v4 server decoder follows a v5 CONNECT like mqtt-packet does', () => {
     const connect = mqttPacket.generate(
       { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: 'c', clean: true, keepalive: 0 },

@@ -235,6 +235,32 @@ export function encodePublishFast(packet: Packet, version: number): Buffer | und
   return buf;
 }
 
+const ACK_TYPE: Readonly<Record<string, number>> = { puback: 4, pubrec: 5, pubrel: 6, pubcomp: 7 };
+
+/**
+ * PUBACK / PUBREC / PUBREL / PUBCOMP without properties, byte-identical to mqtt-packet (v5: short
+ * form for reason code 0, else reason code + property length 0). undefined = let mqtt-packet encode.
+ */
+export function encodeAckFast(packet: Packet, version: number): Buffer | undefined {
+  const pk = packet as unknown as {
+    cmd: string;
+    messageId?: unknown;
+    reasonCode?: unknown;
+    dup?: unknown;
+    properties?: unknown;
+  };
+  const type = ACK_TYPE[pk.cmd];
+  if (type === undefined || pk.properties !== undefined || (type === 6 && pk.dup)) return undefined;
+  const id = pk.messageId;
+  if (!(typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= 0xffff)) return undefined;
+  const first = (type << 4) | (type === 6 ? 2 : 0);
+  if (version !== 5) return Buffer.from([first, 2, id >> 8, id & 0xff]);
+  const rc = pk.reasonCode;
+  if (!(typeof rc === 'number' && Number.isInteger(rc) && rc >= 0 && rc <= 0xff)) return undefined;
+  if (rc === 0) return Buffer.from([first, 2, id >> 8, id & 0xff]);
+  return Buffer.from([first, 4, id >> 8, id & 0xff, rc, 0]);
+}
+
 export interface PublishTemplateInput {
   topic: string;
   qos?: 0 | 1 | 2;
