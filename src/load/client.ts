@@ -1,0 +1,397 @@
+// A lean MQTT client: one object per connection with a handful of fields, no per-message allocation on the
+// publish path (template copied into a batch buffer and patched), a minimal inbound parser, acks batched per read.
+import net from 'node:net';
+import type { GroupSpec } from '../scenario/load-profile/model.ts';
+import { connect as transportConnect } from '../transport/index.ts';
+import { clock, type DecodedHeader, patchHeader, readHeader } from './payload.ts';
+import type { PlannedClient } from './plan.ts';
+import type { WorkerStats } from './stats.ts';
+import {
+  connackReceiveMaximum,
+  connectPacket,
+  type InboundPublish,
+  PINGREQ,
+  type PublishTemplate,
+  publishTemplate,
+  readPublish,
+  subscribePacket,
+  T,
+} from './wire.ts';
+
+export interface ClientHost {
+  readonly stats: WorkerStats;
+  readonly brokerUrl: URL;
+  /** Source addresses to rotate over (loopback brokers only), else empty. */
+  readonly localAddresses: string[];
+  readonly scratchPublish: InboundPublish;
+  readonly scratchHeader: DecodedHeader;
+  /** Called once per connection attempt when it settles (ready = CONNACK ok and SUBACK received). */
+  settled(c: LeanClient, ok: boolean): void;
+  lost(c: LeanClient): void;
+}
+
+interface Sock {
+  write(b: Buffer): boolean;
+  destroy(): void;
+  end(): void;
+  readonly writableLength?: number;
+}
+
+enum S {
+  Idle = 0,
+  Connecting = 1,
+  Subscribing = 2,
+  Ready = 3,
+  Closed = 4,
+}
+
+const MAX_BUFFERED = 8 * 1024 * 1024;
+const ackScratch = Buffer.allocUnsafe(64 * 1024);
+
+export class LeanClient {
+  state: S = S.Idle;
+  sock: Sock | undefined;
+  /** Time CONNECT / SUBSCRIBE went out (common clock ms). */
+  private sentAt = 0;
+  private pending: Buffer | undefined;
+  private nextPid = 0;
+  private inflight: Map<number, number> | undefined;
+  private receiveMax = 65535;
+  private tpl: PublishTemplate | undefined;
+  seq = 0;
+  lastSend = 0;
+  /** Messages assigned to this client in the current tick, and its write offset in the tick's arena. */
+  tickCount = 0;
+  tickOffset = 0;
+  tickEnd = 0;
+  /** When the current connection attempt started (for the connect timeout). */
+  startedAt = 0;
+  dropping = false;
+  private ackLen = 0;
+
+  constructor(
+    readonly host: ClientHost,
+    readonly plan: PlannedClient,
+    readonly group: GroupSpec,
+  ) {}
+
+  get ready(): boolean {
+    return this.state === S.Ready;
+  }
+
+  get connecting(): boolean {
+    return this.state === S.Connecting || this.state === S.Subscribing;
+  }
+
+  get publishBytes(): number {
+    return this.template().bytes.length;
+  }
+
+  get backlogged(): boolean {
+    return (this.sock?.writableLength ?? 0) > MAX_BUFFERED;
+  }
+
+  template(): PublishTemplate {
+    if (!this.tpl) {
+      const p = this.group.publish;
+      if (!p || this.plan.topic === undefined) throw new Error('not a publisher');
+      this.tpl = publishTemplate(
+        this.plan.topic,
+        p.qos,
+        p.retain,
+        p.payload.size,
+        this.plan.n,
+        this.group.version,
+        p.payload.template !== undefined ? Buffer.from(p.payload.template) : undefined,
+      );
+    }
+    return this.tpl;
+  }
+
+  connect(): void {
+    this.state = S.Connecting;
+    this.pending = undefined;
+    this.inflight = undefined;
+    this.dropping = false;
+    this.startedAt = clock();
+    const url = this.host.brokerUrl;
+    this.host.stats.count('connect.attempts');
+    if (url.protocol === 'mqtt:' || url.protocol === 'tcp:') {
+      const la = this.host.localAddresses;
+      const opts: net.NetConnectOpts = { host: url.hostname, port: Number(url.port || 1883), noDelay: true };
+      if (la.length > 0) opts.localAddress = la[this.plan.n % la.length] as string;
+      const s = net.connect(opts);
+      this.sock = s;
+      s.on('connect', () => this.onOpen());
+      s.on('data', (d: Buffer) => this.onData(d));
+      s.on('error', () => {});
+      s.on('close', () => this.onClose(s));
+    } else {
+      transportConnect(url, { timeoutMs: this.group.connect.timeoutMs, version: this.group.version }).then(
+        (c) => {
+          if (this.state !== S.Connecting) {
+            c.destroy();
+            return;
+          }
+          this.sock = c;
+          c.onData((d) => this.onData(d));
+          c.onClose(() => this.onClose(c));
+          this.onOpen();
+        },
+        () => this.fail('connect.unreachable'),
+      );
+    }
+  }
+
+  private onOpen(): void {
+    const g = this.group;
+    this.sentAt = clock();
+    this.write(
+      connectPacket({
+        clientId: this.plan.clientId,
+        version: g.version,
+        clean: g.clean,
+        keepAlive: g.keepAlive,
+        sessionExpiry: g.sessionExpiry,
+      }),
+    );
+  }
+
+  /** Connect attempt failed (refused, timeout, CONNACK error): counted once. */
+  fail(reason: string): void {
+    if (this.state !== S.Connecting && this.state !== S.Subscribing) return;
+    const now = clock();
+    this.host.stats.error(reason, now);
+    this.host.stats.count('connect.failures');
+    (this.host.stats.groups[this.plan.group] as { connectFailures: number }).connectFailures++;
+    this.state = S.Closed;
+    this.sock?.destroy();
+    this.host.settled(this, false);
+  }
+
+  private onClose(s: Sock): void {
+    if (s !== this.sock) return;
+    const was = this.state;
+    this.state = S.Closed;
+    if (was === S.Connecting || was === S.Subscribing) {
+      this.state = was;
+      this.fail('connect.closed');
+      return;
+    }
+    if (was === S.Ready) this.host.lost(this);
+  }
+
+  /** Abrupt drop (reconnect storm) or graceful end (finish). */
+  close(graceful: boolean): void {
+    const s = this.sock;
+    const was = this.state;
+    this.state = S.Closed;
+    if (!s) return;
+    if (graceful && was === S.Ready) {
+      s.write(Buffer.from([0xe0, 0x00]));
+      s.end();
+    } else s.destroy();
+  }
+
+  write(b: Buffer): void {
+    this.sock?.write(b);
+    this.lastSend = clock();
+  }
+
+  ping(): void {
+    this.write(PINGREQ);
+  }
+
+  /**
+   * Writes the next PUBLISH into arena[off..] with header patched. Returns false (nothing written) when the
+   * message cannot go out now: no free packet id or Receive Maximum reached (MQTT-3.3.4-7).
+   */
+  fillPublish(arena: Buffer, off: number, intended: number, now: number): boolean {
+    const t = this.template();
+    const qos = this.group.publish?.qos ?? 0;
+    if (qos > 0) {
+      if (!this.inflight) this.inflight = new Map();
+      const inf = this.inflight;
+      if (inf.size >= this.receiveMax) return false;
+      const pid = (this.nextPid % 65535) + 1;
+      if (inf.has(pid)) return false;
+      this.nextPid = pid;
+      inf.set(pid, now);
+      t.bytes.copy(arena, off);
+      arena.writeUInt16BE(pid, off + t.packetIdOffset);
+    } else t.bytes.copy(arena, off);
+    patchHeader(arena, off + t.payloadOffset, this.seq++, intended, now);
+    return true;
+  }
+
+  private onData(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.pending) {
+      buf = Buffer.concat([this.pending, chunk]);
+      this.pending = undefined;
+    }
+    const now = clock();
+    const len = buf.length;
+    let off = 0;
+    while (off + 2 <= len) {
+      const b0 = buf[off] as number;
+      let rl = 0;
+      let mult = 1;
+      let p = off + 1;
+      let ok = false;
+      for (let n = 0; n < 4 && p < len; n++) {
+        const b = buf[p++] as number;
+        rl += (b & 0x7f) * mult;
+        mult *= 128;
+        if (!(b & 0x80)) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok || p + rl > len) break;
+      this.frame(b0 >> 4, b0 & 15, buf, p, p + rl, now);
+      off = p + rl;
+      if (this.state === S.Closed) return;
+    }
+    if (off < len) this.pending = Buffer.from(buf.subarray(off));
+    this.flushAcks();
+  }
+
+  private queueAck(type: number, pid: number): void {
+    if (this.ackLen + 4 > ackScratch.length) this.flushAcks();
+    const o = this.ackLen;
+    ackScratch[o] = (type << 4) | (type === T.PUBREL ? 2 : 0);
+    ackScratch[o + 1] = 2;
+    ackScratch.writeUInt16BE(pid, o + 2);
+    this.ackLen += 4;
+  }
+
+  private flushAcks(): void {
+    if (this.ackLen === 0) return;
+    this.sock?.write(Buffer.from(ackScratch.subarray(0, this.ackLen)));
+    this.ackLen = 0;
+  }
+
+  private frame(type: number, flags: number, buf: Buffer, body: number, end: number, now: number): void {
+    const stats = this.host.stats;
+    const g = this.plan.group;
+    const v5 = this.group.version === 5;
+    switch (type) {
+      case T.PUBLISH: {
+        const ip = this.host.scratchPublish;
+        if (!readPublish(buf, flags, body, end, v5, ip)) {
+          this.protocolError('publish.malformed');
+          return;
+        }
+        if (ip.qos === 1) this.queueAck(T.PUBACK, ip.packetId);
+        else if (ip.qos === 2) this.queueAck(T.PUBREC, ip.packetId);
+        const h = this.host.scratchHeader;
+        if (!readHeader(buf, ip.payloadStart, end, h)) {
+          stats.ledger.foreign++;
+          return;
+        }
+        stats.delivered(g, ip.qos, now, h.intended, h.actual);
+        stats.bump('delivered', now, 1);
+        if (this.plan.stream >= 0) stats.ledger.record(h.publisher, this.plan.stream, h.seq, ip.qos);
+        return;
+      }
+      case T.PUBACK:
+      case T.PUBCOMP: {
+        const pid = buf.readUInt16BE(body);
+        const t0 = this.inflight?.get(pid);
+        if (t0 === undefined) {
+          stats.error('ack.unknown-packet-id', now);
+          return;
+        }
+        this.inflight?.delete(pid);
+        if (v5 && end - body > 2 && (buf[body + 2] as number) >= 0x80) {
+          stats.error(`ack.reason-0x${(buf[body + 2] as number).toString(16)}`, now);
+          return;
+        }
+        stats.latency(g, type === T.PUBACK ? 'puback' : 'pubcomp', now - t0);
+        (stats.groups[g] as { acked: number }).acked++;
+        stats.bump('acked', now, 1);
+        return;
+      }
+      case T.PUBREC: {
+        const pid = buf.readUInt16BE(body);
+        if (v5 && end - body > 2 && (buf[body + 2] as number) >= 0x80) {
+          this.inflight?.delete(pid);
+          stats.error(`pubrec.reason-0x${(buf[body + 2] as number).toString(16)}`, now);
+          return;
+        }
+        this.queueAck(T.PUBREL, pid);
+        return;
+      }
+      case T.PUBREL:
+        this.queueAck(T.PUBCOMP, buf.readUInt16BE(body));
+        return;
+      case T.CONNACK: {
+        if (this.state !== S.Connecting) {
+          this.protocolError('connack.unexpected');
+          return;
+        }
+        const rc = buf[body + 1] as number;
+        if (rc !== 0) {
+          this.fail(`connack.refused-0x${rc.toString(16)}`);
+          return;
+        }
+        stats.latency(g, 'connack', now - this.sentAt);
+        if (v5) this.receiveMax = connackReceiveMaximum(buf, body, end);
+        if (this.plan.filters.length > 0) {
+          this.state = S.Subscribing;
+          this.sentAt = now;
+          this.write(subscribePacket(1, this.plan.filters, this.group.version));
+        } else this.becomeReady();
+        return;
+      }
+      case T.SUBACK: {
+        let p = body + 2;
+        if (v5) {
+          let len = 0;
+          let mult = 1;
+          for (let n = 0; n < 4; n++) {
+            const b = buf[p++] as number;
+            len += (b & 0x7f) * mult;
+            mult *= 128;
+            if (!(b & 0x80)) break;
+          }
+          p += len;
+        }
+        for (; p < end; p++)
+          if ((buf[p] as number) >= 0x80) {
+            this.fail(`suback.refused-0x${(buf[p] as number).toString(16)}`);
+            return;
+          }
+        stats.latency(g, 'suback', now - this.sentAt);
+        this.becomeReady();
+        return;
+      }
+      case T.PINGRESP:
+        return;
+      case T.DISCONNECT:
+        stats.error(
+          v5 && end > body
+            ? `server-disconnect-0x${(buf[body] as number).toString(16)}`
+            : 'server-disconnect',
+          now,
+        );
+        return;
+      default: {
+        this.protocolError(`unexpected-packet-type-${type}`);
+        return;
+      }
+    }
+  }
+
+  private becomeReady(): void {
+    this.state = S.Ready;
+    this.host.settled(this, true);
+  }
+
+  private protocolError(what: string): void {
+    this.host.stats.error(what, clock());
+    if (this.state === S.Connecting || this.state === S.Subscribing) this.fail(what);
+    else this.close(false);
+  }
+}

@@ -1,0 +1,232 @@
+// Load runs: the coordinator. Plans the run, starts workers (threads), waits until every client is connected and
+// subscribed, fixes a common start time, relays live progress, drains outstanding deliveries, and merges the
+// workers' exact measurements into one LoadResult.
+import { availableParallelism } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { mergeEncoded, summarize } from '../metrics/histogram.ts';
+import type { LoadProgress } from '../results/events.ts';
+import type { LoadResult } from '../results/model.ts';
+import type { LoadProfile } from '../scenario/load-profile/model.ts';
+import type { FromWorker } from './messages.ts';
+import { clock } from './payload.ts';
+import { applyOverrides, clientsOf, expectedPairs, makePlan, type Overrides } from './plan.ts';
+import { spawnWorker, type WorkerHandle } from './pool.ts';
+import { assemble } from './result.ts';
+import { Timeline } from './schedule.ts';
+import type { StatsExport } from './stats.ts';
+
+export interface LoadRunOptions {
+  brokerUrl: string;
+  /** Label of the broker in results (defaults to the URL). */
+  brokerLabel?: string;
+  /** Worker threads (default: the core count); 0 runs the clients in this thread. */
+  workers?: number;
+  overrides?: Overrides;
+  shard?: { index: number; count: number };
+  /** Common start time (epoch ms) for shards; publishing starts then (or as soon as all clients are ready). */
+  startAt?: number;
+  /** Loopback source addresses to rotate over (default: one per 20,000 clients). */
+  localAddresses?: number;
+  onProgress?: (p: LoadProgress) => void;
+  signal?: AbortSignal;
+}
+
+type Tick = Extract<FromWorker, { type: 'tick' }>;
+
+export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Promise<LoadResult> {
+  const profile = applyOverrides(profileIn, opts.overrides ?? {});
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  const runId =
+    opts.startAt !== undefined ? opts.startAt.toString(36) : Math.random().toString(36).slice(2, 8);
+  const plan = makePlan(profile, runId);
+  const mine = clientsOf(plan, shard);
+  const requested = opts.workers ?? availableParallelism();
+  const threads = Math.min(Math.max(0, requested), mine.length);
+  const count = Math.max(1, threads);
+  const localAddresses = opts.localAddresses ?? Math.min(254, Math.ceil(mine.length / 20_000));
+  const warnings: string[] = [];
+  const timeline = new Timeline(profile.phases);
+  const startedAt = new Date().toISOString();
+  const cpu0 = process.cpuUsage();
+  const wall0 = clock();
+  const mainLag = monitorEventLoopDelay({ resolution: 10 });
+  mainLag.enable();
+
+  const ready = new Set<number>();
+  const published = new Map<number, Array<[number, number]>>();
+  const finals = new Map<
+    number,
+    { stats: StatsExport; eventLoopLagMs: { p50: number; p99: number; max: number } }
+  >();
+  const closed = new Set<number>();
+  const ticks = new Map<number, Tick>();
+  const failedWorkers = new Set<number>();
+  let connectedTotal = 0;
+  let wake: (() => void) | undefined;
+  const poke = (): void => wake?.();
+
+  const handles: WorkerHandle[] = [];
+  for (let w = 0; w < count; w++) {
+    const init = {
+      profile,
+      runId,
+      brokerUrl: opts.brokerUrl,
+      shard,
+      worker: { index: w, count },
+      localAddresses,
+    };
+    handles.push(
+      spawnWorker(
+        init,
+        (m) => {
+          if (m.type === 'ready') {
+            ready.add(w);
+            connectedTotal += m.connected;
+          } else if (m.type === 'tick') ticks.set(w, m);
+          else if (m.type === 'published') published.set(w, m.sent);
+          else if (m.type === 'final') finals.set(w, m);
+          else if (m.type === 'closed') closed.add(w);
+          else if (m.type === 'error') {
+            warnings.push(`worker ${w}: ${m.message}`);
+            failedWorkers.add(w);
+          }
+          poke();
+        },
+        threads > 0,
+      ),
+    );
+  }
+  const alive = (): number[] => [...Array(count).keys()].filter((w) => !failedWorkers.has(w));
+  const aborted = (): boolean => opts.signal?.aborted === true;
+  /** Waits until cond() or the deadline (absolute clock ms) or abort (when honoured). */
+  const until = async (cond: () => boolean, deadline: number, honourAbort = true): Promise<boolean> => {
+    while (!cond()) {
+      if (clock() >= deadline || (honourAbort && aborted())) return cond();
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(100, Math.max(1, deadline - clock())));
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+    return true;
+  };
+  const onAbort = (): void => poke();
+  opts.signal?.addEventListener('abort', onAbort);
+
+  // 1. Connect (and subscribe) every client.
+  const maxConnectAt = mine.reduce((m, c) => Math.max(m, c.connectAt), 0);
+  const maxTimeout = Math.max(...profile.groups.map((g) => g.connect.timeoutMs));
+  for (const h of handles) h.send({ type: 'connect' });
+  const allReady = await until(
+    () => alive().every((w) => ready.has(w)),
+    clock() + maxConnectAt + maxTimeout + 5_000 + mine.length,
+  );
+  if (!allReady && !aborted()) warnings.push('not every client settled before the connect deadline');
+  const connectFailures = mine.length - connectedTotal;
+
+  // 2. Common start, then the phases.
+  let t0 = clock() + profile.settleMs;
+  if (opts.startAt !== undefined) {
+    if (opts.startAt < clock())
+      warnings.push(
+        `--start-at is ${Math.round(clock() - opts.startAt)} ms in the past when every client was ready; started at once`,
+      );
+    t0 = Math.max(t0, opts.startAt);
+  }
+  const end = t0 + profile.durationMs;
+  if (!aborted()) for (const h of handles) h.send({ type: 'start', t0 });
+  let lastProgress = { at: clock(), sent: 0, acked: 0, delivered: 0 };
+  let saturatedStreak = 0;
+  const progress = (phase: string): void => {
+    const now = clock();
+    const sum = (k: 'sent' | 'acked' | 'delivered' | 'errors' | 'connected'): number =>
+      [...ticks.values()].reduce((s, t) => s + t[k], 0);
+    const dt = Math.max(1, now - lastProgress.at) / 1000;
+    const live = mergeEncoded([...ticks.values()].map((t) => t.liveDeliver));
+    const lag = mergeEncoded([...ticks.values()].map((t) => t.liveSendLag));
+    const lagP99 = lag.totalCount > 0 ? summarize(lag).p99 : 0;
+    saturatedStreak = lagP99 > profile.saturationLagMs ? saturatedStreak + 1 : 0;
+    const p: LoadProgress = {
+      profile: profile.id,
+      elapsedMs: Math.round(now - t0),
+      phase,
+      connected: sum('connected'),
+      sentPerSec: Math.round((sum('sent') - lastProgress.sent) / dt),
+      ackedPerSec: Math.round((sum('acked') - lastProgress.acked) / dt),
+      deliveredPerSec: Math.round((sum('delivered') - lastProgress.delivered) / dt),
+      p99Ms: live.totalCount > 0 ? summarize(live).p99 : null,
+      errors: sum('errors'),
+      saturated: saturatedStreak >= 2,
+    };
+    live.destroy();
+    lag.destroy();
+    lastProgress = { at: now, sent: sum('sent'), acked: sum('acked'), delivered: sum('delivered') };
+    opts.onProgress?.(p);
+  };
+  // Progress once a second until publishing ends everywhere (or abort).
+  let nextProgress = t0 + 1000;
+  while (!aborted() && !alive().every((w) => published.has(w))) {
+    await until(() => alive().every((w) => published.has(w)), Math.min(nextProgress, end + 5_000));
+    if (clock() >= nextProgress) {
+      progress(timeline.nameAt(clock() - t0));
+      nextProgress += 1000;
+    }
+    if (clock() > end + 5_000) break;
+  }
+  if (aborted()) {
+    warnings.push('interrupted: publishing stopped early, results cover the run so far');
+    for (const h of handles) h.send({ type: 'stop' });
+    await until(() => alive().every((w) => published.has(w)), clock() + 2_000, false);
+  }
+
+  // 3. Drain: wait for outstanding deliveries (all expected ones arrived, or the drain time is over).
+  const { pairs, truncated } = expectedPairs(plan);
+  const sentBy = new Map<number, number>();
+  for (const list of published.values()) for (const [p, n] of list) sentBy.set(p, n);
+  const expectedTotal = pairs.reduce((s, p) => s + (sentBy.get(p.pub) ?? 0), 0);
+  const drainEnd = clock() + (aborted() ? Math.min(1000, profile.drainMs) : profile.drainMs);
+  const delivered = (): number => [...ticks.values()].reduce((s, t) => s + t.delivered, 0);
+  if (shard.count === 1) await until(() => delivered() >= expectedTotal, drainEnd, false);
+  else await until(() => false, drainEnd, false);
+
+  // 4. Final exports, then close.
+  for (const h of handles) h.send({ type: 'finish' });
+  await until(() => alive().every((w) => finals.has(w)), clock() + 10_000, false);
+  await until(() => alive().every((w) => closed.has(w)), clock() + 2_000, false);
+  await Promise.all(handles.map((h) => h.terminate()));
+  opts.signal?.removeEventListener('abort', onAbort);
+  mainLag.disable();
+
+  const cpu = process.cpuUsage(cpu0);
+  const wall = Math.max(1, clock() - wall0);
+  const ms = (ns: number): number => Math.max(0, Math.round(ns / 1000 - 10_000) / 1000);
+  const lag = { p50: 0, p99: 0, max: 0 };
+  for (const f of finals.values()) {
+    lag.p50 = Math.max(lag.p50, f.eventLoopLagMs.p50);
+    lag.p99 = Math.max(lag.p99, f.eventLoopLagMs.p99);
+    lag.max = Math.max(lag.max, f.eventLoopLagMs.max);
+  }
+  if (mainLag.count > 0) lag.max = Math.max(lag.max, ms(mainLag.max));
+  if (connectFailures > 0) warnings.push(`${connectFailures} of ${mine.length} clients failed to connect`);
+  const clientsInShard = profile.groups.map((_, gi) => mine.filter((c) => c.group === gi).length);
+  return assemble({
+    plan,
+    profile,
+    brokerLabel: opts.brokerLabel ?? opts.brokerUrl,
+    startedAt,
+    durationMs: aborted() ? Math.max(0, Math.min(profile.durationMs, clock() - t0)) : profile.durationMs,
+    finals: [...finals.values()].map((f) => f.stats),
+    clientsInShard,
+    expected: pairs,
+    expectedTruncated: truncated,
+    workers: threads,
+    cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wall) * 1000) / 10,
+    eventLoopLagMs: lag,
+    warnings,
+    shard,
+  });
+}
+
+export type { Overrides } from './plan.ts';

@@ -1,0 +1,97 @@
+// Real peers for load tests and benchmarks: a private mosquitto on a free port (own config file, never 1883).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const MOSQUITTO = '/usr/sbin/mosquitto';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+export interface MosquittoPeer {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Whether mosquitto is installed; under CI a missing peer is an error naming the apt package. */
+export function mosquittoAvailable(): boolean {
+  if (existsSync(MOSQUITTO)) return true;
+  if (process.env.CI === 'true')
+    throw new Error(`mosquitto not found at ${MOSQUITTO}: install the apt package 'mosquitto'`);
+  return false;
+}
+
+export async function startMosquitto(
+  opts: { fdLimit?: number; extra?: string[] } = {},
+): Promise<MosquittoPeer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-mosq-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    `${[
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'max_connections -1',
+      'max_queued_messages 100000',
+      'max_inflight_messages 0',
+      'log_type none',
+      ...(opts.extra ?? []),
+    ].join('\n')}\n`,
+  );
+  const cmd = opts.fdLimit
+    ? `ulimit -n ${opts.fdLimit} 2>/dev/null || ulimit -n $(ulimit -Hn); exec ${MOSQUITTO} -c ${conf}`
+    : `exec ${MOSQUITTO} -c ${conf}`;
+  const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr.trim()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`mosquitto did not listen on ${port} within 5 s: ${stderr.trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT');
+        child.kill('SIGTERM');
+        await Promise.race([
+          new Promise((r) => child.once('exit', r)),
+          new Promise((r) => setTimeout(r, 3000)),
+        ]);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,160 @@
+// Assembles the LoadResult from the workers' final exports: counters and series add, encoded histograms add,
+// ledger parts add per pair. Then thresholds and the generator's health verdict.
+import { HistogramSet } from '../metrics/histogram.ts';
+import { buildLedgerRaw, type ExpectedPair, type LedgerRaw, summarizeLedger } from '../metrics/ledger.ts';
+import { evaluateThresholds } from '../metrics/thresholds.ts';
+import type { GeneratorHealth, LoadGroupResult, LoadResult } from '../results/model.ts';
+import type { LoadProfile } from '../scenario/load-profile/model.ts';
+import { publisherLabel, type RunPlan } from './plan.ts';
+import type { StatsExport } from './stats.ts';
+
+export interface Collected {
+  plan: RunPlan;
+  profile: LoadProfile;
+  brokerLabel: string;
+  startedAt: string;
+  durationMs: number;
+  finals: StatsExport[];
+  clientsInShard: number[];
+  expected: ExpectedPair[];
+  expectedTruncated: boolean;
+  workers: number;
+  cpuPercent: number;
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+  warnings: string[];
+  shard: { index: number; count: number };
+}
+
+/** Raw ledgers up to this many pairs travel in the results (for exact shard merging). */
+const RAW_PAIR_LIMIT = 200_000;
+
+export function assemble(c: Collected): LoadResult {
+  const hist = new HistogramSet();
+  const counters: Record<string, number> = {};
+  const series = {
+    t: [] as number[],
+    sent: [] as number[],
+    acked: [] as number[],
+    delivered: [] as number[],
+    connected: [] as number[],
+    errors: [] as number[],
+  };
+  const groups = c.profile.groups.map(() => ({
+    sent: 0,
+    acked: 0,
+    delivered: 0,
+    connected: 0,
+    connectFailures: 0,
+  }));
+  const sent = new Map<number, number>();
+  for (const f of c.finals) {
+    hist.addAll(f.histograms);
+    for (const [k, v] of Object.entries(f.counters)) counters[k] = (counters[k] ?? 0) + v;
+    f.groups.forEach((g, i) => {
+      const t = groups[i];
+      if (!t) return;
+      t.sent += g.sent;
+      t.acked += g.acked;
+      t.delivered += g.delivered;
+      t.connected += g.connected;
+      t.connectFailures += g.connectFailures;
+    });
+    for (const k of ['sent', 'acked', 'delivered', 'errors', 'connected'] as const) {
+      f.series[k].forEach((v, i) => {
+        while (series[k].length <= i) series[k].push(0);
+        series[k][i] = (series[k][i] as number) + v;
+      });
+    }
+    for (const [p, n] of f.sentByPublisher) sent.set(p, (sent.get(p) ?? 0) + n);
+  }
+  const len = Math.max(
+    series.sent.length,
+    series.acked.length,
+    series.delivered.length,
+    series.errors.length,
+    series.connected.length,
+  );
+  for (const k of ['sent', 'acked', 'delivered', 'errors', 'connected'] as const)
+    while (series[k].length < len) series[k].push(0);
+  series.t = Array.from({ length: len }, (_, i) => i);
+
+  const { raw, unexpected } = buildLedgerRaw(
+    c.finals.map((f) => f.ledger),
+    c.expected,
+    sent,
+    c.plan.streamCount,
+  );
+  if (unexpected > 0) counters['ledger.unexpected'] = unexpected;
+  const label = {
+    pub: (i: number) => publisherLabel(c.plan, i),
+    stream: (i: number) => c.plan.streamLabels[i] ?? `#${i}`,
+  };
+  const ledger = summarizeLedger(raw, label) as LoadResult['ledger'] & { raw?: LedgerRaw };
+  if (raw.pairs.length <= RAW_PAIR_LIMIT && !c.expectedTruncated) ledger.raw = raw;
+  else
+    c.warnings.push(
+      `ledger: ${raw.pairs.length} pairs, per-pair data left out of the results (shard merge of the ledger not possible)`,
+    );
+  if (c.expectedTruncated)
+    c.warnings.push('ledger: too many (publisher, subscriber) pairs; expected counts truncated');
+
+  const groupResults: LoadGroupResult[] = c.profile.groups.map((g, i) => {
+    const t = groups[i] as (typeof groups)[number];
+    const prefix = `@${g.name}/`;
+    const latency: LoadGroupResult['latency'] = {};
+    for (const [k, v] of Object.entries(hist.summarizeAll((key) => key.startsWith(prefix))))
+      latency[k.slice(prefix.length)] = v;
+    return {
+      name: g.name,
+      role: g.publish && g.subscribe.length > 0 ? 'both' : g.publish ? 'publisher' : 'subscriber',
+      clients: c.clientsInShard[i] ?? 0,
+      connected: t.connected,
+      connectFailures: t.connectFailures,
+      qos: g.publish ? g.publish.qos : Math.max(0, ...g.subscribe.map((s) => s.qos)),
+      sent: t.sent,
+      acked: t.acked,
+      delivered: t.delivered,
+      latency,
+    };
+  });
+  const latency = hist.summarizeAll((k) => !k.startsWith('@'));
+  const lag = latency.sendLag;
+  const sendLagMs = lag ? { p50: lag.p50, p99: lag.p99, max: lag.max } : { p50: 0, p99: 0, max: 0 };
+  const saturated = sendLagMs.p99 > c.profile.saturationLagMs;
+  if (saturated) {
+    c.warnings.push(
+      `generator saturated: send lag p99 ${sendLagMs.p99} ms > ${c.profile.saturationLagMs} ms (CPU ${c.cpuPercent}% over ${c.workers} worker(s)); latencies include the generator's own delay — add workers or shards`,
+    );
+  }
+  const generator: GeneratorHealth = {
+    workers: c.workers,
+    cpuPercent: c.cpuPercent,
+    eventLoopLagMs: c.eventLoopLagMs,
+    sendLagMs,
+    saturated,
+    warnings: c.warnings,
+  };
+  const shardSuffix = c.shard.count > 1 ? `#${c.shard.index}/${c.shard.count}` : '';
+  const result: LoadResult = {
+    id: `${c.profile.id}${shardSuffix}`,
+    title: c.profile.title,
+    broker: c.brokerLabel,
+    file: c.profile.file,
+    startedAt: c.startedAt,
+    durationMs: c.durationMs,
+    profile: effectiveProfileJson(c.profile),
+    latency,
+    groups: groupResults,
+    series,
+    ledger,
+    thresholds: [],
+    generator,
+    counters,
+  };
+  result.thresholds = evaluateThresholds(c.profile.thresholds, result);
+  return result;
+}
+
+function effectiveProfileJson(p: LoadProfile): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(p)) as Record<string, unknown>;
+}

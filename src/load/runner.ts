@@ -1,0 +1,344 @@
+// One worker's share of a load run (runs inside a worker thread, or in-process with --workers 0): connects its
+// clients at their planned times, publishes on an open-model schedule (intended times from the rate, never waiting
+// for acks), executes reconnect storms, and reports measurements to the coordinator as plain messages.
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { LoadProfile } from '../scenario/load-profile/model.ts';
+import { type ClientHost, LeanClient } from './client.ts';
+import type { FromWorker, ToWorker } from './messages.ts';
+import { clock } from './payload.ts';
+import { clientsOf, makePlan, type RunPlan } from './plan.ts';
+import { Timeline } from './schedule.ts';
+import { WorkerStats } from './stats.ts';
+
+export interface WorkerInit {
+  profile: LoadProfile;
+  runId: string;
+  brokerUrl: string;
+  shard: { index: number; count: number };
+  worker: { index: number; count: number };
+  /** Number of loopback source addresses to rotate over (127.0.0.1..N); 0 = let the OS pick. */
+  localAddresses: number;
+}
+
+interface TickQueue {
+  /** Distinct clients written to in this tick. */
+  distinct: LeanClient[];
+  /** Client and intended time of message k. */
+  msg: LeanClient[];
+  t: Float64Array;
+}
+
+interface Lane {
+  group: number;
+  clients: LeanClient[];
+  /** ms between two messages of this lane at factor 1. */
+  interval: number;
+  next: number;
+  rr: number;
+}
+
+const MAX_PER_TICK = 20_000;
+const MAX_PENDING_CONNECTS = 256;
+
+export class LoadWorker implements ClientHost {
+  readonly stats: WorkerStats;
+  readonly brokerUrl: URL;
+  readonly localAddresses: string[] = [];
+  readonly scratchPublish = { qos: 0, packetId: 0, topicStart: 0, topicEnd: 0, payloadStart: 0 };
+  readonly scratchHeader = { publisher: 0, seq: 0, intended: 0, actual: 0 };
+  private readonly plan: RunPlan;
+  private readonly clients: LeanClient[];
+  private readonly timeline: Timeline;
+  private readonly lanes: Lane[] = [];
+  /** Connect queue: clients due at connectDue[i] (absolute ms), sorted by due time. */
+  private queue: Array<{ c: LeanClient; due: number }> = [];
+  private pendingConnects = 0;
+  private initialLeft: number;
+  private connected = 0;
+  private t0 = 0;
+  private publishing = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private housekeeping: NodeJS.Timeout | undefined;
+  private stormTimers: NodeJS.Timeout[] = [];
+  private lastTick = 0;
+  private hkCount = 0;
+  private readonly eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly qBuf: TickQueue = {
+    distinct: [],
+    msg: new Array<LeanClient>(MAX_PER_TICK),
+    t: new Float64Array(MAX_PER_TICK),
+  };
+
+  constructor(
+    private readonly init: WorkerInit,
+    private readonly post: (m: FromWorker) => void,
+  ) {
+    this.brokerUrl = new URL(init.brokerUrl);
+    this.plan = makePlan(init.profile, init.runId);
+    this.timeline = new Timeline(init.profile.phases);
+    this.stats = new WorkerStats(
+      init.profile.groups.map((g) => g.name),
+      this.plan.streamCount,
+    );
+    const loopback = /^(127\.|localhost$)/.test(this.brokerUrl.hostname);
+    if (loopback && init.localAddresses > 0)
+      for (let i = 1; i <= init.localAddresses; i++) this.localAddresses.push(`127.0.0.${i}`);
+    this.clients = clientsOf(this.plan, init.shard, init.worker).map(
+      (pc) => new LeanClient(this, pc, init.profile.groups[pc.group] as LoadProfile['groups'][number]),
+    );
+    this.initialLeft = this.clients.length;
+    init.profile.groups.forEach((g, gi) => {
+      const rate = this.plan.ratePerClient[gi] as number;
+      const clients = this.clients.filter((c) => c.plan.group === gi && c.plan.topic !== undefined);
+      if (!g.publish || rate <= 0 || clients.length === 0) return;
+      this.lanes.push({ group: gi, clients, interval: 1000 / (rate * clients.length), next: 0, rr: 0 });
+    });
+  }
+
+  handle(m: ToWorker): void {
+    if (m.type === 'connect') this.connectAll();
+    else if (m.type === 'start') this.start(m.t0);
+    else if (m.type === 'stop') this.stopPublishing();
+    else if (m.type === 'finish') this.finish();
+  }
+
+  private connectAll(): void {
+    this.eld.enable();
+    const start = clock();
+    this.queue = this.clients
+      .map((c) => ({ c, due: start + c.plan.connectAt }))
+      .sort((a, b) => a.due - b.due);
+    this.housekeeping = setInterval(() => this.houseKeep(), 250);
+    if (this.clients.length === 0) this.post({ type: 'ready', connected: 0, failed: 0 });
+    this.pump();
+  }
+
+  /** Starts due connects, at most MAX_PENDING_CONNECTS in flight. */
+  private pump(): void {
+    const now = clock();
+    let i = 0;
+    while (
+      i < this.queue.length &&
+      this.pendingConnects < MAX_PENDING_CONNECTS &&
+      (this.queue[i]?.due as number) <= now
+    ) {
+      const { c } = this.queue[i] as { c: LeanClient };
+      i++;
+      this.pendingConnects++;
+      c.connect();
+    }
+    if (i > 0) this.queue = this.queue.slice(i);
+    const head = this.queue[0];
+    if (head && this.pendingConnects < MAX_PENDING_CONNECTS)
+      setTimeout(() => this.pump(), Math.max(0, Math.min(50, head.due - now)));
+  }
+
+  settled(c: LeanClient, ok: boolean): void {
+    this.pendingConnects--;
+    if (ok) {
+      this.connected++;
+      (this.stats.groups[c.plan.group] as { connected: number }).connected++;
+    }
+    if (this.initialLeft > 0) {
+      this.initialLeft--;
+      if (this.initialLeft === 0) {
+        const failed = this.clients.length - this.connected;
+        this.post({ type: 'ready', connected: this.connected, failed });
+      }
+    }
+    if (this.queue.length > 0) this.pump();
+  }
+
+  lost(c: LeanClient): void {
+    this.connected--;
+    (this.stats.groups[c.plan.group] as { connected: number }).connected--;
+    this.stats.error('connection.lost', clock());
+  }
+
+  private start(t0: number): void {
+    this.t0 = t0;
+    this.stats.t0 = t0;
+    for (const l of this.lanes) {
+      // Stagger lanes of different workers/groups inside one interval so they do not fire in lockstep.
+      l.next = t0 + ((this.init.worker.index + 0.5) / this.init.worker.count) * l.interval;
+    }
+    this.publishing = this.lanes.length > 0;
+    this.timeline.phases.forEach((p, i) => {
+      if (p.type !== 'reconnect-storm') return;
+      const at = t0 + (this.timeline.starts[i] as number);
+      this.stormTimers.push(setTimeout(() => this.storm(i), Math.max(0, at - clock())));
+    });
+    const end = t0 + this.timeline.end;
+    this.stormTimers.push(setTimeout(() => this.stopPublishing(), Math.max(0, end - clock())));
+    this.schedule(Math.max(0, t0 - clock()));
+  }
+
+  private schedule(delay: number): void {
+    if (!this.publishing) return;
+    this.timer = delay < 1 ? setImmediate(() => this.tick()) : setTimeout(() => this.tick(), delay);
+  }
+
+  /** One scheduler pass: every message whose intended time has come is written now, batched per connection. */
+  private tick(): void {
+    if (!this.publishing) return;
+    const now = clock();
+    const end = this.t0 + this.timeline.end;
+    const q = this.qBuf;
+    let n = 0;
+    let skipped = 0;
+    for (const lane of this.lanes) {
+      const size = lane.clients.length;
+      while (lane.next <= now && lane.next < end && n < MAX_PER_TICK) {
+        const f = this.timeline.factorAt(lane.next - this.t0);
+        if (f <= 0) {
+          lane.next = this.t0 + this.timeline.nextBoundary(lane.next - this.t0);
+          continue;
+        }
+        const c = lane.clients[lane.rr++ % size] as LeanClient;
+        if (!c.ready || c.backlogged) skipped++;
+        else {
+          if (c.tickCount === 0) q.distinct.push(c);
+          c.tickCount++;
+          q.t[n] = lane.next;
+          q.msg[n] = c;
+          n++;
+        }
+        lane.next += lane.interval / f;
+      }
+    }
+    if (skipped > 0) this.stats.count('skipped.disconnected', skipped);
+    if (n > 0) this.flush(q, n, now);
+    this.lastTick = now;
+    let next = end;
+    for (const l of this.lanes) if (l.next < next) next = l.next;
+    if (next >= end) return;
+    this.schedule(Math.min(50, next - clock()));
+  }
+
+  private flush(q: TickQueue, n: number, now: number): void {
+    let total = 0;
+    for (const c of q.distinct) {
+      c.tickOffset = total;
+      c.tickEnd = total;
+      total += c.tickCount * c.publishBytes;
+    }
+    const arena = Buffer.allocUnsafe(total);
+    const st = this.stats;
+    let sent = 0;
+    let inflightFull = 0;
+    for (let k = 0; k < n; k++) {
+      const c = q.msg[k] as LeanClient;
+      const intended = q.t[k] as number;
+      if (c.fillPublish(arena, c.tickEnd, intended, now)) {
+        c.tickEnd += c.publishBytes;
+        sent++;
+        (st.groups[c.plan.group] as { sent: number }).sent++;
+        st.sendLag(c.plan.group, now - intended);
+      } else inflightFull++;
+    }
+    for (const c of q.distinct) {
+      if (c.tickEnd > c.tickOffset) {
+        c.sock?.write(arena.subarray(c.tickOffset, c.tickEnd));
+        c.lastSend = now;
+      }
+      c.tickCount = 0;
+    }
+    q.distinct.length = 0;
+    if (inflightFull > 0) st.count('skipped.inflight', inflightFull);
+    st.bump('sent', now, sent);
+  }
+
+  private storm(phaseIndex: number): void {
+    const p = this.timeline.phases[phaseIndex];
+    if (!p) return;
+    const fraction = p.fraction ?? 1;
+    const names = p.groups;
+    const chosen = this.clients.filter((c) => {
+      if (names && !names.includes(c.group.name)) return false;
+      return (Math.imul(c.plan.n + 1, 2654435761) >>> 0) / 4294967296 < fraction;
+    });
+    const now = clock();
+    const over = p.reconnectOverMs ?? 0;
+    chosen.forEach((c, k) => {
+      if (c.ready) {
+        this.connected--;
+        (this.stats.groups[c.plan.group] as { connected: number }).connected--;
+      }
+      c.close(false);
+      this.stats.count('storm.dropped');
+      this.queue.push({ c, due: now + (chosen.length > 1 ? (over * k) / chosen.length : 0) });
+    });
+    this.queue.sort((a, b) => a.due - b.due);
+    this.pump();
+  }
+
+  private stopPublishing(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.publishing = false;
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
+    for (const t of this.stormTimers) clearTimeout(t);
+    const sent: Array<[number, number]> = [];
+    for (const c of this.clients) if (c.plan.topic !== undefined) sent.push([c.plan.n, c.seq]);
+    for (const [pub, k] of sent) this.stats.sentByPublisher.set(pub, k);
+    this.post({ type: 'published', sent });
+  }
+
+  private houseKeep(): void {
+    const now = clock();
+    for (const c of this.clients) {
+      if (c.ready) {
+        const ka = c.group.keepAlive * 1000;
+        if (ka > 0 && now - c.lastSend > ka / 2) c.ping();
+      } else if (c.connecting && now - c.startedAt > c.group.connect.timeoutMs) c.fail('connect.timeout');
+    }
+    if (this.t0 > 0 && now >= this.t0) {
+      const s = Math.floor((now - this.t0) / 1000);
+      const arr = this.stats.series.connected;
+      while (arr.length <= s) arr.push(this.connected);
+      arr[s] = this.connected;
+    }
+    if (++this.hkCount % 4 !== 0) return;
+    const st = this.stats;
+    const live = st.liveExport();
+    this.post({
+      type: 'tick',
+      sent: st.groups.reduce((a, g) => a + g.sent, 0),
+      acked: st.groups.reduce((a, g) => a + g.acked, 0),
+      delivered: st.groups.reduce((a, g) => a + g.delivered, 0),
+      errors: st.counters.errors ?? 0,
+      connected: this.connected,
+      liveDeliver: live.deliver,
+      liveSendLag: live.sendLag,
+    });
+    void this.lastTick;
+  }
+
+  private finish(): void {
+    this.stopPublishing();
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    this.eld.disable();
+    // The monitor's samples include its own resolution (10 ms): report the delay beyond it.
+    const ms = (ns: number): number => Math.max(0, Math.round(ns / 1000 - 10_000) / 1000);
+    const eld =
+      this.eld.count > 0
+        ? { p50: ms(this.eld.percentile(50)), p99: ms(this.eld.percentile(99)), max: ms(this.eld.max) }
+        : { p50: 0, p99: 0, max: 0 };
+    this.post({
+      type: 'final',
+      stats: this.stats.export(),
+      eventLoopLagMs: eld,
+      clients: this.clients.length,
+    });
+    for (const c of this.clients) c.close(true);
+    this.queue = [];
+    setTimeout(() => {
+      for (const c of this.clients) c.close(false);
+      this.post({ type: 'closed' });
+    }, 100);
+  }
+}

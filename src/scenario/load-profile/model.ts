@@ -1,0 +1,101 @@
+// The validated load profile (top-level `kind: load`). Documented in docs/load-profiles.md.
+// All durations are milliseconds, all rates are messages (or connections) per second.
+
+export type LoadVersion = 3 | 4 | 5;
+
+export interface PayloadSpec {
+  /** Total payload bytes (the 26-byte measurement header included). */
+  size: number;
+  /** Optional bytes appended after the measurement header (then padded to `size`). */
+  template?: string;
+}
+
+export interface PublishSpec {
+  /** Topic pattern; `{i}` is the client's index in its group, `{g}` the group name, `{n}` the global client index. */
+  topic: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  payload: PayloadSpec;
+  /** Messages per second per client (open model). Exactly one of ratePerClient / totalRate is set. */
+  ratePerClient?: number;
+  /** Messages per second for the whole group (spread evenly over its clients). */
+  totalRate?: number;
+}
+
+export interface SubscriptionSpec {
+  /** Topic filter; may contain + and #, `{i}`/`{g}`/`{n}`, and `$share/<group>/` prefixes. */
+  filter: string;
+  qos: 0 | 1 | 2;
+}
+
+export interface ConnectSpec {
+  /** Connections per second for this group (0 = as fast as possible). */
+  rate: number;
+  /** Spread the group's connects evenly over this many ms (overrides rate when set). */
+  rampMs?: number;
+  /** Per-attempt deadline for CONNACK. */
+  timeoutMs: number;
+}
+
+export interface GroupSpec {
+  name: string;
+  count: number;
+  clientId: string;
+  version: LoadVersion;
+  clean: boolean;
+  /** MQTT 5 Session Expiry Interval in seconds for persistent sessions. */
+  sessionExpiry: number;
+  keepAlive: number;
+  connect: ConnectSpec;
+  publish?: PublishSpec;
+  subscribe: SubscriptionSpec[];
+  /** `$share` group name when every filter of the group is a shared subscription of one share group. */
+  shareGroup?: string;
+}
+
+export type PhaseType = 'ramp' | 'steady' | 'spike' | 'reconnect-storm' | 'soak';
+
+export interface PhaseSpec {
+  name: string;
+  type: PhaseType;
+  durationMs: number;
+  /** Rate factor (1 = 100 % of the configured rates) at the start and end of the phase (linear in between). */
+  from: number;
+  to: number;
+  /** reconnect-storm: fraction of clients dropped (0..1) and the groups concerned (all when empty). */
+  fraction?: number;
+  groups?: string[];
+  /** reconnect-storm: spread reconnects over this many ms (0 = all at once). */
+  reconnectOverMs?: number;
+}
+
+export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+export interface ThresholdSpec {
+  expression: string;
+  metric: string;
+  op: ThresholdOp;
+  /** The limit in the metric's base unit: ms for latency, ratio 0..1 for %, msg/s for throughput, count otherwise. */
+  limit: number;
+  unit: 'ms' | '%' | '/s' | '';
+  line: number;
+}
+
+export interface LoadProfile {
+  kind: 'load';
+  id: string;
+  file: string;
+  title: string;
+  description?: string;
+  groups: GroupSpec[];
+  phases: PhaseSpec[];
+  /** Sum of phase durations. */
+  durationMs: number;
+  /** After publishing stops, wait at most this long for outstanding deliveries. */
+  drainMs: number;
+  /** Publishing starts this long after every client has connected and subscribed. */
+  settleMs: number;
+  thresholds: ThresholdSpec[];
+  /** Send lag (ms, p99) above which the generator is declared saturated. */
+  saturationLagMs: number;
+}
