@@ -1,0 +1,70 @@
+// `crucible compare <baseline.json> <current.json>`: regression verdict for CI. Exit 2 on a new
+// conformance failure or a latency / throughput regression beyond --tolerance, 0 otherwise, 3 when an
+// input file is unusable.
+import { writeFile } from 'node:fs/promises';
+import { defaultColor, makeStyle } from '../../report/ansi.ts';
+import { compareDocuments, DEFAULT_COMPARE, parseTolerance } from '../../report/compare.ts';
+import { comparisonLines, comparisonMarkdown } from '../../report/compare-text.ts';
+import { readResultsFile } from '../../report/read.ts';
+import { boolFlag, durationFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+
+const HELP = `usage: crucible compare <baseline.json> <current.json> [options]
+
+Reports conformance cases that passed (or were non-strict / not applicable) in the baseline and fail
+or error now, per broker and case id; latency percentiles of every load result (same profile id and
+broker) that grew by more than the tolerance; delivered throughput that dropped by more than it.
+
+  --tolerance <pct>     allowed relative change, e.g. 10% (default 10%)
+  --stats p50,p99       latency percentiles compared (any of p50,p90,p99,p999; default p50,p99)
+  --min-delta <dur>     ignore latency increases smaller than this, e.g. 0.2ms (default 0)
+  --markdown <file>     also write the comparison as Markdown (e.g. $GITHUB_STEP_SUMMARY)
+  --no-color            plain output
+
+Exit code: 0 no regression, 2 regression, 3 unusable input file.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      tolerance: { type: 'string' },
+      stats: { type: 'string' },
+      'min-delta': { type: 'string' },
+      markdown: { type: 'string' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'compare',
+  );
+  if (boolFlag(flags, 'help')) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  if (flags.positionals.length !== 2) {
+    throw new UsageError(`compare takes two files: <baseline.json> <current.json>\n\n${HELP}`);
+  }
+  const tolText = stringFlag(flags, 'tolerance');
+  const tolerance = tolText === undefined ? DEFAULT_COMPARE.tolerance : parseTolerance(tolText);
+  if (tolerance === undefined)
+    throw new UsageError(`--tolerance must be a percentage like 10% or 2.5%, got '${tolText}'`);
+  const stats = listFlag(flags, 'stats');
+  for (const s of stats) {
+    if (!['p50', 'p90', 'p99', 'p999'].includes(s))
+      throw new UsageError(`--stats takes p50, p90, p99 or p999, got '${s}'`);
+  }
+  const [basePath, curPath] = flags.positionals as [string, string];
+  const base = await readResultsFile(basePath);
+  const cur = await readResultsFile(curPath);
+  const cmp = compareDocuments(base, cur, {
+    tolerance,
+    minDeltaMs: durationFlag(flags, 'min-delta') ?? 0,
+    stats: (stats.length ? stats : DEFAULT_COMPARE.stats) as typeof DEFAULT_COMPARE.stats,
+  });
+  const st = makeStyle(!boolFlag(flags, 'no-color') && defaultColor(process.stdout));
+  console.log(`baseline ${basePath} (run ${base.run.id}) vs current ${curPath} (run ${cur.run.id})\n`);
+  console.log(comparisonLines(cmp, tolerance, st).join('\n'));
+  const md = stringFlag(flags, 'markdown');
+  if (md) await writeFile(md, comparisonMarkdown(cmp, tolerance), { encoding: 'utf8', flag: 'a' });
+  return cmp.regressions > 0 ? EXIT.thresholdFailure : EXIT.ok;
+}
