@@ -1,8 +1,8 @@
 // A scenario file's cases: file defaults, case fields, param/version loops, then steps per expansion.
 import { basename, extname } from 'node:path';
 import { type Checker, isObj, type Obj, typeName } from './context.ts';
-import type { CaseSpec, ClientSpec, Level, MqttVersion, Step } from './model.ts';
-import { didYouMean, type Path } from './problems.ts';
+import type { CaseSpec, ClientSpec, Level, MqttVersion, SourceLoc, Step } from './model.ts';
+import { didYouMean, fieldOf, type Path } from './problems.ts';
 import { specVersionOf, statementIndex } from './statements.ts';
 import { duration, parseSteps, type StepEnv } from './steps.ts';
 import { checkClientUse, checkVarRefs } from './usage.ts';
@@ -10,6 +10,9 @@ import { substituteVars } from './vars.ts';
 import { BUILTIN_VARS, CASE_KEYS, LEVELS, VAR_NAMESPACES, VERSIONS } from './vocabulary.ts';
 
 export const DEFAULT_TIMEOUT_MS = 2000;
+
+/** Where each built case's `id` was written (for duplicate-id problems across files). */
+export const caseIdSites = new WeakMap<CaseSpec, { loc: SourceLoc; field: string }>();
 
 export const REQUIREMENT_KEYS = [
   'maximumQoS',
@@ -260,16 +263,18 @@ export function parseCase(
       new Set([...BUILTIN_VARS, ...Object.keys(combo), ...env.captures, ...env.setVars]),
       clientNames,
     );
-    if (id === undefined || version === undefined || level === undefined) continue;
-    out.push({
+    // invalid fields were reported above; the case is still built (with fallbacks) so that
+    // duplicate ids and later checks see it
+    if (id === undefined) continue;
+    const spec: CaseSpec = {
       id: `${id}${suffixOf(combo)}`,
       baseId: id,
       title: String(substituteVars(title ?? id, combo)),
       description: description === undefined ? undefined : String(substituteVars(description, combo)),
       expectation: expectation === undefined ? undefined : String(substituteVars(expectation, combo)),
       area,
-      version,
-      level,
+      version: version ?? '5.0',
+      level: level ?? 'must',
       statements,
       requires: (substituteVars(requires ?? {}, combo) as Record<string, unknown>) ?? {},
       params: combo,
@@ -277,7 +282,9 @@ export function parseCase(
       defaultTimeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       steps,
       loc: ck.loc(path),
-    });
+    };
+    caseIdSites.set(spec, { loc: ck.loc([...path, 'id']), field: fieldOf([...path, 'id']) });
+    out.push(spec);
   }
   return out;
 }

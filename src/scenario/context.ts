@@ -18,6 +18,12 @@ export function typeName(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
+/** A value as it appears in a message: strings quoted, others described. */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v.length > 40 ? `${v.slice(0, 40)}...` : v}'`;
+  return typeName(v);
+}
+
 export class Checker {
   readonly problems: Problem[] = [];
   /** `${...}` references seen while parsing the current case, with where they sit. */

@@ -1,6 +1,6 @@
 // Scenario loading: YAML files -> validated model (src/scenario/model.ts) + every problem at once.
 import { basename, dirname } from 'node:path';
-import { checkVersion, type FileDefaults, isCaseLike, parseCase } from './cases.ts';
+import { caseIdSites, checkVersion, type FileDefaults, isCaseLike, parseCase } from './cases.ts';
 import { Checker, type Obj } from './context.ts';
 import { type LoadProfile, validateLoadProfile } from './load-profile/validate.ts';
 import type { CaseSpec, Level, MqttVersion, Problem, ScenarioFile } from './model.ts';
@@ -138,11 +138,12 @@ export async function loadFiles(
         const key = `${c.version} ${c.id}`;
         const prev = firstSeen.get(key);
         if (prev) {
+          const site = caseIdSites.get(c) ?? { loc: c.loc, field: 'id' };
           problems.push({
-            file: c.loc.file,
-            line: c.loc.line,
-            column: c.loc.column,
-            field: 'id',
+            file: site.loc.file,
+            line: site.loc.line,
+            column: site.loc.column,
+            field: site.field,
             message: `duplicate case id '${c.id}' (version ${c.version})`,
             hint: `first defined at ${prev.loc.file}:${prev.loc.line}; ids must be unique across all files per version`,
           });

@@ -1,6 +1,6 @@
 // Validation of packets (send, connect, publish ...) and matchers (expect, connack, suback ...).
 import { hexToBytes } from '../protocol/raw.ts';
-import { type Checker, isObj, type Obj, typeName } from './context.ts';
+import { type Checker, isObj, type Obj, show, typeName } from './context.ts';
 import type { MatcherSpec, PacketSpec } from './model.ts';
 import { didYouMean, type Path } from './problems.ts';
 import { hasVarRef } from './vars.ts';
@@ -58,7 +58,7 @@ function checkCmd(ck: Checker, v: unknown, path: Path): string | undefined {
   if (typeof v === 'string' && (PACKET_CMDS as readonly string[]).includes(v)) return v;
   ck.problem(
     path,
-    `unknown packet type ${typeName(v)}`,
+    `unknown packet type ${show(v)}`,
     typeof v === 'string' ? didYouMean(v, PACKET_CMDS) : `expected one of: ${PACKET_CMDS.join(', ')}`,
   );
   return undefined;

@@ -1,6 +1,6 @@
 // Steps: one action per step, validated and turned into the model's Step. Fragments (`use:`) are
 // inlined here, with their `with:` variables substituted, so the engine never sees `use`.
-import { type Checker, isObj, type Obj, typeName } from './context.ts';
+import { type Checker, isObj, type Obj, show, typeName } from './context.ts';
 import { DURATION_HINT, parseDurationMs } from './duration.ts';
 import type { MatcherSpec, PacketSpec, Step, StepAction } from './model.ts';
 import { checkCmdList, checkHex, checkMatcher, checkPacket, checkSubscription } from './packets.ts';
@@ -25,7 +25,8 @@ export interface StepEnv {
 
 export function duration(ck: Checker, v: unknown, path: Path, what: string): number | undefined {
   const ms = parseDurationMs(v);
-  if (ms === undefined) ck.problem(path, `malformed duration ${typeName(v)} for ${what}`, DURATION_HINT);
+  if (ms === undefined)
+    ck.problem(path, `malformed duration ${show(v)}${what === 'wait' ? ' for wait' : ''}`, DURATION_HINT);
   return ms;
 }
 
@@ -52,9 +53,14 @@ export function parseStep(ck: Checker, raw: unknown, path: Path, env: StepEnv): 
   }
   const actions = Object.keys(raw).filter((k) => ACTION_LIST.includes(k));
   const allowed = [...STEP_COMMON_KEYS, ...ACTION_LIST, 'with'];
-  ck.unknownKeys(raw, path, allowed, 'step');
+  const unknown = Object.keys(raw).filter((k) => !allowed.includes(k));
+  for (const k of unknown) {
+    const what = actions.length === 0 ? 'step action' : 'step key';
+    ck.problem([...path, k], `unknown ${what} '${k}'`, didYouMean(k, allowed, 40), true);
+  }
   if (actions.length === 0) {
-    ck.problem(path, 'step has no action', `add one of: ${STEP_ACTIONS.join(', ')}`);
+    if (unknown.length === 0)
+      ck.problem(path, 'step has no action', `add one of: ${STEP_ACTIONS.join(', ')}`);
     return [];
   }
   if (actions.length > 1) {
@@ -231,7 +237,7 @@ function parseSendMutated(ck: Checker, v: unknown, at: Path): StepAction | undef
       if (typeof mo.op !== 'string' || !MUTATION_OPS[mo.op]) {
         ck.problem(
           [...mp, 'op'],
-          `unknown mutation op ${typeName(mo.op)}`,
+          `unknown mutation op ${show(mo.op)}`,
           typeof mo.op === 'string' ? didYouMean(mo.op, ops) : `expected one of: ${ops.join(', ')}`,
         );
         return;

@@ -2,7 +2,6 @@
 import type { Checker } from './context.ts';
 import type { ClientSpec, Step } from './model.ts';
 import { didYouMean, fieldOf, type Path } from './problems.ts';
-import { VAR_NAMESPACES } from './vocabulary.ts';
 
 /** Reports references to variables that are not builtins, params, captures, set vars or namespaces. */
 export function checkVarRefs(ck: Checker, known: Set<string>, clients: Set<string>): void {
@@ -31,11 +30,11 @@ export function checkVarRefs(ck: Checker, known: Set<string>, clients: Set<strin
       continue;
     }
     if (known.has(head!)) continue;
-    const candidates = [...known, ...VAR_NAMESPACES.map((n) => `${n}.`)];
+    const candidates = [...known, 'profile.*', 'cap.*', 'client.NAME'];
     ck.problem(
       r.at,
       `unknown variable \${${r.name}}`,
-      `${closestHint(head!, [...known])}variables here: ${candidates.join(', ')} (params, captures and set vars included)`,
+      `${closestHint(head!, [...known])}known here: ${candidates.join(', ')}`,
     );
   }
   ck.refs = [];
