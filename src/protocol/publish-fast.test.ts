@@ -87,6 +87,7 @@ describe('PUBLISH fast path', () => {
       for (let i = 0; i < 3000; i++) {
         const pk = randomPublish(r, version);
         if (r.bool(0.3)) pk.payload = r.str(20);
+        if (version === 5 && r.bool(0.1)) pk.properties = {};
         assert.deepEqual(
           encode(pk, version),
           mqttPacket.generate(pk, { protocolVersion: version }),

@@ -189,6 +189,14 @@ function vbiSize(n: number): number {
 
 const EMPTY = Buffer.alloc(0);
 
+/** `{}` encodes exactly like absent properties in mqtt-packet (property length 0). */
+function isEmptyObject(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || (v as { length?: unknown }).length != null)
+    return false;
+  for (const _ in v) return false;
+  return true;
+}
+
 /**
  * Encodes a PUBLISH without properties exactly as mqtt-packet would. Returns undefined when the
  * packet is not of the simple kind (v5 properties, unusual field types) so mqtt-packet handles it
@@ -200,7 +208,7 @@ export function encodePublishFast(packet: Packet, version: number): Buffer | und
   if (typeof topic !== 'string') return undefined;
   const qos = (pk.qos as unknown) || 0;
   if (qos !== 0 && qos !== 1 && qos !== 2) return undefined;
-  if (version === 5 && pk.properties !== undefined) return undefined;
+  if (version === 5 && pk.properties !== undefined && !isEmptyObject(pk.properties)) return undefined;
   const payload = (pk.payload as unknown) || EMPTY;
   const isBuf = Buffer.isBuffer(payload);
   if (!isBuf && typeof payload !== 'string') return undefined;
