@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: scenario ${var} syntax under test
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,7 +192,12 @@ describe('loadFiles: problems', () => {
   });
 
   test('YAML syntax errors carry their position', async () => {
-    const { problems } = await loadFiles([fx('syntax.yaml')]);
+    // written at test time: a broken YAML file in the tree would trip the repo-wide formatter
+    const f = tmpYaml(
+      'version: "5.0"\ncases:\n  - id: x\n    steps: [ { client: a, connect: {} }\n',
+      'syntax.yaml',
+    );
+    const { problems } = await loadFiles([f]);
     assert.ok(problems.length >= 1);
     assert.match(problems[0]!.message, /^YAML syntax error/);
     assert.ok(problems[0]!.line >= 4);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: scenario ${var} syntax under test
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findVarRefs, lookupVar, resolveVars, substituteVars, VarError } from './vars.ts';
