@@ -11,6 +11,11 @@ describe('hexToBytes', () => {
     `);
     assert.equal(b.toString('hex'), '100c00044d515454');
   });
+  test('double-quoted strings insert UTF-8 bytes', () => {
+    assert.equal(hexToBytes('00 04 "MQTT" 04').toString('hex'), '00044d51545404');
+    assert.equal(hexToBytes('"é" "a\\"b" "\\\\"').toString('hex'), 'c3a96122625c');
+    assert.throws(() => hexToBytes('00 "abc\n"'), /unterminated string at line 1, column 4/);
+  });
   test('empty input', () => {
     assert.equal(hexToBytes('  # nothing\n').length, 0);
   });

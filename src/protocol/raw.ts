@@ -1,10 +1,11 @@
 // Raw-bytes builder: hex text with whitespace and comments -> bytes, and bytes -> spaced hex.
 //
 //   10 0c          # CONNECT, remaining length 12
-//   00 04 'MQTT'   // quoted ASCII is NOT supported on purpose: bytes only, so fixtures stay exact
+//   00 04 "MQTT"   // a double-quoted string inserts its UTF-8 bytes (\" and \\ escape)
+//   0x04 0x02      # 0x prefixes are fine
 //
-// Accepted: hex digit pairs, optionally prefixed by 0x (`0x10 0x0C`), separated or not by
-// whitespace, commas, ':' or '|'; `#` and `//` start a comment that runs to the end of the line.
+// Accepted: hex digit pairs, optionally prefixed by 0x, separated or not by whitespace, commas,
+// ':' or '|'; double-quoted UTF-8 strings; `#` and `//` start a comment running to the end of line.
 
 export class HexSyntaxError extends Error {
   constructor(
@@ -51,6 +52,22 @@ export function hexToBytes(text: string): Buffer {
     if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x2c || c === 0x3a || c === 0x7c) {
       if (pendingNibble >= 0) throw new HexSyntaxError('odd number of hex digits', line, pendingCol);
       i++;
+      continue;
+    }
+    if (c === 0x22) {
+      if (pendingNibble >= 0) throw new HexSyntaxError('odd number of hex digits', line, pendingCol);
+      let j = i + 1;
+      let str = '';
+      for (;;) {
+        if (j >= n || text.charCodeAt(j) === 0x0a) throw new HexSyntaxError('unterminated string', line, col);
+        const d = text.charCodeAt(j);
+        if (d === 0x22) break;
+        if (d === 0x5c && j + 1 < n && (text[j + 1] === '"' || text[j + 1] === '\\')) j++;
+        str += text[j];
+        j++;
+      }
+      for (const byte of Buffer.from(str, 'utf8')) out.push(byte);
+      i = j + 1;
       continue;
     }
     if (pendingNibble < 0 && c === 0x30 && (text.charCodeAt(i + 1) | 0x20) === 0x78) {
