@@ -28,8 +28,9 @@ const pctLabel = (x) => {
   return p <= 0 ? '0%' : `${Number(p.toFixed(4))}%`;
 };
 function percentileChart(r) {
-  const metrics = Object.entries(r.latency).filter(
-    ([, s]) => s.count > 0 && s.distribution && s.distribution.length,
+  // Per-QoS variants stay in the tables; the chart shows one line per metric.
+  const metrics = orderedLatency(r.latency).filter(
+    ([name, s]) => s.count > 0 && s.distribution && s.distribution.length && !/\.qos\d$/.test(name),
   );
   return chartBox('Latency percentile distribution (ms, log scale)', (width) => {
     const xs = uniq(metrics.flatMap(([, s]) => s.distribution.map(([p]) => Math.min(p, 99.999))))
@@ -73,6 +74,27 @@ function percentileChart(r) {
       },
     };
   });
+}
+const LATENCY_ORDER = [
+  'deliver.intended',
+  'deliver.actual',
+  'puback',
+  'pubcomp',
+  'sendLag',
+  'connack',
+  'suback',
+];
+function orderedLatency(lat) {
+  const rank = (n) => {
+    const i = LATENCY_ORDER.indexOf(n.replace(/\.qos\d$/, ''));
+    return (i < 0 ? LATENCY_ORDER.length : i) * 10 + (/\.qos\d$/.test(n) ? 1 + Number(n.slice(-1)) : 0);
+  };
+  return Object.entries(lat).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+}
+function hasLatencySeries(r) {
+  return ['p50', 'p99', 'max'].some(
+    (k) => Array.isArray(r.series[k]) && r.series[k].some((v) => typeof v === 'number'),
+  );
 }
 function latencyOverTime(r) {
   return chartBox('Delivery latency over time (ms, deliver.intended)', (width) => {
@@ -160,7 +182,7 @@ function simpleTable(head, rows, numFrom = 1) {
 function latencyTable(lat) {
   return simpleTable(
     ['metric', 'count', 'min', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean'],
-    Object.entries(lat).map(([n, s]) => [
+    orderedLatency(lat).map(([n, s]) => [
       n,
       fmtNum(s.count),
       fmtMs(s.min),
@@ -221,7 +243,15 @@ function renderLoad(sec) {
         ),
       ),
     );
-    sec.append(h('div', { class: 'charts' }, percentileChart(r), latencyOverTime(r), throughputOverTime(r)));
+    sec.append(
+      h(
+        'div',
+        { class: 'charts' },
+        percentileChart(r),
+        hasLatencySeries(r) ? latencyOverTime(r) : null,
+        throughputOverTime(r),
+      ),
+    );
     sec.append(h('h3', { text: 'Latency' }), latencyTable(r.latency));
     if (r.thresholds.length) {
       sec.append(

@@ -1,0 +1,191 @@
+// `crucible start` (npm start): the main job on the embedded default. Starts the reference broker
+// in-process on free ports, runs the bundled conformance suites and a short load profile against it,
+// writes reports/latest/{index.html,results.json,junit.xml,summary.md} and prints the summary with the
+// path to index.html. Exit code per DESIGN: 1 conformance failure, 2 threshold failure, 4 broker did
+// not start, 5 harness error.
+import { join, resolve } from 'node:path';
+import { loadBrokerConfig, type RunningBroker, startBroker } from '../../../reference-broker/src/index.ts';
+import { BrokerUnreachableError } from '../../conformance/capabilities.ts';
+import { loadProfile } from '../../conformance/profile.ts';
+import { runConformance } from '../../conformance/runner.ts';
+import { selectCases } from '../../conformance/select.ts';
+import { loadSuites, REPO_ROOT, SUITE_VERSIONS, SUITES_DIR } from '../../conformance/suites.ts';
+import { runLoad } from '../../load/index.ts';
+import { createReporters } from '../../report/index.ts';
+import type { Reporter } from '../../report/reporter.ts';
+import { verdictOf } from '../../report/verdict.ts';
+import { finishDocument, newDocument } from '../../results/document.ts';
+import type { ResultsDocument } from '../../results/model.ts';
+import { formatProblems, loadFiles } from '../../scenario/index.ts';
+import { boolFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
+import { EXIT, type ExitCode } from '../exit-codes.ts';
+
+const HELP = `usage: crucible start [options]   (also: npm start)
+
+Starts the reference broker on free ports, runs the bundled conformance suites (MQTT 3.1.1 and 5.0)
+and a short load profile against it, and writes reports/latest/ (index.html, results.json, junit.xml,
+summary.md).
+
+  --out <dir>          report directory (default reports/latest)
+  --load <file.yaml>   load profile (default scenarios/start/smoke-load.yaml)
+  --skip-load          conformance only
+  --skip-conform       load only
+  --concurrency <n>    conformance cases in parallel (default 16)
+`;
+
+const BROKER_CONFIG = join(REPO_ROOT, 'reference-broker', 'configs', 'default.yaml');
+const BROKER_PROFILE = join(REPO_ROOT, 'suites', 'profiles', 'reference-default.yaml');
+const DEFAULT_LOAD = join(REPO_ROOT, 'scenarios', 'start', 'smoke-load.yaml');
+
+async function startReference(): Promise<{ broker: RunningBroker; tcpUrl: string; wsUrl: string }> {
+  const loaded = loadBrokerConfig(BROKER_CONFIG);
+  if (!loaded.ok)
+    throw new Error(`${BROKER_CONFIG}: ${loaded.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
+  const broker = await startBroker(
+    {
+      ...loaded.config,
+      listeners: [
+        { kind: 'tcp', host: '127.0.0.1', port: 0 },
+        { kind: 'ws', host: '127.0.0.1', port: 0, path: '/mqtt' },
+      ],
+    },
+    { log: () => {} },
+  );
+  const tcp = broker.listeners.find((l) => l.kind === 'tcp');
+  const ws = broker.listeners.find((l) => l.kind === 'ws');
+  if (!tcp || !ws) {
+    await broker.close();
+    throw new Error('the reference broker did not open its tcp and ws listeners');
+  }
+  return { broker, tcpUrl: tcp.url, wsUrl: ws.url };
+}
+
+async function conform(
+  doc: ResultsDocument,
+  target: { tcpUrl: string; wsUrl: string },
+  reporters: Reporter[],
+  concurrency: number,
+): Promise<ExitCode | undefined> {
+  const { profile, problems } = loadProfile(BROKER_PROFILE);
+  const suites = await loadSuites(SUITES_DIR, [...SUITE_VERSIONS]);
+  if (problems.length || suites.problems.length) {
+    console.error(formatProblems([...problems, ...suites.problems]));
+    return EXIT.harnessError;
+  }
+  const cases = selectCases(suites.cases, {
+    versions: [...SUITE_VERSIONS],
+    areas: [],
+    only: [],
+    level: 'all',
+  });
+  const run = await runConformance({
+    brokerUrl: target.tcpUrl,
+    wsUrl: target.wsUrl,
+    label: 'reference',
+    profile,
+    cases,
+    concurrency,
+    repeat: 1,
+    probeTimeoutMs: 5000,
+    onBegin: ({ total }) => {
+      for (const r of reporters) r.onBegin?.({ command: 'start: conformance', total });
+    },
+    onCaseEnd: (res) => {
+      for (const r of reporters) r.onCaseEnd?.(res);
+    },
+  });
+  doc.brokers.push(run.broker);
+  doc.conformance = { cases: run.cases, statements: [], summary: {} };
+  return undefined;
+}
+
+async function load(
+  doc: ResultsDocument,
+  file: string,
+  tcpUrl: string,
+  reporters: Reporter[],
+): Promise<ExitCode | undefined> {
+  const { loadProfiles, problems } = await loadFiles([file]);
+  const profile = loadProfiles[0];
+  if (problems.length || !profile) {
+    console.error(problems.length ? formatProblems(problems) : `${file}: not a load profile (kind: load)`);
+    return EXIT.invalidInput;
+  }
+  const result = await runLoad(profile, {
+    brokerUrl: tcpUrl,
+    brokerLabel: 'reference',
+    workers: 1,
+    onProgress: (p) => {
+      for (const r of reporters) r.onLoadProgress?.(p);
+    },
+  });
+  if (!doc.brokers.some((b) => b.label === result.broker))
+    doc.brokers.push({ label: result.broker, url: tcpUrl });
+  doc.load = [result];
+  return undefined;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      out: { type: 'string' },
+      load: { type: 'string' },
+      'skip-load': { type: 'boolean' },
+      'skip-conform': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'start',
+  );
+  if (boolFlag(flags, 'help')) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const outDir = resolve(stringFlag(flags, 'out') ?? 'reports/latest');
+  const loadFile = resolve(stringFlag(flags, 'load') ?? DEFAULT_LOAD);
+  const concurrency = intFlag(flags, 'concurrency', 1, 256) ?? 16;
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const reporters = createReporters(['console', 'json', 'junit', 'markdown', 'html'], {
+    outDir,
+    out: process.stdout,
+    color,
+  });
+  const doc = newDocument('start', argv);
+  let target: Awaited<ReturnType<typeof startReference>>;
+  try {
+    target = await startReference();
+  } catch (err) {
+    console.error(
+      `crucible: the reference broker did not start: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return EXIT.brokerUnreachable;
+  }
+  console.log(`reference broker on ${target.tcpUrl} and ${target.wsUrl}`);
+  try {
+    if (!boolFlag(flags, 'skip-conform')) {
+      const code = await conform(doc, target, reporters, concurrency);
+      if (code !== undefined) return code;
+    }
+    if (!boolFlag(flags, 'skip-load')) {
+      console.log(`\nload profile ${loadFile}`);
+      const code = await load(doc, loadFile, target.tcpUrl, reporters);
+      if (code !== undefined) return code;
+    }
+  } catch (err) {
+    if (err instanceof BrokerUnreachableError) {
+      console.error(`crucible: ${err.message}`);
+      return EXIT.brokerUnreachable;
+    }
+    throw err;
+  } finally {
+    await target.broker.close();
+  }
+  finishDocument(doc);
+  for (const r of reporters) await r.onEnd(doc);
+  const v = verdictOf(doc);
+  console.log(`\n${v.ok ? 'PASS' : v.headline}`);
+  console.log(`reports written to ${outDir}/ (results.json, junit.xml, summary.md)`);
+  console.log(`open the report: ${join(outDir, 'index.html')}`);
+  return v.exitCode;
+}
