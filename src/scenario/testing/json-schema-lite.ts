@@ -62,7 +62,10 @@ export function validateSchema(root: Schema, value: unknown): string[] {
         out.push(`${at}: fewer than ${s.minItems} items`);
       if (typeof s.maxItems === 'number' && v.length > s.maxItems)
         out.push(`${at}: more than ${s.maxItems} items`);
-      if (s.items !== undefined) v.forEach((x, i) => check(s.items as Schema, x, `${at}[${i}]`, out));
+      if (s.items !== undefined)
+        v.forEach((x, i) => {
+          check(s.items as Schema, x, `${at}[${i}]`, out);
+        });
     }
     if (typeOk(v, 'object')) {
       const o = v as Record<string, unknown>;
