@@ -16,7 +16,7 @@ import {
   SUBACK_RETURN_CODES_V4,
 } from './constants.ts';
 import { checkUtf8, describeUtf8Issue } from './utf8.ts';
-import { findField, scanPacket, type WireLayout } from './wire.ts';
+import { findField, scanPacket } from './wire.ts';
 
 export type { Finding } from './checker-properties.ts';
 

@@ -21,6 +21,8 @@ function samplePacket(version: ProtocolVersion): IPublishPacket {
 }
 
 const bench = new Bench({ time: 800, warmup: true });
+let checksum = 0;
+const sinks: (() => number)[] = [];
 const pairs: { label: string; ours: string; theirs: string; perOp: number }[] = [];
 
 for (const version of [4, 5] as const) {
@@ -28,6 +30,7 @@ for (const version of [4, 5] as const) {
   const one = mqttPacket.generate(pk, { protocolVersion: version });
   const stream = Buffer.concat(Array.from({ length: PER_ITER }, () => one));
   let sink = 0;
+  sinks.push(() => sink);
   const ourDecoder = new Decoder(version, {
     packet: () => {
       sink++;
@@ -88,6 +91,7 @@ for (const version of [4, 5] as const) {
 }
 
 await bench.run();
+checksum += sinks.reduce((a, f) => a + f(), 0);
 
 function rate(name: string, perOp: number): number {
   const task = bench.tasks.find((t) => t.name === name);
@@ -111,3 +115,4 @@ console.table(
     };
   }),
 );
+console.log(`(work checksum ${checksum})`);

@@ -99,7 +99,7 @@ function splice(s: State, layoutHeader: number, start: number, end: number, byte
 function appendToString(s: State, field: string, index: number, extra: number[]): void {
   const l = layoutOf(s);
   const f = findField(l, field, index) ?? findField(l, `${field}.name`, index);
-  if (!f || f.kind !== 'string') {
+  if (f?.kind !== 'string') {
     const names = [...new Set(l.fields.filter((x) => x.kind === 'string').map((x) => x.name))];
     throw new MutationError(
       `no string field '${field}' in this packet (string fields: ${names.join(', ') || 'none'})`,
@@ -111,7 +111,7 @@ function appendToString(s: State, field: string, index: number, extra: number[])
   splice(s, l.headerLength, f.start, f.end, bytes);
 }
 
-function propertySection(s: State, l: WireLayout, which: 'will' | undefined) {
+function propertySection(l: WireLayout, which: 'will' | undefined) {
   const name = which === 'will' ? 'willProperties' : 'properties';
   return l.sections.find((x) => x.name === name);
 }
@@ -158,7 +158,7 @@ function encodePropertyValue(id: number, value: unknown): Buffer {
 /** v5 acks / DISCONNECT / AUTH in short form: add reason code 0 and an empty property section. */
 function ensureSection(s: State, which: 'will' | undefined): void {
   const l = layoutOf(s);
-  if (propertySection(s, l, which)) return;
+  if (propertySection(l, which)) return;
   if (s.version !== 5) throw new MutationError('properties exist only in MQTT 5.0 packets');
   const type = s.header >> 4;
   if (which !== 'will' && type >= 4 && type <= 7 && s.body.length >= 2) {
@@ -198,7 +198,7 @@ function applyBodyOp(s: State, m: Mutation): void {
       return;
     case 'duplicateProperty': {
       const l = layoutOf(s);
-      const sec = propertySection(s, l, m.section);
+      const sec = propertySection(l, m.section);
       const entry = sec?.entries.find((e) => e.id === m.id);
       if (!sec || !entry) throw new MutationError(`property 0x${m.id.toString(16)} not present to duplicate`);
       const copy = Buffer.from(frame(s).subarray(entry.start, entry.end));
@@ -210,7 +210,7 @@ function applyBodyOp(s: State, m: Mutation): void {
     case 'addProperty': {
       ensureSection(s, m.section);
       const l = layoutOf(s);
-      const sec = propertySection(s, l, m.section);
+      const sec = propertySection(l, m.section);
       if (!sec) throw new MutationError('no property section');
       const value = m.hex !== undefined ? hexToBytes(m.hex) : encodePropertyValue(m.id, m.value);
       const entry = Buffer.concat([Buffer.from([m.id & 0xff]), value]);
