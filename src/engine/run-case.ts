@@ -203,8 +203,8 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   } finally {
     clearTimeout(hardTimer);
     controller.abort();
-    for (const c of env.clients.values()) c.destroy();
   }
+  await closeAll([...env.clients.values()]);
   // Strict checker findings: a MUST finding fails an otherwise passing case, citing the statement.
   const must = env.findings.find((f) => f.severity === 'must');
   if (status === 'pass' && must) {
@@ -228,6 +228,20 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   if (failure !== undefined) out.failure = failure;
   if (errorKind !== undefined) out.errorKind = errorKind;
   return out;
+}
+
+/** Case end: every socket goes. A client that closed cleanly gets a short grace to finish its FIN
+ *  handshake (an RST right behind a DISCONNECT upsets some brokers); everything else is destroyed. */
+async function closeAll(clients: ScenarioClient[]): Promise<void> {
+  const ending = clients.filter((c) => c.closedByUs && c.conn && !c.conn.closed);
+  for (const c of clients) if (!ending.includes(c)) c.destroy();
+  if (ending.length > 0) {
+    await Promise.race([
+      Promise.all(ending.map((c) => new Promise<void>((r) => c.conn?.onClose(() => r())))),
+      new Promise<void>((r) => setTimeout(r, 500).unref()),
+    ]);
+    for (const c of ending) c.destroy();
+  }
 }
 
 async function runStep(step: Step, env: CaseEnv): Promise<void> {

@@ -1,5 +1,6 @@
 // send, sendRaw, sendMutated, and the publish / subscribe / unsubscribe shorthands.
 import type { Packet } from '../../protocol/codec.ts';
+import { type Mutation, mutate } from '../../protocol/mutate.ts';
 import { hexToBytes } from '../../protocol/raw.ts';
 import type { Step, StepAction } from '../../scenario/model.ts';
 import type { ScenarioClient } from '../client.ts';
@@ -35,38 +36,13 @@ export function doSendRaw(env: CaseEnv, step: Step, a: StepAction & { kind: 'sen
   writeOrFail(env, client, bytes, undefined, 'raw');
 }
 
-type Mutator = (packet: Packet, version: 3 | 4 | 5, mutations: Array<Record<string, unknown>>) => Buffer;
-let mutator: Mutator | undefined;
-
-/** src/protocol/mutate.ts is loaded on first use (it belongs to the protocol module). */
-async function loadMutator(): Promise<Mutator> {
-  if (mutator) return mutator;
-  const spec = '../../protocol/mutate.ts';
-  try {
-    const mod = (await import(spec)) as { mutate?: Mutator };
-    if (typeof mod.mutate !== 'function') throw new Error('mutate() not exported');
-    mutator = mod.mutate;
-    return mutator;
-  } catch (e) {
-    throw new StepError(
-      `sendMutated is not available: ${e instanceof Error ? e.message : String(e)}`,
-      'internal',
-    );
-  }
-}
-
-export async function doSendMutated(
-  env: CaseEnv,
-  step: Step,
-  a: StepAction & { kind: 'sendMutated' },
-): Promise<void> {
+export function doSendMutated(env: CaseEnv, step: Step, a: StepAction & { kind: 'sendMutated' }): void {
   const client = env.client(step.client);
   const packet = build(env, client, a.packet);
   const mutations = env.resolve(a.mutate);
-  const mutate = await loadMutator();
   let bytes: Buffer;
   try {
-    bytes = mutate(packet, client.version, mutations);
+    bytes = mutate(packet, client.version, mutations as unknown as Mutation[]);
   } catch (e) {
     throw new StepError(`sendMutated: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -1,0 +1,53 @@
+// A broker that sends garbage, stays silent, announces a huge packet or closes early: the case fails
+// with its transcript and the run finishes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runCase } from './index.ts';
+import { type EvilMode, startEvilBroker } from './testing/evil-broker.ts';
+import { A, caseOf, step } from './testing/spec.ts';
+
+const cases: Array<[EvilMode, RegExp]> = [
+  ['garbage', /malformed packet from broker/],
+  ['silent', /no packet within 300ms/],
+  ['huge', /malformed packet from broker: packet of \d+ bytes exceeds maximum packet size/],
+  ['close-early', /connection closed by broker/],
+  ['connack-then-garbage', /malformed packet from broker/],
+];
+
+for (const [mode, why] of cases) {
+  test(`misbehaving broker: ${mode} -> fail with transcript`, async () => {
+    const evil = await startEvilBroker(mode);
+    try {
+      const spec = caseOf([step('a', A.connect()), step('a', A.expect({ cmd: 'publish' }))], {
+        timeoutMs: 300,
+      });
+      const out = await runCase(spec, { brokerUrl: `mqtt://127.0.0.1:${evil.port}`, vars: {} });
+      assert.equal(out.status, 'fail', out.reason);
+      assert.match(out.reason ?? '', why);
+      assert.ok(out.transcript.some((e) => e.dir === 'out' && e.packet?.cmd === 'connect'));
+      if (mode === 'garbage' || mode === 'huge')
+        assert.ok(out.transcript.some((e) => e.dir === 'event' && e.hex));
+    } finally {
+      await evil.stop();
+    }
+  });
+}
+
+test('expectClose accepts an early close; expectNothing fails on it', async () => {
+  const evil = await startEvilBroker('close-early');
+  try {
+    const ok = await runCase(caseOf([step('a', A.connect({}, 'none')), step('a', A.close(1000))]), {
+      brokerUrl: `mqtt://127.0.0.1:${evil.port}`,
+      vars: {},
+    });
+    assert.equal(ok.status, 'pass', ok.reason);
+    const bad = await runCase(caseOf([step('a', A.connect({}, 'none')), step('a', A.nothing(300))]), {
+      brokerUrl: `mqtt://127.0.0.1:${evil.port}`,
+      vars: {},
+    });
+    assert.equal(bad.status, 'fail');
+    assert.match(bad.reason ?? '', /connection closed by broker/);
+  } finally {
+    await evil.stop();
+  }
+});

@@ -1,0 +1,49 @@
+// Test helper: a misbehaving "broker" on 127.0.0.1 (garbage, silence, huge frame header, early close,
+// valid CONNACK then garbage). Tests only.
+import net from 'node:net';
+
+export type EvilMode = 'garbage' | 'silent' | 'huge' | 'close-early' | 'connack-then-garbage';
+
+export interface EvilBroker {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startEvilBroker(mode: EvilMode): Promise<EvilBroker> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+    s.once('data', () => {
+      switch (mode) {
+        case 'garbage':
+          s.write(Buffer.from('ffffffffff0102', 'hex'));
+          break;
+        case 'silent':
+          break;
+        case 'huge':
+          // PUBLISH announcing a 268 MB remaining length, then a trickle of bytes
+          s.write(Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f, 0x00, 0x01, 0x61]));
+          break;
+        case 'close-early':
+          s.destroy();
+          break;
+        case 'connack-then-garbage':
+          s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+          setTimeout(() => s.write(Buffer.from('00000000', 'hex')), 20);
+          break;
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
