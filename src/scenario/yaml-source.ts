@@ -58,7 +58,7 @@ export function readYamlFile(file: string): YamlSource {
 
 export function parseYamlText(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const problems: Problem[] = [];
   const pos = (offset: number) => {
     const p = lineCounter.linePos(offset);

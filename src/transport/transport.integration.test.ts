@@ -210,7 +210,10 @@ describe('transport failures (no broker needed)', () => {
 
   test('server accepts TCP but never answers the ws upgrade -> timeout', async () => {
     const sockets: net.Socket[] = [];
-    const srv = net.createServer((s) => sockets.push(s));
+    const srv = net.createServer((s) => {
+      s.on('error', () => {});
+      sockets.push(s);
+    });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as net.AddressInfo).port;
     try {
@@ -248,6 +251,45 @@ describe('transport failures (no broker needed)', () => {
     } finally {
       for (const c of wss.clients) c.terminate();
       await new Promise((r) => wss.close(r));
+    }
+  });
+
+  test('tcp connection semantics: buffered data, single close, write after close', async () => {
+    const srv = net.createServer((s) => {
+      s.on('error', () => {}); // our destroy() resets the connection
+      s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+      s.on('data', (d) => s.write(d));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      const conn = await connect(`mqtt://127.0.0.1:${port}`, { timeoutMs: TIMEOUT });
+      // data that arrived before the first onData is delivered to it
+      await new Promise((r) => setTimeout(r, 50));
+      const chunks: Buffer[] = [];
+      const echoed = new Promise<void>((resolve) =>
+        conn.onData((c) => {
+          chunks.push(c);
+          if (Buffer.concat(chunks).length >= 6) resolve();
+        }),
+      );
+      assert.equal(conn.write(Buffer.from([0xc0, 0x00])), true);
+      await echoed;
+      assert.deepEqual([...Buffer.concat(chunks)], [0x20, 0x02, 0x00, 0x00, 0xc0, 0x00]);
+      let closes = 0;
+      conn.onClose(() => closes++);
+      conn.destroy();
+      await closed(conn);
+      conn.destroy();
+      conn.end();
+      assert.equal(conn.closed, true);
+      assert.equal(conn.write(Buffer.from([0xc0, 0x00])), false);
+      // a listener registered after the close still hears about it, once
+      const late = await closed(conn);
+      assert.equal(late.error, undefined);
+      assert.equal(closes, 1);
+    } finally {
+      await new Promise((r) => srv.close(r));
     }
   });
 
