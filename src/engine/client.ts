@@ -3,6 +3,7 @@
 // the wire.
 
 import { performance } from 'node:perf_hooks';
+import type { CheckContext } from '../protocol/checker.ts';
 import type { Packet, ProtocolVersion } from '../protocol/codec.ts';
 import { Decoder } from '../protocol/codec.ts';
 import type { Connection } from '../transport/index.ts';
@@ -16,7 +17,8 @@ export type InboxItem =
   | { kind: 'malformed'; message: string; raw: Buffer | undefined; t: number }
   | { kind: 'close'; t: number; error?: string; byUs: boolean };
 
-export type InboundHook = (packet: Packet, raw: Buffer, client: ScenarioClient) => void;
+/** Called for every frame the broker sent: decoded (packet set) or rejected by the decoder (undefined). */
+export type InboundHook = (packet: Packet | undefined, raw: Buffer, client: ScenarioClient) => void;
 
 export class ScenarioClient {
   conn: Connection | undefined;
@@ -30,6 +32,8 @@ export class ScenarioClient {
   closedByUs = false;
   packetsSent = 0;
   private nextMessageId = 1;
+  /** What the last CONNECT announced (strict checker context). */
+  connectInfo: CheckContext['connect'];
   /** Topic aliases the broker assigned in PUBLISH packets (MQTT 5), alias -> topic. */
   readonly inboundAliases = new Map<number, string>();
 
@@ -67,6 +71,7 @@ export class ScenarioClient {
         error: (err, raw) => {
           const t = this.transcript.now();
           this.transcript.event(this.name, `malformed packet from broker: ${err.message}`, raw);
+          if (raw && err.kind !== 'too-large') this.onInbound?.(undefined, raw, this);
           this.enqueue({ kind: 'malformed', message: err.message, raw, t });
         },
       },

@@ -51,3 +51,18 @@ test('expectClose accepts an early close; expectNothing fails on it', async () =
     await evil.stop();
   }
 });
+
+test('strict checker: a packet with reserved flags set fails the case citing the statement', async () => {
+  const evil = await startEvilBroker('connack-bad-flags');
+  try {
+    const out = await runCase(caseOf([step('a', A.connect())]), {
+      brokerUrl: `mqtt://127.0.0.1:${evil.port}`,
+      vars: {},
+    });
+    assert.equal(out.status, 'fail', out.reason);
+    assert.ok(out.findings.some((f) => f.severity === 'must' && /^MQTT-/.test(f.statement)));
+    assert.equal(out.failure?.statement, out.findings[0]?.statement);
+  } finally {
+    await evil.stop();
+  }
+});

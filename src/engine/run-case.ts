@@ -4,8 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Failure } from '../results/model.ts';
+import { resolveVars, VarError } from '../scenario/index.ts';
 import type { CaseSpec, Step } from '../scenario/model.ts';
 import { ScenarioClient } from './client.ts';
+import { inboundCheck } from './inbound-check.ts';
 import type { CaseRunContext, CaseRunOutcome } from './index.ts';
 import { protocolLevel } from './packet-defaults.ts';
 import { type CaseEnv, StepError, StepFailure } from './steps/common.ts';
@@ -14,7 +16,6 @@ import { expectClose, expectNothing, expectOn } from './steps/expect.ts';
 import { doBarrier, doParallel, doSet, doWait } from './steps/flow.ts';
 import { doPublish, doSend, doSendMutated, doSendRaw, doSubscribe, doUnsubscribe } from './steps/send.ts';
 import { Transcript } from './transcript.ts';
-import { resolveVars } from './vars.ts';
 
 const DEFAULT_STEP_MS = 2000;
 const CASE_MARGIN_MS = 5000;
@@ -125,7 +126,7 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
           version,
           cs?.transport ?? (isWs ? 'ws' : 'tcp'),
           transcript,
-          undefined,
+          inboundCheck(env),
         );
         env.clients.set(name, c);
       }
@@ -136,7 +137,12 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
     },
     deadlineMs: base,
     resolve<T>(value: T): T {
-      return resolveVars(value, env.vars) as T;
+      try {
+        return resolveVars(value, env.vars) as T;
+      } catch (e) {
+        if (e instanceof VarError) throw new StepError(e.message);
+        throw e;
+      }
     },
     indexOf(step) {
       return indexOf.get(step) ?? -1;
@@ -207,6 +213,8 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   await closeAll([...env.clients.values()]);
   // Strict checker findings: a MUST finding fails an otherwise passing case, citing the statement.
   const must = env.findings.find((f) => f.severity === 'must');
+  if (status === 'fail' && must && failure && failure.statement === undefined)
+    failure.statement = must.statement;
   if (status === 'pass' && must) {
     status = 'fail';
     reason = `${must.statement}: ${must.message}`;

@@ -3,6 +3,7 @@ import { encode } from '../../protocol/codec.ts';
 import type { Step, StepAction } from '../../scenario/model.ts';
 import { connect as openTransport, TransportError } from '../../transport/index.ts';
 import type { ScenarioClient } from '../client.ts';
+import { connectContext } from '../inbound-check.ts';
 import { fillDefaults } from '../packet-defaults.ts';
 import { type CaseEnv, StepError, StepFailure } from './common.ts';
 import { expectOn } from './expect.ts';
@@ -90,6 +91,7 @@ export async function doConnect(
     allocMessageId: () => client.allocMessageId(),
   });
   writeOrFail(env, client, encodeFor(client, packet), packet);
+  client.connectInfo = connectContext(packet);
   if (a.connack === 'none') return;
   const ok: Record<string, unknown> = client.version === 5 ? { reasonCode: 0 } : { returnCode: 0 };
   const given: Record<string, unknown> = a.connack ? env.resolve(a.connack) : ok;

@@ -2,7 +2,13 @@
 // valid CONNACK then garbage). Tests only.
 import net from 'node:net';
 
-export type EvilMode = 'garbage' | 'silent' | 'huge' | 'close-early' | 'connack-then-garbage';
+export type EvilMode =
+  | 'garbage'
+  | 'silent'
+  | 'huge'
+  | 'close-early'
+  | 'connack-then-garbage'
+  | 'connack-bad-flags';
 
 export interface EvilBroker {
   port: number;
@@ -28,6 +34,10 @@ export async function startEvilBroker(mode: EvilMode): Promise<EvilBroker> {
           break;
         case 'close-early':
           s.destroy();
+          break;
+        case 'connack-bad-flags':
+          // CONNACK with reserved fixed-header flags set (must be 0)
+          s.write(Buffer.from([0x22, 0x02, 0x00, 0x00]));
           break;
         case 'connack-then-garbage':
           s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
