@@ -38,18 +38,14 @@ export interface RunPlan {
   ratePerClient: number[];
 }
 
-/** Applies CLI overrides: --clients scales every group (at least 1 each), --rate sets the total publish rate,
- *  --duration rescales the phases to the new total. Returns a new profile. */
+/** Applies CLI overrides: --clients scales every group (at least 1 each; per-client rates stay, so the total
+ *  rate of `rate:` groups scales too), --rate sets the total publish rate, --duration rescales the phases to
+ *  the new total. Returns a new profile. */
 export function applyOverrides(profile: LoadProfile, o: Overrides): LoadProfile {
   const p: LoadProfile = structuredClone(profile);
   if (o.clients !== undefined) {
     const total = p.groups.reduce((s, g) => s + g.count, 0);
-    for (const g of p.groups) {
-      const old = g.count;
-      g.count = Math.max(1, Math.round((g.count * o.clients) / total));
-      if (g.publish?.totalRate === undefined && g.publish?.ratePerClient === undefined) continue;
-      void old;
-    }
+    for (const g of p.groups) g.count = Math.max(1, Math.round((g.count * o.clients) / total));
   }
   if (o.rate !== undefined) {
     const cur = p.groups.reduce((s, g) => s + groupRate(g), 0);

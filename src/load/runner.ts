@@ -170,7 +170,7 @@ export class LoadWorker implements ClientHost {
       this.stormTimers.push(setTimeout(() => this.storm(i), Math.max(0, at - clock())));
     });
     const end = t0 + this.timeline.end;
-    this.stormTimers.push(setTimeout(() => this.stopPublishing(), Math.max(0, end - clock())));
+    this.stormTimers.push(setTimeout(() => this.endOfSchedule(end), Math.max(0, end - clock())));
     this.schedule(Math.max(0, t0 - clock()));
   }
 
@@ -271,6 +271,16 @@ export class LoadWorker implements ClientHost {
     });
     this.queue.sort((a, b) => a.due - b.due);
     this.pump();
+  }
+
+  /** The schedule's end: send whatever is still due before it (late, but sent: open model), then stop. */
+  private endOfSchedule(end: number): void {
+    if (clock() < end) {
+      this.stormTimers.push(setTimeout(() => this.endOfSchedule(end), Math.max(1, end - clock())));
+      return;
+    }
+    for (let i = 0; i < 1000 && this.publishing && this.lanes.some((l) => l.next < end); i++) this.tick();
+    this.stopPublishing();
   }
 
   private stopPublishing(): void {

@@ -88,12 +88,12 @@ export function summarize(h: Histogram): HistogramSummary {
       encoded: encodeHistogram(h),
     };
   }
-  // minNonZeroValue is the lowest equivalent value of the smallest non-zero bucket; a zero count wins.
-  const min = h.getValueAtPercentile(0) === 0 ? 0 : h.minNonZeroValue;
+  // Min and max at bucket resolution (like the percentiles), so a merged histogram summarises exactly
+  // like one that recorded every value itself (the recorder's exact max is lost by encoding).
   return {
     count,
-    min: ms(min),
-    max: ms(h.maxValue),
+    min: ms(h.getValueAtPercentile(0)),
+    max: ms(h.getValueAtPercentile(100)),
     mean: Math.round(h.mean) / 1000,
     stddev: Math.round(h.stdDeviation) / 1000,
     p50: ms(h.getValueAtPercentile(50)),

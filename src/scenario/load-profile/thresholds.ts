@@ -82,7 +82,7 @@ export function parseThreshold(text: string, line = 0): ThresholdSpec | { error:
   } else if (kind === 'ledger') {
     if (rawUnit === '%') {
       unit = '%';
-      value /= 100;
+      value = Number((value / 100).toPrecision(15));
     } else if (rawUnit !== '')
       return { error: `'${metric}' takes a count or a percentage, not '${rawUnit}'` };
     else if (metric.startsWith('delivered')) {

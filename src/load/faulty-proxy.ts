@@ -1,0 +1,151 @@
+// A small faulty TCP proxy for ledger tests: forwards bytes between clients and a broker, parses the MQTT frames
+// the broker sends, and drops, duplicates or holds back (reorders) selected PUBLISH packets on the way to chosen
+// clients. Test support only; 127.0.0.1.
+import net from 'node:net';
+
+export type Fault = 'drop' | 'duplicate' | 'hold';
+
+export interface FaultyProxyOptions {
+  brokerPort: number;
+  /** Clients (by CONNECT client id) whose inbound PUBLISH packets are subject to faults. */
+  affects(clientId: string): boolean;
+  /** Decides the fault for the k-th PUBLISH (0-based) sent to an affected client. A held packet goes out after the next one. */
+  fault(k: number): Fault | undefined;
+}
+
+export interface FaultyProxy {
+  port: number;
+  url: string;
+  /** Faults applied so far. */
+  applied: Record<Fault, number>;
+  close(): Promise<void>;
+}
+
+/** Splits complete MQTT frames off the front of buf; returns them and the remainder. */
+function frames(buf: Buffer): { list: Buffer[]; rest: Buffer } {
+  const list: Buffer[] = [];
+  let off = 0;
+  while (off + 2 <= buf.length) {
+    let len = 0;
+    let mult = 1;
+    let p = off + 1;
+    let ok = false;
+    for (let n = 0; n < 4 && p < buf.length; n++) {
+      const b = buf[p++] as number;
+      len += (b & 0x7f) * mult;
+      mult *= 128;
+      if (!(b & 0x80)) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok || p + len > buf.length) break;
+    list.push(buf.subarray(off, p + len));
+    off = p + len;
+  }
+  return { list, rest: buf.subarray(off) };
+}
+
+/** Client id of a CONNECT frame (3.1.1 and 5.0). */
+function connectClientId(f: Buffer): string {
+  let p = 1;
+  while ((f[p] as number) & 0x80) p++;
+  p++;
+  p += 2 + f.readUInt16BE(p); // protocol name
+  const level = f[p] as number;
+  p += 1 + 1 + 2; // level, flags, keep alive
+  if (level === 5) {
+    let len = 0;
+    let mult = 1;
+    for (;;) {
+      const b = f[p++] as number;
+      len += (b & 0x7f) * mult;
+      mult *= 128;
+      if (!(b & 0x80)) break;
+    }
+    p += len;
+  }
+  const n = f.readUInt16BE(p);
+  return f.subarray(p + 2, p + 2 + n).toString();
+}
+
+export function startFaultyProxy(opts: FaultyProxyOptions): Promise<FaultyProxy> {
+  const applied: Record<Fault, number> = { drop: 0, duplicate: 0, hold: 0 };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const broker = net.connect({ host: '127.0.0.1', port: opts.brokerPort });
+    sockets.add(client);
+    sockets.add(broker);
+    let affected: boolean | undefined;
+    let up = Buffer.alloc(0);
+    let down = Buffer.alloc(0);
+    let k = 0;
+    let held: Buffer | undefined;
+    client.on('data', (d: Buffer) => {
+      if (affected === undefined) {
+        up = Buffer.concat([up, d]);
+        const { list } = frames(up);
+        if (list.length === 0) return;
+        affected = opts.affects(connectClientId(list[0] as Buffer));
+        broker.write(up);
+        up = Buffer.alloc(0);
+        return;
+      }
+      broker.write(d);
+    });
+    broker.on('data', (d: Buffer) => {
+      if (!affected) {
+        client.write(d);
+        return;
+      }
+      const { list, rest } = frames(Buffer.concat([down, d]));
+      down = Buffer.from(rest);
+      const out: Buffer[] = [];
+      for (const f of list) {
+        if ((f[0] as number) >> 4 !== 3) {
+          out.push(f);
+          continue;
+        }
+        const fault = opts.fault(k++);
+        if (fault) applied[fault]++;
+        if (fault === 'drop') continue;
+        if (fault === 'hold') {
+          held = Buffer.from(f);
+          continue;
+        }
+        out.push(f);
+        if (fault === 'duplicate') out.push(f);
+        if (held) {
+          out.push(held);
+          held = undefined;
+        }
+      }
+      if (out.length > 0) client.write(Buffer.concat(out));
+    });
+    const close = (): void => {
+      client.destroy();
+      broker.destroy();
+      sockets.delete(client);
+      sockets.delete(broker);
+    };
+    client.on('error', close);
+    broker.on('error', close);
+    client.on('close', close);
+    broker.on('close', close);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address() as net.AddressInfo;
+      resolve({
+        port: a.port,
+        url: `mqtt://127.0.0.1:${a.port}`,
+        applied,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,139 @@
+// Short load runs against real brokers: mosquitto (own instance) and the reference broker.
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, test } from 'node:test';
+import { startBroker } from '../../reference-broker/src/index.ts';
+import { runLoadFromCli } from '../cli/commands/run-load.ts';
+import { runLoad } from './index.ts';
+import { startMosquitto } from './peers.ts';
+import { needMosquitto, profileFrom } from './testing.ts';
+
+const QOS1 = `kind: load
+id: qos1-steady
+duration: 1500ms
+drain: 2s
+groups:
+  - name: pubs
+    count: 4
+    publish: { topic: "ci/{run}/{i}", qos: 1, rate: 50/s, payload: 64 }
+  - name: subs
+    count: 2
+    subscribe: [ { filter: "ci/{run}/+", qos: 1 } ]
+thresholds:
+  - delivered >= 100%
+  - duplicates == 0
+  - connect.failures == 0
+  - deliver.intended.p99 < 5s
+`;
+
+function checkComplete(r: Awaited<ReturnType<typeof runLoad>>, sentExpected: number): void {
+  const sent = r.groups.reduce((s, g) => s + g.sent, 0);
+  assert.equal(sent, sentExpected, 'open model: every scheduled message is sent');
+  assert.equal(r.ledger.expected, sent * 2);
+  assert.equal(r.ledger.lost, 0, JSON.stringify(r.ledger.pairs));
+  assert.equal(r.ledger.duplicated, 0);
+  assert.equal(r.latency['deliver.intended']?.count, sent * 2);
+  assert.equal(r.latency['deliver.actual']?.count, sent * 2);
+  assert.equal(r.latency.puback?.count, sent);
+  assert.equal(r.latency.sendLag?.count, sent);
+  assert.equal(r.latency.connack?.count, 6);
+  assert.equal(r.latency.suback?.count, 2);
+  assert.equal(r.groups[0]?.latency.puback?.count, sent);
+  assert.equal(r.groups[1]?.latency['deliver.intended']?.count, sent * 2);
+  assert.ok(r.series.sent.reduce((a, b) => a + b, 0) === sent);
+  assert.ok(
+    r.thresholds.every((t) => t.passed),
+    JSON.stringify(r.thresholds),
+  );
+  assert.ok((r.ledger as { raw?: unknown }).raw, 'per-pair ledger data for exact merging');
+}
+
+describe('load runs', () => {
+  test('QoS 1 against mosquitto with two worker threads', async (t) => {
+    if (!needMosquitto(t)) return;
+    const m = await startMosquitto();
+    try {
+      const r = await runLoad(profileFrom(QOS1), { brokerUrl: m.url, workers: 2, brokerLabel: 'mosquitto' });
+      assert.equal(r.generator.workers, 2);
+      checkComplete(r, 300);
+    } finally {
+      await m.stop();
+    }
+  });
+
+  test('QoS 1 against the reference broker, in-process clients', async () => {
+    const b = await startBroker({ listeners: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }] } as never, {
+      log: () => {},
+    });
+    try {
+      const r = await runLoad(profileFrom(QOS1), {
+        brokerUrl: b.listeners[0]!.url,
+        workers: 0,
+        brokerLabel: 'reference',
+      });
+      checkComplete(r, 300);
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('thresholds decide the exit code; Ctrl-C (abort) still returns results', async (t) => {
+    if (!needMosquitto(t)) return;
+    const m = await startMosquitto();
+    try {
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
+      const failing = profileFrom(QOS1.replace('deliver.intended.p99 < 5s', 'deliver.intended.p50 < 1us'));
+      const bad = await runLoadFromCli(
+        [failing],
+        { broker: m.url, workers: 0, durationMs: 500 },
+        { out, signal: new AbortController().signal, plainEveryMs: 0 },
+      );
+      assert.equal(bad.exitCode, 2);
+      assert.match(text, /FAIL deliver.intended.p50 < 1us/);
+      const good = await runLoadFromCli(
+        [profileFrom(QOS1)],
+        { broker: m.url, workers: 0, durationMs: 500 },
+        { out, signal: new AbortController().signal, summary: false },
+      );
+      assert.equal(good.exitCode, 0);
+
+      const ac = new AbortController();
+      const long = profileFrom(QOS1.replace('duration: 1500ms', 'duration: 60s'));
+      const timer = setTimeout(() => ac.abort(), 1500);
+      const aborted = await runLoadFromCli(
+        [long],
+        { broker: m.url, workers: 1 },
+        { out, signal: ac.signal, isTTY: true, summary: false },
+      );
+      clearTimeout(timer);
+      assert.equal(aborted.results.length, 1);
+      const r = aborted.results[0]!;
+      assert.ok(r.generator.warnings.some((w) => w.startsWith('interrupted')));
+      assert.ok(r.durationMs < 60_000);
+      assert.ok(r.groups[0]!.sent > 0);
+      assert.equal(r.ledger.lost, 0);
+      assert.ok((r.latency['deliver.intended']?.count ?? 0) > 0);
+    } finally {
+      await m.stop();
+    }
+  });
+
+  test('unreachable broker gives exit code 4', async () => {
+    const out = new PassThrough();
+    out.resume();
+    const p = profileFrom(QOS1.replace('count: 4', 'count: 1').replace('count: 2', 'count: 1'));
+    p.groups.forEach((g) => {
+      g.connect.timeoutMs = 1000;
+    });
+    const r = await runLoadFromCli(
+      [p],
+      { broker: 'mqtt://127.0.0.1:1', workers: 0, durationMs: 200 },
+      { out, signal: new AbortController().signal, summary: false },
+    );
+    assert.equal(r.exitCode, 4);
+  });
+});
