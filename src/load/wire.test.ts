@@ -71,7 +71,7 @@ describe('publish template and minimal inbound parser', () => {
         messageId: 5,
         payload,
         properties: { messageExpiryInterval: 60, userProperties: { k: 'v' } },
-      } as Packet,
+      } as unknown as Packet,
       5,
     );
     const out: InboundPublish = { qos: 0, packetId: 0, topicStart: 0, topicEnd: 0, payloadStart: 0 };
