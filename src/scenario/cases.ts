@@ -2,10 +2,11 @@
 import { basename, extname } from 'node:path';
 import { type Checker, isObj, type Obj, typeName } from './context.ts';
 import type { CaseSpec, ClientSpec, Level, MqttVersion, SourceLoc, Step } from './model.ts';
+import { checkMatchValue } from './packets.ts';
 import { didYouMean, fieldOf, type Path } from './problems.ts';
 import { specVersionOf, statementIndex } from './statements.ts';
 import { duration, parseSteps, type StepEnv } from './steps.ts';
-import { checkClientUse, checkVarRefs } from './usage.ts';
+import { checkBarriers, checkClientUse, checkVarRefs } from './usage.ts';
 import { substituteVars } from './vars.ts';
 import { BUILTIN_VARS, CASE_KEYS, LEVELS, VAR_NAMESPACES, VERSIONS } from './vocabulary.ts';
 
@@ -51,6 +52,38 @@ export function checkVersion(ck: Checker, v: unknown, path: Path): MqttVersion |
     return undefined;
   }
   return ck.oneOf(v, path, 'version', VERSIONS);
+}
+
+const BOOLEAN_CAPS = new Set([
+  'retainAvailable',
+  'wildcardSubscriptionAvailable',
+  'sharedSubscriptionAvailable',
+  'subscriptionIdentifiersAvailable',
+  'mqtt5',
+  'mqtt311',
+  'ws',
+]);
+
+/** Requirement values: a value of the capability's type, or a predicate map ({ $gte: 1 }). */
+function checkRequires(ck: Checker, requires: Obj, path: Path): void {
+  for (const [k, v] of Object.entries(requires)) {
+    const at = [...path, k];
+    if (!REQUIREMENT_KEYS.includes(k)) {
+      ck.problem(at, `unknown requirement '${k}'`, didYouMean(k, REQUIREMENT_KEYS), true);
+      continue;
+    }
+    if (k === 'profile') {
+      const p = ck.obj(v, at, 'requires.profile');
+      for (const [pk, pv] of Object.entries(p ?? {})) checkMatchValue(ck, pv, [...at, pk]);
+      continue;
+    }
+    if (isObj(v)) {
+      if (Object.keys(v).every((x) => x.startsWith('$'))) checkMatchValue(ck, v, at);
+      else ck.problem(at, `requirement '${k}' takes a value or a predicate like { $gte: 1 }`);
+    } else if (BOOLEAN_CAPS.has(k)) ck.bool(v, at, k);
+    else if (k === 'maximumQoS') ck.num(v, at, k, 0, 2);
+    else ck.num(v, at, k, 0);
+  }
 }
 
 function cartesian(loops: Array<[string, unknown[]]>): Array<Record<string, unknown>> {
@@ -226,14 +259,7 @@ export function parseCase(
   else if (d.inSuite) ck.problem(path, 'suite cases need statements: [MQTT-x.y.z-n, ...]');
 
   const requires = c.requires === undefined ? {} : ck.obj(c.requires, [...path, 'requires'], 'requires');
-  for (const k of Object.keys(requires ?? {}))
-    if (!REQUIREMENT_KEYS.includes(k))
-      ck.problem(
-        [...path, 'requires', k],
-        `unknown requirement '${k}'`,
-        didYouMean(k, REQUIREMENT_KEYS),
-        true,
-      );
+  checkRequires(ck, requires ?? {}, [...path, 'requires']);
   const loops = c.params === undefined ? [] : parseParams(ck, c.params, [...path, 'params']);
   const clients = c.clients === undefined ? {} : parseClients(ck, c.clients, [...path, 'clients']);
   if (c.steps === undefined) ck.problem(path, 'case needs steps: [...]');
@@ -258,6 +284,7 @@ export function parseCase(
     const steps: Step[] =
       c.steps === undefined ? [] : parseSteps(ck, substituteVars(c.steps, combo), [...path, 'steps'], env);
     const clientNames = checkClientUse(ck, steps, clients, path);
+    checkBarriers(ck, steps);
     checkVarRefs(
       ck,
       new Set([...BUILTIN_VARS, ...Object.keys(combo), ...env.captures, ...env.setVars]),

@@ -294,6 +294,30 @@ cases:
     for (const p of r.problems) assert.equal(p.file, f);
   });
 
+  test('requires values and barriers are checked', async () => {
+    const f = tmpYaml(`
+id: req
+requires: { maximumQoS: 3, retainAvailable: yes, receiveMaximum: { $gte: 10 }, topicAliasMaximum: { $gee: 1 } }
+steps:
+  - { client: a, connect: {} }
+  - { client: b, connect: {} }
+  - parallel:
+      - - { barrier: one }
+        - { barrier: both }
+      - - { barrier: both }
+`);
+    const { problems } = await loadFiles([f]);
+    assert.deepEqual(
+      problems.map((p) => `${p.line} ${p.field}`),
+      [
+        '3 requires.maximumQoS',
+        '3 requires.retainAvailable',
+        '3 requires.topicAliasMaximum.$gee',
+        '8 steps[2].parallel[0][0].barrier',
+      ],
+    );
+  });
+
   test('multiple predicates in one map are fine; mixing with fields is not', async () => {
     const f = tmpYaml(`
 id: preds

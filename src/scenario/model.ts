@@ -19,7 +19,12 @@ export type MatcherSpec = Record<string, unknown>;
 export type PacketSpec = Record<string, unknown>;
 
 export type StepAction =
-  | { kind: 'connect'; packet: PacketSpec; connack: MatcherSpec | 'none' | undefined; transport?: 'tcp' | 'ws' }
+  | {
+      kind: 'connect';
+      packet: PacketSpec;
+      connack: MatcherSpec | 'none' | undefined;
+      transport?: 'tcp' | 'ws';
+    }
   | { kind: 'open'; transport?: 'tcp' | 'ws' }
   | { kind: 'send'; packet: PacketSpec }
   | { kind: 'sendRaw'; hex: string }

@@ -67,7 +67,10 @@ function checkCmd(ck: Checker, v: unknown, path: Path): string | undefined {
 function checkProperties(ck: Checker, v: unknown, path: Path, matcher: boolean): void {
   const props = ck.obj(v, path, 'properties');
   if (!props) return;
-  if (matcher && isPredicate(props)) return void checkPredicate(ck, props, path);
+  if (matcher && isPredicate(props)) {
+    checkPredicate(ck, props, path);
+    return;
+  }
   for (const [k, pv] of Object.entries(props)) {
     if (!PROPERTY_NAMES.includes(k)) {
       ck.problem([...path, k], `unknown property '${k}'`, didYouMean(k, PROPERTY_NAMES), true);
@@ -87,16 +90,16 @@ function checkProperties(ck: Checker, v: unknown, path: Path, matcher: boolean):
 
 function checkPayload(ck: Checker, v: unknown, path: Path, matcher: boolean): void {
   if (typeof v === 'string' || typeof v === 'number' || v === null) return;
-  if (isObj(v)) {
-    if (matcher && isPredicate(v)) return void checkPredicate(ck, v, path);
-    const keys = Object.keys(v);
-    if (keys.length === 1 && keys[0] === 'hex') return void checkHex(ck, v.hex, [...path, 'hex'], 'payload');
-    if (matcher && keys.length === 1 && keys[0] === 'size')
-      return void ck.num(v.size, [...path, 'size'], 'payload size', 0);
-    ck.problem(path, `payload must be text, { hex: "..." }${matcher ? ', { size: N } or a predicate' : ''}`);
+  const forms = `text, { hex: "..." }, { size: N }${matcher ? ' or a predicate' : ''}`;
+  if (!isObj(v)) {
+    ck.problem(path, `payload must be ${forms}, got ${typeName(v)}`);
     return;
   }
-  ck.problem(path, `payload must be text or { hex: "..." }, got ${typeName(v)}`);
+  const keys = Object.keys(v);
+  if (matcher && isPredicate(v)) checkPredicate(ck, v, path);
+  else if (keys.length === 1 && keys[0] === 'hex') checkHex(ck, v.hex, [...path, 'hex'], 'payload');
+  else if (keys.length === 1 && keys[0] === 'size') ck.num(v.size, [...path, 'size'], 'payload size', 0);
+  else ck.problem(path, `payload must be ${forms}`);
 }
 
 /** A packet to send: mqtt-packet field names; `fixedCmd` when the action implies the type. */
@@ -212,6 +215,7 @@ function checkOnePredicate(ck: Checker, key: string, arg: unknown, at: Path): vo
       if (!Array.isArray(arg) || arg.length === 0) ck.problem(at, '$in takes a non-empty list of values');
       break;
     case '$not':
+    case '$eq':
       checkMatchValue(ck, arg, at);
       break;
   }

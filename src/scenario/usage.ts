@@ -45,6 +45,33 @@ function closestHint(name: string, known: string[]): string {
   return h.startsWith('did you mean') ? `${h} ` : '';
 }
 
+/** A barrier only makes sense when at least two branches of the same parallel meet at it. */
+export function checkBarriers(ck: Checker, steps: Step[]): void {
+  for (const s of steps) {
+    if (s.action.kind !== 'parallel') continue;
+    const perBranch = s.action.branches.map((b) => {
+      const names = new Map<string, Step>();
+      for (const x of b)
+        if (x.action.kind === 'barrier' && !names.has(x.action.name)) names.set(x.action.name, x);
+      return names;
+    });
+    const count = new Map<string, number>();
+    for (const names of perBranch) for (const n of names.keys()) count.set(n, (count.get(n) ?? 0) + 1);
+    for (const names of perBranch)
+      for (const [n, step] of names)
+        if (count.get(n) === 1)
+          ck.problems.push({
+            file: step.loc.file,
+            line: step.loc.line,
+            column: step.loc.column,
+            field: fieldOf([...(ck.stepPaths.get(step) ?? []), 'barrier']),
+            message: `barrier '${n}' is in only one branch of this parallel, so no other branch meets it`,
+            hint: `add { barrier: ${n} } to the branches that must wait for each other`,
+          });
+    for (const b of s.action.branches) checkBarriers(ck, b);
+  }
+}
+
 /**
  * Walks steps in order: a client must be opened (connect/open) before any other action, in the same
  * parallel branch or before the parallel. Returns every client name seen.

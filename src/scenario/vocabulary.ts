@@ -102,6 +102,7 @@ export const PREDICATES = [
   '$in',
   '$not',
   '$any',
+  '$eq',
 ] as const;
 
 /** Mutation ops (src/protocol/mutate.ts): required and optional argument keys. */
