@@ -318,6 +318,22 @@ steps:
     );
   });
 
+  test('hex errors inside a block scalar point at the file line and column', async () => {
+    const f = tmpYaml(`id: hex
+steps:
+  - { client: a, open: {} }
+  - client: a
+    sendRaw: |
+      10 02   # fixed header
+      00 zz
+`);
+    const { problems } = await loadFiles([f]);
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.column, p.field]),
+      [[7, 10, 'steps[1].sendRaw']],
+    );
+  });
+
   test('multiple predicates in one map are fine; mixing with fields is not', async () => {
     const f = tmpYaml(`
 id: preds

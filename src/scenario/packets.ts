@@ -37,7 +37,13 @@ export function checkHex(ck: Checker, v: unknown, path: Path, what: string): voi
     const block = ck.src.isBlockScalar(path);
     const lineOff = (e.line ?? 1) - 1;
     const line = block ? at.line + 1 + lineOff : at.line + lineOff;
-    const column = block ? (e.column ?? 1) : lineOff === 0 ? at.column + (e.column ?? 1) : (e.column ?? 1);
+    // block scalar lines are indented in the file; flow scalars start after their opening quote
+    const indent = block ? (/^\s*/.exec(ck.src.lineText(line))?.[0].length ?? 0) : 0;
+    const column = block
+      ? indent + (e.column ?? 1)
+      : lineOff === 0
+        ? at.column + (e.column ?? 1)
+        : (e.column ?? 1);
     const msg = e.message.replace(/ at line \d+, column \d+$/, '');
     ck.problems.push({
       file: ck.file,

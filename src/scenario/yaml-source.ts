@@ -13,6 +13,8 @@ export interface YamlSource {
   locateKey(path: Path): { line: number; column: number };
   /** Block scalars (`|`, `>`): their content starts on the next line. */
   isBlockScalar(path: Path): boolean;
+  /** Text of a 1-based line ('' when out of range). */
+  lineText(line: number): string;
   /** YAML syntax errors and read errors, with positions. */
   problems: Problem[];
 }
@@ -50,6 +52,7 @@ export function readYamlFile(file: string): YamlSource {
       locate: () => ({ line: 1, column: 1 }),
       locateKey: () => ({ line: 1, column: 1 }),
       isBlockScalar: () => false,
+      lineText: () => '',
       problems: [{ file, line: 1, column: 1, field: '', message }],
     };
   }
@@ -121,5 +124,7 @@ export function parseYamlText(text: string, file: string): YamlSource {
       message: `YAML: ${(err as Error).message}`,
     });
   }
-  return { file, value, locate, locateKey, isBlockScalar, problems };
+  const lines = text.split('\n');
+  const lineText = (n: number) => lines[n - 1] ?? '';
+  return { file, value, locate, locateKey, isBlockScalar, lineText, problems };
 }
