@@ -128,7 +128,14 @@ export async function loadFiles(
   let problems: Problem[] = [];
   const firstSeen = new Map<string, CaseSpec>();
   for (const file of paths) {
-    const r = parseSource(readYamlFile(file));
+    let r: ReturnType<typeof parseSource>;
+    try {
+      r = parseSource(readYamlFile(file));
+    } catch (err) {
+      // a checker bug must still end as a located problem, never as a stack trace
+      const message = `internal error while checking this file: ${err instanceof Error ? err.message : String(err)}`;
+      r = { problems: [{ file, line: 1, column: 1, field: '', message, hint: 'please report this' }] };
+    }
     problems.push(...r.problems);
     if (r.loadProfile) loadProfiles.push(r.loadProfile);
     if (r.conversation) {
