@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: scenario ${var} syntax under test
 // Random documents built from scenario words must never make the loader throw: every input,
 // however wrong, ends as a model or as Problems.
 import assert from 'node:assert/strict';
