@@ -318,29 +318,37 @@ export function capture(
 }
 
 /**
- * Unordered set: assigns each packet to a distinct matcher (small n, backtracking). Returns undefined
- * when every matcher got one packet, else a description of what could not be paired.
+ * Unordered set: assigns each packet to a distinct matcher (small n, backtracking). Returns the packet
+ * index paired with each matcher, or a description of what could not be paired.
  */
-export function matchUnordered(items: Array<Record<string, unknown>>, packets: object[]): string | undefined {
+export function matchUnordered(
+  items: Array<Record<string, unknown>>,
+  packets: object[],
+): { pairs: number[] } | { problem: string } {
   const used = new Array<boolean>(packets.length).fill(false);
+  const pairs: number[] = [];
   const assign = (i: number): boolean => {
     if (i === items.length) return true;
     for (let j = 0; j < packets.length; j++) {
       if (used[j]) continue;
       if (matchPacket(items[i] as Record<string, unknown>, packets[j] as object) === undefined) {
         used[j] = true;
+        pairs[i] = j;
         if (assign(i + 1)) return true;
         used[j] = false;
       }
     }
     return false;
   };
-  if (assign(0)) return undefined;
+  if (assign(0)) return { pairs };
   const unmatched: string[] = [];
   items.forEach((m, i) => {
     if (!packets.some((p) => matchPacket(m, p) === undefined)) unmatched.push(`item ${i + 1} ${show(m)}`);
   });
-  return unmatched.length > 0
-    ? `no received packet matches ${unmatched.join('; ')}`
-    : 'received packets cannot be paired one-to-one with the expected set';
+  return {
+    problem:
+      unmatched.length > 0
+        ? `no received packet matches ${unmatched.join('; ')}`
+        : 'received packets cannot be paired one-to-one with the expected set',
+  };
 }

@@ -117,8 +117,15 @@ export async function expectOn(
         throw e;
       }
     }
-    const problem = matchUnordered(compiled.items, got);
-    if (problem) throw new StepFailure(`unordered set: ${problem}`, expected, jsonSafe(got));
+    const paired = matchUnordered(compiled.items, got);
+    if ('problem' in paired)
+      throw new StepFailure(`unordered set: ${paired.problem}`, expected, jsonSafe(got));
+    compiled.items.forEach((item, i) => {
+      const cap = item.capture;
+      const packet = got[paired.pairs[i] as number];
+      if (cap && typeof cap === 'object' && packet) storeCapture(env, cap as Record<string, string>, packet);
+    });
+    if (got[0]) storeCapture(env, compiled.capture, got[0]);
     return got;
   }
   const got: Packet[] = [];

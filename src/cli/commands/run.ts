@@ -1,0 +1,322 @@
+// `crucible run <files...> --broker <url>`: conversations through the engine (graded, reported), load
+// profiles through the load path (run-load.ts). Exit: 3 invalid input, 4 broker unreachable, 1 a case
+// failed or errored, 2 a load threshold failed, 0 otherwise.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  BrokerUnreachableError,
+  type Capabilities,
+  DEFAULT_CAPABILITIES,
+  detectCapabilities,
+} from '../../conformance/capabilities.ts';
+import { mapPool } from '../../conformance/pool.ts';
+import { loadProfile } from '../../conformance/profile.ts';
+import { unmetRequirement } from '../../conformance/requirements.ts';
+import { runCase } from '../../engine/index.ts';
+import { createReporters, type Reporter } from '../../report/index.ts';
+import { finishDocument, newDocument } from '../../results/document.ts';
+import { grade, isFailing } from '../../results/grade.ts';
+import type { CaseResult } from '../../results/model.ts';
+import { formatProblems, loadFiles } from '../../scenario/index.ts';
+import type { CaseSpec, Problem } from '../../scenario/model.ts';
+import { parseBrokerUrl } from '../../transport/index.ts';
+import {
+  boolFlag,
+  durationFlag,
+  intFlag,
+  listFlag,
+  type ParsedFlags,
+  parseFlags,
+  stringFlag,
+} from '../args.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+import { LOAD_FLAGS, loadFlags, runLoadFromCli } from './run-load.ts';
+import { yamlFilesUnder } from './validate.ts';
+
+const HELP = `usage: crucible run <file.yaml | dir>... --broker <url> [options]
+
+Runs scenario files against a broker: conversations (cases of steps) and load profiles (kind: load).
+
+  --broker <url>          mqtt://host:1883, mqtts://, ws://host:8080/mqtt, wss:// (required)
+  --ws-url <url>          WebSocket endpoint of the same broker (for clients with transport: ws)
+  --concurrency <n>       conversation cases in parallel (default 4)
+  --reporter <names>      console,json,junit,markdown,html (default console)
+  --out <dir>             write reports there; also writes results.json (default reports/latest for file reporters)
+  --timeout <dur>         default step deadline, e.g. 2s (default: the file's timeout, else 2s)
+  --var k=v               set a variable (repeatable); numbers and true/false keep their type
+  --profile <file>        what the broker is configured for (\${profile.X}, requires: { profile: ... })
+  --label <name>          broker label in reports (default host:port)
+  --ca/--cert/--key <file>, --insecure   TLS options
+Load profiles: --clients N --rate N --duration D --workers N --shard i/N --start-at <ms epoch>
+
+Exit codes: 0 ok, 1 a case failed or errored, 2 a load threshold failed, 3 invalid input, 4 broker unreachable.`;
+
+function parseVars(flags: ParsedFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const raw = flags.values.var;
+  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? [raw] : [];
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var must be name=value, got '${item}'`);
+    const name = item.slice(0, eq);
+    const text = item.slice(eq + 1);
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name))
+      throw new UsageError(`--var: '${name}' is not a variable name`);
+    out[name] =
+      text === 'true' ? true : text === 'false' ? false : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  }
+  return out;
+}
+
+function tlsOptions(
+  flags: ParsedFlags,
+): { ca?: string; cert?: string; key?: string; insecure?: boolean } | undefined {
+  const ca = stringFlag(flags, 'ca');
+  const cert = stringFlag(flags, 'cert');
+  const key = stringFlag(flags, 'key');
+  const insecure = boolFlag(flags, 'insecure');
+  if (!ca && !cert && !key && !insecure) return undefined;
+  return {
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(insecure ? { insecure } : {}),
+  };
+}
+
+/** Files named on the command line (directories searched for *.yaml); missing ones are problems. */
+function expandFiles(args: string[]): { files: string[]; problems: Problem[] } {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  for (const arg of args) {
+    let isDir = false;
+    try {
+      isDir = statSync(arg).isDirectory();
+    } catch {
+      problems.push({ file: arg, line: 1, column: 1, field: '', message: 'no such file or directory' });
+      continue;
+    }
+    if (isDir) {
+      const found = yamlFilesUnder(arg);
+      if (found.length === 0)
+        problems.push({
+          file: arg,
+          line: 1,
+          column: 1,
+          field: '',
+          message: 'directory holds no .yaml/.yml files',
+        });
+      files.push(...found);
+    } else files.push(arg);
+  }
+  return { files: [...new Set(files)], problems };
+}
+
+/** Does any case need what the broker announces (requirements or `${cap.X}`)? */
+function needsCapabilities(cases: CaseSpec[]): boolean {
+  return cases.some((c) => Object.keys(c.requires).length > 0 || JSON.stringify(c.steps).includes('${cap.'));
+}
+
+interface ConversationRun {
+  cases: CaseResult[];
+  unreachable: number;
+  unreachableReason: string | undefined;
+}
+
+async function runConversations(
+  cases: CaseSpec[],
+  o: {
+    brokerUrl: string;
+    wsUrl: string | undefined;
+    tls: ReturnType<typeof tlsOptions>;
+    label: string;
+    vars: Record<string, unknown>;
+    profile: Record<string, unknown>;
+    caps: Capabilities;
+    concurrency: number;
+    timeoutMs: number | undefined;
+    reporters: Reporter[];
+  },
+): Promise<ConversationRun> {
+  let unreachable = 0;
+  let unreachableReason: string | undefined;
+  const results = await mapPool(cases, o.concurrency, async (spec): Promise<CaseResult> => {
+    const base: Omit<CaseResult, 'outcome' | 'durationMs' | 'transcript'> = {
+      id: spec.id,
+      baseId: spec.baseId,
+      title: spec.title,
+      ...(spec.description ? { description: spec.description } : {}),
+      ...(spec.expectation ? { expectation: spec.expectation } : {}),
+      area: spec.area,
+      version: spec.version,
+      level: spec.level,
+      statements: spec.statements,
+      ...(Object.keys(spec.params).length ? { params: spec.params } : {}),
+      broker: o.label,
+      source: { file: spec.loc.file, line: spec.loc.line },
+    };
+    let result: CaseResult;
+    const unmet = unmetRequirement(spec, o.caps, o.profile);
+    if (unmet) result = { ...base, outcome: 'not-applicable', reason: unmet, durationMs: 0, transcript: [] };
+    else {
+      const run = await runCase(spec, {
+        brokerUrl: o.brokerUrl,
+        ...(o.wsUrl ? { wsUrl: o.wsUrl } : {}),
+        ...(o.tls ? { tls: o.tls } : {}),
+        vars: { ...o.vars, profile: o.profile, cap: o.caps },
+        ...(o.timeoutMs !== undefined ? { defaultTimeoutMs: o.timeoutMs } : {}),
+      });
+      if (run.errorKind === 'unreachable') {
+        unreachable++;
+        unreachableReason ??= run.reason;
+      }
+      result = {
+        ...base,
+        outcome: grade(run.status, spec.level),
+        ...(run.reason ? { reason: run.reason } : {}),
+        durationMs: Math.round(run.durationMs * 10) / 10,
+        ...(run.failure ? { failure: run.failure } : {}),
+        ...(run.findings.length ? { findings: run.findings } : {}),
+        transcript: run.transcript,
+      };
+    }
+    for (const r of o.reporters) r.onCaseEnd?.(result);
+    return result;
+  });
+  return { cases: results, unreachable, unreachableReason };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      broker: { type: 'string' },
+      'ws-url': { type: 'string' },
+      concurrency: { type: 'string' },
+      reporter: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      timeout: { type: 'string' },
+      var: { type: 'string', multiple: true },
+      profile: { type: 'string' },
+      label: { type: 'string' },
+      ca: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      insecure: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      ...LOAD_FLAGS,
+    },
+    'run',
+  );
+  if (boolFlag(flags, 'help')) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  if (flags.positionals.length === 0)
+    throw new UsageError(`run: give scenario files or directories\n\n${HELP}`);
+  const brokerText = stringFlag(flags, 'broker');
+  if (!brokerText)
+    throw new UsageError('run: --broker <url> is required (e.g. --broker mqtt://127.0.0.1:1883)');
+  const url = parseBrokerUrl(brokerText, '--broker');
+  const brokerUrl = brokerText.includes('://') ? brokerText : url.toString();
+  const concurrency = intFlag(flags, 'concurrency', 1, 256) ?? 4;
+  const timeoutMs = durationFlag(flags, 'timeout');
+  const vars = parseVars(flags);
+  const tls = tlsOptions(flags);
+  const outFlag = stringFlag(flags, 'out');
+  let reporterNames = listFlag(flags, 'reporter').length ? listFlag(flags, 'reporter') : ['console'];
+  if (outFlag && !reporterNames.includes('json')) reporterNames = [...reporterNames, 'json'];
+  const outDir = resolve(outFlag ?? 'reports/latest');
+  const load = loadFlags(flags, brokerUrl);
+
+  let profile: Record<string, unknown> = {};
+  const profileFile = stringFlag(flags, 'profile');
+  const problems: Problem[] = [];
+  if (profileFile) {
+    const loaded = loadProfile(profileFile);
+    problems.push(...loaded.problems);
+    profile = loaded.profile;
+  }
+  const urls = (profile.urls ?? {}) as Record<string, string>;
+  const wsText = stringFlag(flags, 'ws-url');
+  const wsUrl = wsText ? parseBrokerUrl(wsText, '--ws-url').toString() : urls.ws;
+
+  const { files, problems: fileProblems } = expandFiles(flags.positionals);
+  problems.push(...fileProblems);
+  const loaded = await loadFiles(files, { profile });
+  problems.push(...loaded.problems);
+  if (problems.length > 0) {
+    console.error(formatProblems(problems));
+    console.error(`crucible: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was run`);
+    return EXIT.invalidInput;
+  }
+  const cases = loaded.conversations.flatMap((f) => f.cases);
+  const reporters = createReporters(reporterNames, {
+    outDir,
+    out: process.stdout,
+    color: process.stdout.isTTY === true,
+  });
+  const label = stringFlag(flags, 'label') ?? url.host;
+  const doc = newDocument('run', argv);
+  doc.brokers.push({ label, url: brokerUrl });
+
+  let code: number = EXIT.ok;
+  if (cases.length > 0) {
+    let caps: Capabilities = {
+      ...DEFAULT_CAPABILITIES,
+      ws: wsUrl !== undefined || /^wss?:/i.test(brokerUrl),
+    };
+    if (needsCapabilities(cases)) {
+      try {
+        const auth = profile.auth as { username?: string; password?: string } | undefined;
+        caps = await detectCapabilities({ brokerUrl, wsUrl, timeoutMs: 5000, auth, ...(tls ? { tls } : {}) });
+      } catch (err) {
+        if (err instanceof BrokerUnreachableError) {
+          console.error(`crucible: broker unreachable: ${err.message}`);
+          return EXIT.brokerUnreachable;
+        }
+        throw err;
+      }
+      (doc.brokers[0] as { capabilities?: Record<string, unknown> }).capabilities = { ...caps };
+    }
+    for (const r of reporters) r.onBegin?.({ command: 'run', total: cases.length });
+    const conv = await runConversations(cases, {
+      brokerUrl,
+      wsUrl,
+      tls,
+      label,
+      vars,
+      profile,
+      caps,
+      concurrency,
+      timeoutMs,
+      reporters,
+    });
+    doc.scenarios = conv.cases;
+    const ran = conv.cases.filter((c) => c.outcome !== 'not-applicable').length;
+    if (ran > 0 && conv.unreachable === ran) {
+      finishDocument(doc);
+      for (const r of reporters) await r.onEnd(doc);
+      console.error(
+        `crucible: broker unreachable at ${brokerUrl}: ${conv.unreachableReason ?? 'no case could connect'}`,
+      );
+      return EXIT.brokerUnreachable;
+    }
+    if (conv.cases.some((c) => isFailing(c.outcome))) code = EXIT.conformanceFailure;
+  }
+  if (loaded.loadProfiles.length > 0) {
+    const r = await runLoadFromCli(
+      loaded.loadProfiles,
+      { ...load, brokerLabel: label },
+      { out: process.stdout },
+    );
+    doc.load = r.results;
+    if (code === EXIT.ok) code = r.exitCode;
+    else if (r.exitCode === EXIT.brokerUnreachable) code = r.exitCode;
+  }
+  finishDocument(doc);
+  const written: string[] = [];
+  for (const r of reporters) written.push(...(await r.onEnd(doc)));
+  if (written.length > 0) console.log(`reports: ${written.join(', ')}`);
+  return code;
+}
