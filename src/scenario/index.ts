@@ -7,7 +7,7 @@ import type { CaseSpec, Level, MqttVersion, Problem, ScenarioFile } from './mode
 import { dedupeProblems, didYouMean, sortProblems } from './problems.ts';
 import { duration } from './steps.ts';
 import { CASE_KEYS, FILE_KEYS, LEVELS, VERSIONS } from './vocabulary.ts';
-import { readYamlFile, type YamlSource } from './yaml-source.ts';
+import { parseYamlText, readYamlFile, type YamlSource } from './yaml-source.ts';
 
 export { parseDurationMs } from './duration.ts';
 export type { LoadProfile } from './load-profile/validate.ts';
@@ -160,6 +160,16 @@ export async function loadFiles(
   }
   problems = sortProblems(dedupeProblems(problems));
   return { conversations, loadProfiles, problems };
+}
+
+/** Like loadFiles for one in-memory document (embedded defaults, tests); `file` names it in problems. */
+export function loadText(text: string, file: string): LoadResult {
+  const r = parseSource(parseYamlText(text, file));
+  return {
+    conversations: r.conversation ? [r.conversation] : [],
+    loadProfiles: r.loadProfile ? [r.loadProfile] : [],
+    problems: sortProblems(dedupeProblems(r.problems)),
+  };
 }
 
 export { CASE_KEYS, didYouMean, VERSIONS };

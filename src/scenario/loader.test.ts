@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { formatProblems, loadFiles } from './index.ts';
+import { formatProblems, loadFiles, loadText } from './index.ts';
 import type { CaseSpec, Step } from './model.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -134,6 +134,15 @@ describe('loadFiles: good files', () => {
       matcher: { cmd: 'puback', messageId: 3, capture: { ackId: 'messageId' } },
       skip: [],
     });
+  });
+
+  test('loadText: an in-memory document', () => {
+    const r = loadText('id: mem\nsteps: [{ client: a, connect: {} }, { client: a, wat: 1 }]\n', '<embedded>');
+    assert.equal(r.conversations[0]!.cases[0]!.id, 'mem');
+    assert.deepEqual(
+      r.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.field}`),
+      ['<embedded>:2:50 steps[1].wat'],
+    );
   });
 
   test('single-case file', async () => {
