@@ -26,14 +26,15 @@ function transcript(topic: string, failing: boolean): TranscriptEntry[] {
       t: 1.9,
       client: 'sub',
       dir: 'out',
-      hex: '820a0001000561</script>',
+      hex: '820a0001000561',
+      note: '</script><!-- must stay text',
       packet: { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos: 2 }] },
     },
     {
       t: 2.6,
       client: 'sub',
       dir: 'in',
-      hex: '9004000100 02',
+      hex: '900400010002',
       packet: { cmd: 'suback', messageId: 1, granted: [2] },
     },
     {

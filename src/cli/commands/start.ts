@@ -31,6 +31,7 @@ summary.md).
   --skip-load          conformance only
   --skip-conform       load only
   --concurrency <n>    conformance cases in parallel (default 16)
+  --suites <dir>       suites directory (default the bundled one)
 `;
 
 const BROKER_CONFIG = join(REPO_ROOT, 'reference-broker', 'configs', 'default.yaml');
@@ -65,9 +66,10 @@ async function conform(
   target: { tcpUrl: string; wsUrl: string },
   reporters: Reporter[],
   concurrency: number,
+  suitesDir: string,
 ): Promise<ExitCode | undefined> {
   const { profile, problems } = loadProfile(BROKER_PROFILE);
-  const suites = await loadSuites(SUITES_DIR, [...SUITE_VERSIONS]);
+  const suites = await loadSuites(suitesDir, [...SUITE_VERSIONS]);
   if (problems.length || suites.problems.length) {
     console.error(formatProblems([...problems, ...suites.problems]));
     return EXIT.harnessError;
@@ -134,6 +136,7 @@ export async function run(argv: string[]): Promise<number> {
       'skip-load': { type: 'boolean' },
       'skip-conform': { type: 'boolean' },
       concurrency: { type: 'string' },
+      suites: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     'start',
@@ -164,7 +167,14 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`reference broker on ${target.tcpUrl} and ${target.wsUrl}`);
   try {
     if (!boolFlag(flags, 'skip-conform')) {
-      const code = await conform(doc, target, reporters, concurrency);
+      const suitesFlag = stringFlag(flags, 'suites');
+      const code = await conform(
+        doc,
+        target,
+        reporters,
+        concurrency,
+        suitesFlag ? resolve(suitesFlag) : SUITES_DIR,
+      );
       if (code !== undefined) return code;
     }
     if (!boolFlag(flags, 'skip-load')) {
