@@ -198,5 +198,5 @@ export const SCALAR_KEYS: Record<string, ScalarKind> = {
 };
 
 export function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return key.replace('QoS', 'Qos').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

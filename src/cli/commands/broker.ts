@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     values = parsed.values as typeof values;
   } catch (e) {
     console.error(
-      `broker: ${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}\n${USAGE}`,
+      `broker: ${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')} (see crucible broker --help)`,
     );
     return 3;
   }
