@@ -139,6 +139,7 @@ function caseDetail(c) {
 }
 let renderCaseList;
 let setQuery;
+let filterArea;
 function renderCases(sec) {
   const filters = h('div', { class: 'filters' });
   const chips = h('div', { class: 'chips', id: 'outcome-filter' });
@@ -188,6 +189,14 @@ function renderCases(sec) {
       renderCaseList();
     },
   });
+  filterArea = (area, version) => {
+    document.getElementById('filter-area').value = area;
+    document.getElementById('filter-version').value = version || '';
+    state.area = area;
+    state.version = version || '';
+    location.hash = 'cases';
+    renderCaseList();
+  };
   setQuery = (q) => {
     search.value = q;
     state.q = q.toLowerCase();

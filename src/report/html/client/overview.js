@@ -124,9 +124,72 @@ function renderOverview(sec) {
       ),
     );
   }
+  if (cases.length) {
+    sec.append(grid);
+    sec.append(h('h2', { text: 'By area' }), areaTable());
+    return;
+  }
   if (!grid.children.length)
     grid.append(
       h('div', { class: 'empty', text: 'This results document has no conformance or load results.' }),
     );
   sec.append(grid);
+}
+
+/** Outcome counts per broker, version and area, worst areas first. */
+function areaTable() {
+  const groups = new Map();
+  for (const c of cases) {
+    const k = `${c.broker}\u0000${c.version}\u0000${c.area}`;
+    const g = groups.get(k) || { broker: c.broker, version: c.version, area: c.area, list: [] };
+    g.list.push(c);
+    groups.set(k, g);
+  }
+  const rows = [...groups.values()].map((g) => ({ ...g, c: countsOf(g.list) }));
+  rows.sort((a, b) => b.c.fail + b.c.error - (a.c.fail + a.c.error) || a.area.localeCompare(b.area));
+  const head = ['area', 'version', brokers.length > 1 ? 'broker' : null, ...OUTCOMES, 'total', ''].filter(
+    (x) => x !== null,
+  );
+  const tbl = h(
+    'table',
+    { id: 'area-table' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        head.map((t, i) => h('th', { class: i >= head.length - 8 && t ? 'num' : '', text: t })),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) =>
+        h(
+          'tr',
+          {},
+          h(
+            'td',
+            {},
+            h('a', { class: 'stmt-link', text: r.area, onclick: () => filterArea(r.area, r.version) }),
+          ),
+          h('td', { text: r.version }),
+          brokers.length > 1 ? h('td', { text: r.broker }) : null,
+          OUTCOMES.map((o) =>
+            h(
+              'td',
+              { class: 'num' },
+              r.c[o]
+                ? h('span', { class: `badge o-${o}`, text: r.c[o] })
+                : h('span', { class: 'muted', text: '·' }),
+            ),
+          ),
+          h('td', { class: 'num', text: r.c.total }),
+          h('td', { style: 'width:160px' }, outcomeBar(r.c)),
+        ),
+      ),
+    ),
+  );
+  return h('div', { class: 'tablewrap' }, tbl);
 }

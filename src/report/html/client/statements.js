@@ -4,6 +4,28 @@
 function renderStatements(sec) {
   const verdicts = doc.conformance?.statements || [];
   const versions = uniq(verdicts.map((v) => v.version));
+  const search = h('input', { type: 'search', id: 'statement-q', placeholder: 'statement or case id' });
+  const hidePass = h('input', { type: 'checkbox', id: 'statement-hide-pass' });
+  const apply = () => {
+    const q = search.value.trim().toLowerCase();
+    for (const tr of sec.querySelectorAll('tr.statement-row')) {
+      const okText = !q || tr.getAttribute('data-text').includes(q);
+      const okPass = !hidePass.checked || tr.getAttribute('data-worst') !== 'pass';
+      tr.classList.toggle('hidden', !(okText && okPass));
+    }
+  };
+  search.addEventListener('input', apply);
+  hidePass.addEventListener('change', apply);
+  if (versions.length) {
+    sec.append(
+      h(
+        'div',
+        { class: 'filters' },
+        h('label', {}, 'search', search),
+        h('label', {}, hidePass, 'only statements not passing'),
+      ),
+    );
+  }
   for (const ver of versions) {
     const rows = new Map();
     for (const v of verdicts.filter((x) => x.version === ver)) {
@@ -39,7 +61,11 @@ function renderStatements(sec) {
         list.map((r) =>
           h(
             'tr',
-            {},
+            {
+              class: 'statement-row',
+              'data-worst': worst(Object.values(r.by)),
+              'data-text': `${r.id} ${[...r.cases].join(' ')}`.toLowerCase(),
+            },
             h('td', {}, h('a', { class: 'stmt-link mono', text: r.id, onclick: () => setQuery(r.id) })),
             brokers.map((b) =>
               h('td', {}, r.by[b] ? badge(r.by[b]) : h('span', { class: 'muted', text: '–' })),
