@@ -48,7 +48,8 @@ export class ScenarioClient {
   ) {}
 
   get isOpen(): boolean {
-    return this.conn !== undefined && !this.conn.closed && this.closeItem === undefined;
+    // once the client ended or dropped its connection, the next connect/open starts a new one
+    return this.conn !== undefined && !this.conn.closed && this.closeItem === undefined && !this.closedByUs;
   }
 
   /** Attach a freshly opened connection (a new connection replaces a closed one). */
@@ -66,7 +67,7 @@ export class ScenarioClient {
           const t = this.transcript.now();
           this.transcript.packet(this.name, 'in', raw, packet);
           this.onInbound?.(packet, raw, this);
-          this.enqueue({ kind: 'packet', packet, raw: Buffer.from(raw), t });
+          this.enqueue({ kind: 'packet', packet: this.resolveAlias(packet), raw: Buffer.from(raw), t });
         },
         error: (err, raw) => {
           const t = this.transcript.now();
@@ -91,6 +92,25 @@ export class ScenarioClient {
       if (info.error) item.error = info.error.message;
       this.enqueue(item);
     });
+  }
+
+  /**
+   * MQTT 5 Topic Alias from the broker: a PUBLISH with topic and alias sets the mapping; one with an
+   * empty topic is matched with the mapped topic (the transcript keeps what was on the wire).
+   */
+  private resolveAlias(packet: Packet): Packet {
+    if (packet.cmd !== 'publish' || this.version !== 5) return packet;
+    const alias = packet.properties?.topicAlias;
+    if (typeof alias !== 'number') return packet;
+    const topic = typeof packet.topic === 'string' ? packet.topic : '';
+    if (topic !== '') {
+      this.inboundAliases.set(alias, topic);
+      return packet;
+    }
+    const mapped = this.inboundAliases.get(alias);
+    if (mapped === undefined) return packet;
+    this.transcript.event(this.name, `topic alias ${alias} -> ${mapped}`);
+    return { ...packet, topic: mapped };
   }
 
   private enqueue(item: InboxItem): void {
@@ -150,6 +170,11 @@ export class ScenarioClient {
   /** Packets received and not consumed (for failure reports). */
   pending(): InboxItem[] {
     return [...this.inbox];
+  }
+
+  setVersion(version: ProtocolVersion): void {
+    this.version = version;
+    this.decoder?.setVersion(version);
   }
 
   allocMessageId(): number {
