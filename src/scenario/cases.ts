@@ -261,7 +261,6 @@ export function parseCase(
   const requires = c.requires === undefined ? {} : ck.obj(c.requires, [...path, 'requires'], 'requires');
   checkRequires(ck, requires ?? {}, [...path, 'requires']);
   const loops = c.params === undefined ? [] : parseParams(ck, c.params, [...path, 'params']);
-  const clients = c.clients === undefined ? {} : parseClients(ck, c.clients, [...path, 'clients']);
   if (c.steps === undefined) ck.problem(path, 'case needs steps: [...]');
   else if (Array.isArray(c.steps) && c.steps.length === 0) ck.problem([...path, 'steps'], 'steps is empty');
 
@@ -283,6 +282,9 @@ export function parseCase(
     ck.refs = [];
     const steps: Step[] =
       c.steps === undefined ? [] : parseSteps(ck, substituteVars(c.steps, combo), [...path, 'steps'], env);
+    // per expansion: `clients: { a: { version: "${version}" } }` follows a version loop
+    const clients =
+      c.clients === undefined ? {} : parseClients(ck, substituteVars(c.clients, combo), [...path, 'clients']);
     const clientNames = checkClientUse(ck, steps, clients, path);
     checkBarriers(ck, steps);
     checkVarRefs(

@@ -78,6 +78,10 @@ describe('loadFiles: good files', () => {
         ['publish.versions[version=5.0]', '5.0'],
       ],
     );
+    assert.deepEqual(
+      cases.map((c) => c.clients.sub?.version),
+      ['3.1.1', '5.0'],
+    );
   });
 
   test('fragments are inlined with their with-vars, nested uses included', async () => {
