@@ -104,4 +104,55 @@ describe('engine against mosquitto', { skip }, () => {
     assert.equal(out.status, 'error');
     assert.equal(out.errorKind, 'unreachable');
   });
+  test('sendMutated (QoS 3) -> the broker closes (oneOf DISCONNECT 0x81 or close)', async () => {
+    const out = await runCase(
+      caseOf([
+        step('a', A.connect()),
+        step('a', {
+          kind: 'sendMutated',
+          packet: { cmd: 'publish', topic: '${t}/m', payload: 'x' },
+          mutate: [{ op: 'qos', value: 3 }],
+        }),
+        step('a', A.expect({ oneOf: [{ cmd: 'disconnect', reasonCode: 0x81 }, { close: true }] })),
+      ]),
+      { brokerUrl: `mqtt://127.0.0.1:${m.tcp}`, vars: {} },
+    );
+    assert.equal(out.status, 'pass', out.reason);
+    assert.ok(out.transcript.some((e) => e.dir === 'out' && e.note?.startsWith('mutated')));
+  });
+
+  test('sendRaw with comments, count matcher, ws client beside a tcp client, client id variables', async () => {
+    const out = await runCase(
+      caseOf(
+        [
+          step('w', A.connect()),
+          step('w', A.subscribe({ topic: '${t}/n', qos: 0 })),
+          step('p', A.connect()),
+          step('p', A.publish({ topic: '${t}/n', payload: '1' })),
+          step('p', A.publish({ topic: '${t}/n', payload: '2' })),
+          step('p', A.publish({ topic: '${t}/n', payload: '3' })),
+          step('w', A.expect({ count: 3, match: { cmd: 'publish', topic: '${t}/n' } })),
+          step('p', A.sendRaw('c0 00   # PINGREQ\n')),
+          step('p', A.expect({ cmd: 'pingresp' })),
+          step('w', A.nothing(200)),
+          step('p', A.disconnect()),
+        ],
+        { clients: { w: { transport: 'ws' } } },
+      ),
+      { brokerUrl: `mqtt://127.0.0.1:${m.tcp}`, wsUrl: `ws://127.0.0.1:${m.ws}/mqtt`, vars: {} },
+    );
+    assert.equal(out.status, 'pass', out.reason);
+    assert.match(String((out.vars.client as Record<string, string>).w), /^c[a-z0-9]+w$/);
+  });
+
+  test('expectClose: DISCONNECT required on a 3.1.1 takeover fails with a precise reason', async () => {
+    const out = await runCase(
+      caseOf([step('a', A.connect()), step('b', A.connect()), step('a', A.close(2000, 'required'))], {
+        clients: { b: { clientId: '${client.a}' } },
+      }),
+      { brokerUrl: `mqtt://127.0.0.1:${m.tcp}`, vars: {} },
+    );
+    assert.equal(out.status, 'fail');
+    assert.match(out.reason ?? '', /without sending DISCONNECT/);
+  });
 });

@@ -66,3 +66,25 @@ test('strict checker: a packet with reserved flags set fails the case citing the
     await evil.stop();
   }
 });
+
+test('MQTT 5 topic alias from the broker: an empty topic matches as the mapped topic', async () => {
+  const evil = await startEvilBroker('v5-alias');
+  try {
+    const out = await runCase(
+      caseOf(
+        [
+          step('a', A.connect({ properties: { topicAliasMaximum: 5 } })),
+          step('a', A.expect({ cmd: 'publish', topic: 'a/b', payload: 'x' })),
+          step('a', A.expect({ cmd: 'publish', topic: 'a/b', payload: 'y', properties: { topicAlias: 1 } })),
+        ],
+        { version: '5.0' },
+      ),
+      { brokerUrl: `mqtt://127.0.0.1:${evil.port}`, vars: {} },
+    );
+    assert.equal(out.status, 'pass', out.reason);
+    const wire = out.transcript.filter((e) => e.dir === 'in' && e.packet?.cmd === 'publish');
+    assert.equal(wire[1]?.packet?.topic, '');
+  } finally {
+    await evil.stop();
+  }
+});

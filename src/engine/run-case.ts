@@ -129,6 +129,7 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
           inboundCheck(env),
         );
         env.clients.set(name, c);
+        clientIds[name] = id;
       }
       return c;
     },

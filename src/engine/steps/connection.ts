@@ -90,6 +90,9 @@ export async function doConnect(
     clientId: client.clientId,
     allocMessageId: () => client.allocMessageId(),
   });
+  // a CONNECT overriding protocolVersion switches how this connection is encoded and decoded
+  const level = (packet as { protocolVersion?: unknown }).protocolVersion;
+  if ((level === 3 || level === 4 || level === 5) && level !== client.version) client.setVersion(level);
   writeOrFail(env, client, encodeFor(client, packet), packet);
   client.connectInfo = connectContext(packet);
   if (a.connack === 'none') return;

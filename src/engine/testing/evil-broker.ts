@@ -1,6 +1,7 @@
 // Test helper: a misbehaving "broker" on 127.0.0.1 (garbage, silence, huge frame header, early close,
 // valid CONNACK then garbage). Tests only.
 import net from 'node:net';
+import { encode, type Packet } from '../../protocol/codec.ts';
 
 export type EvilMode =
   | 'garbage'
@@ -8,7 +9,8 @@ export type EvilMode =
   | 'huge'
   | 'close-early'
   | 'connack-then-garbage'
-  | 'connack-bad-flags';
+  | 'connack-bad-flags'
+  | 'v5-alias';
 
 export interface EvilBroker {
   port: number;
@@ -38,6 +40,38 @@ export async function startEvilBroker(mode: EvilMode): Promise<EvilBroker> {
         case 'connack-bad-flags':
           // CONNACK with reserved fixed-header flags set (must be 0)
           s.write(Buffer.from([0x22, 0x02, 0x00, 0x00]));
+          break;
+        case 'v5-alias':
+          // MQTT 5: CONNACK, then PUBLISH a/b with Topic Alias 1, then PUBLISH "" with alias 1
+          s.write(encode({ cmd: 'connack', sessionPresent: false, reasonCode: 0 } as Packet, 5));
+          s.write(
+            encode(
+              {
+                cmd: 'publish',
+                topic: 'a/b',
+                payload: Buffer.from('x'),
+                qos: 0,
+                dup: false,
+                retain: false,
+                properties: { topicAlias: 1 },
+              } as Packet,
+              5,
+            ),
+          );
+          s.write(
+            encode(
+              {
+                cmd: 'publish',
+                topic: '',
+                payload: Buffer.from('y'),
+                qos: 0,
+                dup: false,
+                retain: false,
+                properties: { topicAlias: 1 },
+              } as Packet,
+              5,
+            ),
+          );
           break;
         case 'connack-then-garbage':
           s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
