@@ -6,7 +6,7 @@ import { checkMatchValue } from './packets.ts';
 import { didYouMean, fieldOf, type Path } from './problems.ts';
 import { specVersionOf, statementIndex } from './statements.ts';
 import { duration, parseSteps, type StepEnv } from './steps.ts';
-import { checkBarriers, checkClientUse, checkVarRefs } from './usage.ts';
+import { checkBarriers, checkClientUse, checkVarRefs, checkVersionedFields } from './usage.ts';
 import { substituteVars } from './vars.ts';
 import { BUILTIN_VARS, CASE_KEYS, LEVELS, VAR_NAMESPACES, VERSIONS } from './vocabulary.ts';
 
@@ -287,6 +287,7 @@ export function parseCase(
       c.clients === undefined ? {} : parseClients(ck, substituteVars(c.clients, combo), [...path, 'clients']);
     const clientNames = checkClientUse(ck, steps, clients, path);
     checkBarriers(ck, steps);
+    checkVersionedFields(ck, steps, version ?? '5.0', clients);
     checkVarRefs(
       ck,
       new Set([...BUILTIN_VARS, ...Object.keys(combo), ...env.captures, ...env.setVars]),

@@ -29,7 +29,7 @@ function folderVersion(file: string): MqttVersion | undefined {
 
 function isSuiteFile(file: string): boolean {
   const parts = file.split(/[\\/]/);
-  return parts.includes('suites') && !parts.includes('profiles');
+  return parts.includes('suites') && !parts.includes('profiles') && !parts.includes('baselines');
 }
 
 /** Parses one loaded YAML file (conversation or load profile). */

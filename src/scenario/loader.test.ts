@@ -307,6 +307,24 @@ cases:
     for (const p of r.problems) assert.equal(p.file, f);
   });
 
+  test('properties on packets sent by a 3.x client are reported', async () => {
+    const f = tmpYaml(`version: "3.1.1"
+cases:
+  - id: props
+    clients: { five: { version: "5.0" } }
+    steps:
+      - { client: a, connect: { properties: { sessionExpiryInterval: 10 } } }
+      - { client: five, connect: { properties: { sessionExpiryInterval: 10 } } }
+      - { client: a, publish: { topic: t, qos: 0, properties: { contentType: x } } }
+`);
+    const { problems } = await loadFiles([f]);
+    assert.deepEqual(
+      problems.map((p) => `${p.line} ${p.field}`),
+      ['6 cases[0].steps[0].connect.properties', '8 cases[0].steps[2].publish.properties'],
+    );
+    assert.match(problems[0]!.message, /MQTT 5\.0 only, but client 'a' speaks 3\.1\.1/);
+  });
+
   test('requires values and barriers are checked', async () => {
     const f = tmpYaml(`
 id: req

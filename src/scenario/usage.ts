@@ -1,6 +1,6 @@
 // Cross-step checks of one concrete case: every `${var}` can exist, every client is opened before use.
 import type { Checker } from './context.ts';
-import type { ClientSpec, Step } from './model.ts';
+import type { ClientSpec, MqttVersion, Step } from './model.ts';
 import { didYouMean, fieldOf, type Path } from './problems.ts';
 
 /** Reports references to variables that are not builtins, params, captures, set vars or namespaces. */
@@ -43,6 +43,42 @@ export function checkVarRefs(ck: Checker, known: Set<string>, clients: Set<strin
 function closestHint(name: string, known: string[]): string {
   const h = didYouMean(name, known);
   return h.startsWith('did you mean') ? `${h} ` : '';
+}
+
+/** Packets a client sends: properties only exist in MQTT 5.0 (mqtt-packet drops them silently for 3.x). */
+export function checkVersionedFields(
+  ck: Checker,
+  steps: Step[],
+  caseVersion: MqttVersion,
+  clients: Record<string, ClientSpec>,
+): void {
+  for (const s of steps) {
+    const a = s.action;
+    if (a.kind === 'parallel') {
+      for (const b of a.branches) checkVersionedFields(ck, b, caseVersion, clients);
+      continue;
+    }
+    if (!('packet' in a) || s.client === undefined) continue;
+    const version = clients[s.client]?.version ?? caseVersion;
+    if (version === '5.0' || typeof version !== 'string' || version.includes('${')) continue;
+    const p = a.packet as Record<string, unknown>;
+    const will = p.will as Record<string, unknown> | undefined;
+    const where =
+      p.properties !== undefined
+        ? ['properties']
+        : will?.properties !== undefined
+          ? ['will', 'properties']
+          : undefined;
+    if (!where) continue;
+    const at = ck.stepPaths.get(s) ?? [];
+    const key = a.kind === 'sendMutated' ? [a.kind, 'packet'] : [a.kind];
+    ck.problem(
+      [...at, ...key, ...where],
+      `properties are MQTT 5.0 only, but client '${s.client}' speaks ${version} here`,
+      'remove them, or make the client (or case) version "5.0"',
+      true,
+    );
+  }
 }
 
 /** A barrier only makes sense when at least two branches of the same parallel meet at it. */

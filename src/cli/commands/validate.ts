@@ -11,13 +11,17 @@ const HELP = `usage: crucible validate <file.yaml | dir>... [options]
 
 Checks scenario files (conversations and load profiles) without running them and lists every
 problem as file:line:col: field: message (hint). Directories are searched recursively for
-*.yaml / *.yml (folders named 'profiles' hold broker profiles, not scenarios, and are skipped).
+*.yaml / *.yml; folders named 'profiles' (broker profiles) and 'baselines' (expected deviations)
+hold other YAML and are skipped.
 
   --format text|json   output format (default text)
   --quiet              print only problems, no summary line
   -h, --help           this help
 
 Exit codes: 0 all valid, 3 problems found (or a file does not exist).`;
+
+/** Folders of suites/ that hold other YAML: broker profiles and conformance baselines. */
+const NOT_SCENARIOS = new Set(['profiles', 'baselines']);
 
 /** Every *.yaml / *.yml under dir, sorted; skips dot folders, node_modules and broker-profile folders. */
 export function yamlFilesUnder(dir: string): string[] {
@@ -28,7 +32,7 @@ export function yamlFilesUnder(dir: string): string[] {
       const p = join(d, name);
       const st = statSync(p);
       if (st.isDirectory()) {
-        if (name !== 'profiles') walk(p);
+        if (!NOT_SCENARIOS.has(name)) walk(p);
       } else if (/\.ya?ml$/i.test(name)) out.push(p);
     }
   };

@@ -96,6 +96,8 @@ export interface LoadProfile {
   /** Publishing starts this long after every client has connected and subscribed. */
   settleMs: number;
   thresholds: ThresholdSpec[];
+  /** Scheduler batching window (ms): due messages are written together at most this often per connection. */
+  batchMs: number;
   /** Send lag (ms, p99) above which the generator is declared saturated. */
   saturationLagMs: number;
 }
