@@ -1,7 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: scenario ${var} references, not templates
 // Engine against aedes (in-process) over tcp and ws.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { loadFiles } from '../scenario/index.ts';
 import { runCase } from './index.ts';
 import { type AedesInstance, startAedes } from './testing/aedes.ts';
 import { A, caseOf, step } from './testing/spec.ts';
@@ -49,6 +52,24 @@ describe('engine against aedes', () => {
       const out = await runCase(spec, { brokerUrl: url, vars: {} });
       assert.equal(out.status, 'pass', `${out.reason}\n${JSON.stringify(out.transcript, null, 1)}`);
       assert.ok(out.transcript.some((e) => e.dir === 'in' && e.packet?.cmd === 'pubrel'));
+    });
+  }
+
+  // aedes 1.2 speaks 3.1.1 only (it refuses a 5.0 CONNECT), so the 3.1.1 examples run here.
+  for (const scheme of ['tcp', 'ws'] as const) {
+    test(`the MQTT 3.1.1 examples are green over ${scheme}`, async () => {
+      const loaded = await loadFiles(
+        yamlFilesUnder(join(import.meta.dirname, '..', '..', 'scenarios', 'examples')),
+      );
+      assert.deepEqual(loaded.problems, []);
+      const cases = loaded.conversations.flatMap((f) => f.cases).filter((c) => c.version === '3.1.1');
+      assert.ok(cases.length >= 7);
+      const url = scheme === 'tcp' ? `mqtt://127.0.0.1:${b.tcp}` : `ws://127.0.0.1:${b.ws}/mqtt`;
+      const outs = await Promise.all(cases.map((c) => runCase(c, { brokerUrl: url, vars: {} })));
+      const bad = outs
+        .map((o, i) => `${cases[i]?.id}: ${o.status} ${o.reason ?? ''}`)
+        .filter((l) => !l.includes(': pass'));
+      assert.deepEqual(bad, []);
     });
   }
 });
