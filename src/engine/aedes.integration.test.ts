@@ -58,9 +58,11 @@ describe('engine against aedes', () => {
   // aedes 1.2 speaks 3.1.1 only (it refuses a 5.0 CONNECT), so the 3.1.1 examples run here.
   for (const scheme of ['tcp', 'ws'] as const) {
     test(`the MQTT 3.1.1 examples are green over ${scheme}`, async () => {
-      const loaded = await loadFiles(
-        yamlFilesUnder(join(import.meta.dirname, '..', '..', 'scenarios', 'examples')),
-      );
+      const dir = join(import.meta.dirname, '..', '..', 'scenarios', 'examples');
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => join(dir, f));
+      const loaded = await loadFiles(files);
       assert.deepEqual(loaded.problems, []);
       const cases = loaded.conversations.flatMap((f) => f.cases).filter((c) => c.version === '3.1.1');
       assert.ok(cases.length >= 7);
