@@ -11,7 +11,6 @@ const MAX_ENTRIES = 20_000;
 function isPrintableUtf8(buf: Buffer): boolean {
   const text = buf.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(buf)) return false;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is rejected
   return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
 }
 
