@@ -266,13 +266,14 @@ cases:
 version: "5.0"
 cases:
   - id: clients.case
-    clients: { a: {}, typo: {} }
+    clients: { a: {}, typo: {}, idonly: { clientId: fixed } }
     steps:
       - { client: a, connect: {} }
       - parallel:
           - - { client: b, connect: {} }
           - - { client: b, expect: { cmd: publish } }
       - { client: b, disconnect: {} }
+      - { client: a, publish: { topic: "\${t}/\${client.idonly}", qos: 0 } }
 `);
     const { problems } = await loadFiles([f]);
     assert.deepEqual(

@@ -146,11 +146,13 @@ export function checkClientUse(
     return opened;
   };
   walk(steps, new Set());
+  // a declared client may exist only to have an id (`${client.x}` in a topic or will)
+  const referenced = new Set(ck.refs.filter((r) => r.name.startsWith('client.')).map((r) => r.name.slice(7)));
   for (const name of Object.keys(declared)) {
-    if (!seen.has(name))
+    if (!seen.has(name) && !referenced.has(name))
       ck.problem(
         [...casePath, 'clients', name],
-        `client '${name}' is declared but no step uses it`,
+        `client '${name}' is declared but no step or \${client.${name}} uses it`,
         didYouMean(name, [...seen]),
         true,
       );

@@ -36,6 +36,7 @@ const TOP = [
   'phases',
   'thresholds',
   'saturationLag',
+  'batch',
 ];
 const GROUP = [
   'name',
@@ -121,7 +122,12 @@ export function validateLoadProfile(doc: LoadedYaml): { profile?: LoadProfile; p
     saturationLagMs: r.duration(['saturationLag'], false) ?? 10,
     batchMs: r.duration(['batch'], false) ?? 1,
   };
-  if (profile.batchMs < 1 || profile.batchMs > 100) r.problem(['batch'], 'batch must be between 1ms and 100ms', 'the scheduler wakes at most once per batch window');
+  if (profile.batchMs < 1 || profile.batchMs > 100)
+    r.problem(
+      ['batch'],
+      'batch must be between 1ms and 100ms',
+      'the scheduler wakes at most once per batch window',
+    );
   if (description !== undefined) profile.description = description;
   if (r.problems.length > 0) return { problems: r.problems };
   return { profile, problems: [] };
