@@ -168,6 +168,16 @@ describe('transport against mosquitto', { skip }, () => {
     await handshake(conn, 'crucible-wss');
   });
 
+  test('wss: untrusted certificate is a tls error; insecure accepts it', async () => {
+    const err = await rejection(connect(`wss://127.0.0.1:${m.wss}/mqtt`, { timeoutMs: TIMEOUT }));
+    assert.equal(err.kind, 'tls');
+    const conn = await connect(`wss://127.0.0.1:${m.wss}/mqtt`, {
+      timeoutMs: TIMEOUT,
+      tls: { insecure: true },
+    });
+    await handshake(conn, 'crucible-wss-insecure');
+  });
+
   test('ws: one packet split across several frames', async () => {
     const conn = await connect(`ws://127.0.0.1:${m.ws}/mqtt`, { timeoutMs: TIMEOUT });
     const r = reader(conn);
