@@ -136,12 +136,37 @@ export async function startMosquitto(): Promise<MosquittoInstance> {
   ].join('\n');
   const confFile = join(dir, 'mosquitto.conf');
   writeFileSync(confFile, conf);
-  const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Watchdog: mosquitto runs under a small shell that kills it as soon as our end of its stdin
+  // pipe closes, which also happens when this test process dies without calling stop().
+  const script = [
+    'exec 3<&0',
+    '"$0" -c "$1" </dev/null &',
+    'm=$!',
+    'echo "$m"',
+    '(cat <&3 >/dev/null; kill "$m" 2>/dev/null) &',
+    'wait "$m"',
+  ].join('\n');
+  const child: ChildProcess = spawn('/bin/sh', ['-c', script, MOSQUITTO_BIN, confFile], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  let brokerPid = 0;
+  child.stdout?.once('data', (d: Buffer) => {
+    brokerPid = Number.parseInt(d.toString(), 10) || 0;
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kill = (signal: NodeJS.Signals) => {
+    if (brokerPid > 0) {
+      try {
+        process.kill(brokerPid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  };
   const deadline = Date.now() + 10_000;
   try {
     await Promise.race([
@@ -151,7 +176,8 @@ export async function startMosquitto(): Promise<MosquittoInstance> {
       }),
     ]);
   } catch (err) {
-    child.kill('SIGKILL');
+    kill('SIGKILL');
+    child.stdin?.end();
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -167,8 +193,8 @@ export async function startMosquitto(): Promise<MosquittoInstance> {
     clientKeyFile: client.key,
     async stop() {
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+        child.stdin?.end(); // the watchdog sends SIGTERM
+        const t = setTimeout(() => kill('SIGKILL'), 3000);
         await exited;
         clearTimeout(t);
       }
