@@ -121,7 +121,18 @@ describe('HTML report in Chromium', {
     assert.equal(await page.locator('#matrix-table tr.matrix-row').count(), 16);
     const headers = await page.locator('#matrix-table thead th').allTextContents();
     assert.deepEqual(headers.slice(2), ['reference', 'mosquitto']);
-    await page.click('#matrix-toggle');
+    // A cell opens that case on that broker in the list view, detail expanded.
+    await page.click('#matrix-table tr.matrix-row:has-text("connect.reserved-flag@5.0") td.cell >> nth=1');
+    const rows = page.locator('#case-table tr.case-row');
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.first().getAttribute('data-broker'), 'mosquitto');
+    assert.equal(await page.locator('#case-table tr.detail-row:not(.hidden)').count(), 1);
+    await page.fill('#filter-q', '');
+    await page.selectOption('#filter-broker', '');
+    await page.dispatchEvent('#filter-q', 'input');
+    assert.equal(await rows.count(), 32);
+    // Close the detail opened from the matrix again.
+    await page.click('#case-table tr.case-row.open');
   });
 
   test('a failed case shows expected, actual and its decoded transcript with raw hex on demand', async () => {

@@ -68,6 +68,9 @@ function caseDetail(c) {
   );
   if (c.description) d.append(h('h4', { text: 'Description' }), h('div', { text: c.description }));
   if (c.expectation) d.append(h('h4', { text: 'Expectation' }), h('div', { text: c.expectation }));
+  if (c.params && Object.keys(c.params).length) {
+    d.append(h('h4', { text: 'Parameters' }), h('div', { class: 'mono', text: JSON.stringify(c.params) }));
+  }
   d.append(
     h('h4', { text: 'Statements' }),
     h(
@@ -140,6 +143,7 @@ function caseDetail(c) {
 let renderCaseList;
 let setQuery;
 let filterArea;
+let openCase;
 function renderCases(sec) {
   const filters = h('div', { class: 'filters' });
   const chips = h('div', { class: 'chips', id: 'outcome-filter' });
@@ -189,6 +193,16 @@ function renderCases(sec) {
       renderCaseList();
     },
   });
+  // From the matrix: the list view, narrowed to this case on this broker, with its detail open.
+  openCase = (c) => {
+    state.matrix = false;
+    document.getElementById('matrix-toggle')?.classList.remove('on');
+    state.broker = c.broker;
+    const sel = document.getElementById('filter-broker');
+    if (sel) sel.value = c.broker;
+    openIds.add(`${c.broker}\u0000${c.id}`);
+    setQuery(c.id);
+  };
   filterArea = (area, version) => {
     document.getElementById('filter-area').value = area;
     document.getElementById('filter-version').value = version || '';
@@ -337,7 +351,11 @@ function matrixTable(list) {
           const c = by.get(`${b}\u0000${id}`);
           return h(
             'td',
-            { class: 'cell', title: c?.reason ? c.reason : '' },
+            {
+              class: 'cell',
+              title: c ? `${c.reason || c.outcome} (click for details)` : '',
+              onclick: c ? () => openCase(c) : undefined,
+            },
             c ? badge(c.outcome) : h('span', { class: 'muted', text: '–' }),
           );
         }),
