@@ -152,6 +152,7 @@ describe('HTML report in Chromium', {
     // Markup inside data stays text: the transcript hex contains "</script>" and the payload "<b>".
     assert.match(text, /payload="hi <b>&<\/b>"/);
     await mkdir(ARTIFACTS, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'report-cases.png'), fullPage: true });
   });
 
@@ -182,6 +183,7 @@ describe('HTML report in Chromium', {
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(blocked, []);
     await mkdir(ARTIFACTS, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
   });
 });
