@@ -7,7 +7,7 @@ import { didYouMean, fieldOf, type Path } from './problems.ts';
 import { specVersionOf, statementIndex } from './statements.ts';
 import { duration, parseSteps, type StepEnv } from './steps.ts';
 import { checkBarriers, checkClientUse, checkVarRefs, checkVersionedFields } from './usage.ts';
-import { substituteVars } from './vars.ts';
+import { findVarRefs, substituteVars } from './vars.ts';
 import { BUILTIN_VARS, CASE_KEYS, LEVELS, VAR_NAMESPACES, VERSIONS } from './vocabulary.ts';
 
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -285,6 +285,10 @@ export function parseCase(
     // per expansion: `clients: { a: { version: "${version}" } }` follows a version loop
     const clients =
       c.clients === undefined ? {} : parseClients(ck, substituteVars(c.clients, combo), [...path, 'clients']);
+    for (const k of ['requires', 'clients'] as const)
+      if (c[k] !== undefined)
+        for (const r of findVarRefs(substituteVars(c[k], combo), [...path, k]))
+          ck.refs.push({ ...r, at: r.path });
     const clientNames = checkClientUse(ck, steps, clients, path);
     checkBarriers(ck, steps);
     checkVersionedFields(ck, steps, version ?? '5.0', clients);

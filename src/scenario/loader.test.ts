@@ -243,6 +243,7 @@ version: "5.0"
 cases:
   - id: vars.ok
     params: { n: [1] }
+    requires: { maximumQoS: { $gte: "\${n}" }, receiveMaximum: "\${nope}" }
     steps:
       - { client: a, connect: { clientId: "\${client.a}", username: "\${profile.auth.username}" } }
       - { client: a, expect: { cmd: connack, capture: { got: reasonCode } } }
@@ -254,9 +255,10 @@ cases:
     assert.deepEqual(
       problems.map((p) => `${p.line} ${p.message}`),
       [
-        "11 ${client.zzz}: no client named 'zzz' in this case",
-        '11 ${profile} needs a field, e.g. ${profile.auth.username}',
-        "11 '${a b}' is not a variable name",
+        '6 unknown variable ${nope}',
+        "12 ${client.zzz}: no client named 'zzz' in this case",
+        '12 ${profile} needs a field, e.g. ${profile.auth.username}',
+        "12 '${a b}' is not a variable name",
       ],
     );
   });
