@@ -12,6 +12,9 @@ import type { Transcript } from './transcript.ts';
 /** Default cap on one inbound frame, so a broker announcing a huge packet cannot exhaust memory. */
 export const DEFAULT_MAX_INBOUND_PACKET = 64 * 1024 * 1024;
 
+/** Unconsumed packets kept per client before the stream is treated as a flood. */
+const MAX_INBOX = 100_000;
+
 export type InboxItem =
   | { kind: 'packet'; packet: Packet; raw: Buffer; t: number }
   | { kind: 'malformed'; message: string; raw: Buffer | undefined; t: number }
@@ -115,6 +118,13 @@ export class ScenarioClient {
 
   private enqueue(item: InboxItem): void {
     if (this.closeItem) return;
+    if (item.kind === 'packet' && !this.terminal && this.inbox.length >= MAX_INBOX) {
+      // a broker flooding a client no step reads from: stop buffering, fail the next read
+      const message = `more than ${MAX_INBOX} packets received and not consumed (flood)`;
+      this.transcript.event(this.name, message);
+      this.destroy();
+      item = { kind: 'malformed', message, raw: undefined, t: item.t };
+    }
     if (item.kind === 'close') this.closeItem = item;
     if (this.terminal) {
       // nothing after a malformed stream is trustworthy; the malformed item stays the head

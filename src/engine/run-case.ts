@@ -177,7 +177,11 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   let errorKind: CaseRunOutcome['errorKind'];
   try {
     const r = await Promise.race([runSteps(spec.steps, env).then(() => 'done' as const), hardDeadline]);
-    if (r === 'hard-deadline') {
+    if (r === 'done' && ctx.signal?.aborted) {
+      status = 'error';
+      reason = 'interrupted';
+      errorKind = 'internal';
+    } else if (r === 'hard-deadline') {
       controller.abort();
       status = 'error';
       reason = `case exceeded its hard deadline of ${budget}ms`;
@@ -192,7 +196,12 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
           source: { file: step.loc.file, line: step.loc.line },
         }
       : { stepIndex: -1, step: '(case)' };
-    if (e instanceof StepFailure) {
+    if (ctx.signal?.aborted) {
+      status = 'error';
+      reason = `interrupted during ${stepInfo.step}`;
+      errorKind = 'internal';
+      failure = { ...stepInfo, message: 'interrupted' };
+    } else if (e instanceof StepFailure) {
       status = 'fail';
       reason = `${stepInfo.step}: ${e.message}`;
       failure = { ...stepInfo, message: e.message };

@@ -136,6 +136,7 @@ async function runConversations(
     concurrency: number;
     timeoutMs: number | undefined;
     reporters: Reporter[];
+    signal: AbortSignal;
   },
 ): Promise<ConversationRun> {
   let unreachable = 0;
@@ -158,12 +159,15 @@ async function runConversations(
     let result: CaseResult;
     const unmet = unmetRequirement(spec, o.caps, o.profile);
     if (unmet) result = { ...base, outcome: 'not-applicable', reason: unmet, durationMs: 0, transcript: [] };
+    else if (o.signal.aborted)
+      result = { ...base, outcome: 'error', reason: 'not run: interrupted', durationMs: 0, transcript: [] };
     else {
       const run = await runCase(spec, {
         brokerUrl: o.brokerUrl,
         ...(o.wsUrl ? { wsUrl: o.wsUrl } : {}),
         ...(o.tls ? { tls: o.tls } : {}),
         vars: { ...o.vars, profile: o.profile, cap: o.caps },
+        signal: o.signal,
         ...(o.timeoutMs !== undefined ? { defaultTimeoutMs: o.timeoutMs } : {}),
       });
       if (run.errorKind === 'unreachable') {
@@ -280,7 +284,15 @@ export async function run(argv: string[]): Promise<number> {
       (doc.brokers[0] as { capabilities?: Record<string, unknown> }).capabilities = { ...caps };
     }
     for (const r of reporters) r.onBegin?.({ command: 'run', total: cases.length });
+    // Ctrl-C: cases in flight end at once (their sockets closed), the rest are not started; reports are written.
+    const interrupt = new AbortController();
+    const onSigint = (): void => {
+      console.error('\ncrucible: interrupted; finishing the cases in flight and writing reports');
+      interrupt.abort();
+    };
+    process.once('SIGINT', onSigint);
     const conv = await runConversations(cases, {
+      signal: interrupt.signal,
       brokerUrl,
       wsUrl,
       tls,
@@ -292,6 +304,7 @@ export async function run(argv: string[]): Promise<number> {
       timeoutMs,
       reporters,
     });
+    process.removeListener('SIGINT', onSigint);
     doc.scenarios = conv.cases;
     const ran = conv.cases.filter((c) => c.outcome !== 'not-applicable').length;
     if (ran > 0 && conv.unreachable === ran) {
