@@ -278,7 +278,8 @@ function caseTable(list, openIds) {
   const body = h('tbody');
   if (!list.length)
     body.append(h('tr', {}, h('td', { colspan: 8, class: 'empty', text: 'No case matches the filters.' })));
-  for (const c of list.slice(0, 3000)) {
+  const MAX_ROWS = 3000;
+  for (const c of list.slice(0, MAX_ROWS)) {
     const key = `${c.broker}\u0000${c.id}`;
     const row = h(
       'tr',
@@ -317,6 +318,10 @@ function caseTable(list, openIds) {
     });
     if (openIds.has(key)) open();
     body.append(row, detail);
+  }
+  if (list.length > MAX_ROWS) {
+    const more = `${list.length - MAX_ROWS} more results not shown: narrow the filters.`;
+    body.append(h('tr', {}, h('td', { colspan: 8, class: 'empty', text: more })));
   }
   tbl.append(body);
   return tbl;
