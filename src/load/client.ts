@@ -68,6 +68,7 @@ export class LeanClient {
   startedAt = 0;
   dropping = false;
   private ackLen = 0;
+  private deliveredInChunk = 0;
 
   constructor(
     readonly host: ClientHost,
@@ -251,9 +252,13 @@ export class LeanClient {
       if (!ok || p + rl > len) break;
       this.frame(b0 >> 4, b0 & 15, buf, p, p + rl, now);
       off = p + rl;
-      if (this.state === S.Closed) return;
+      if (this.state === S.Closed) break;
     }
     if (off < len) this.pending = Buffer.from(buf.subarray(off));
+    if (this.deliveredInChunk > 0) {
+      this.host.stats.bump('delivered', now, this.deliveredInChunk);
+      this.deliveredInChunk = 0;
+    }
     this.flushAcks();
   }
 
@@ -291,7 +296,7 @@ export class LeanClient {
           return;
         }
         stats.delivered(g, ip.qos, now, h.intended, h.actual);
-        stats.bump('delivered', now, 1);
+        this.deliveredInChunk++;
         if (this.plan.stream >= 0) stats.ledger.record(h.publisher, this.plan.stream, h.seq, ip.qos);
         return;
       }

@@ -3,7 +3,7 @@
 // workers' exact measurements into one LoadResult.
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { mergeEncoded, summarize } from '../metrics/histogram.ts';
+import { livePercentile } from '../metrics/histogram.ts';
 import type { LoadProgress } from '../results/events.ts';
 import type { LoadResult } from '../results/model.ts';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
@@ -25,7 +25,7 @@ export interface LoadRunOptions {
   shard?: { index: number; count: number };
   /** Common start time (epoch ms) for shards; publishing starts then (or as soon as all clients are ready). */
   startAt?: number;
-  /** Loopback source addresses to rotate over (default: one per 20,000 clients). */
+  /** Loopback source addresses to rotate over (default: none up to 25,000 clients, then one per 25,000). */
   localAddresses?: number;
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
@@ -43,7 +43,9 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   const requested = opts.workers ?? availableParallelism();
   const threads = Math.min(Math.max(0, requested), mine.length);
   const count = Math.max(1, threads);
-  const localAddresses = opts.localAddresses ?? Math.min(254, Math.ceil(mine.length / 20_000));
+  // Binding a source address makes the kernel search a free port per connect (slow with thousands in use), so
+  // rotate over 127.0.0.x only past what one address's ephemeral ports can carry.
+  const localAddresses = opts.localAddresses ?? (mine.length > 25_000 ? Math.min(254, Math.ceil(mine.length / 25_000)) : 0);
   const warnings: string[] = [];
   const timeline = new Timeline(profile.phases);
   const startedAt = new Date().toISOString();
@@ -137,6 +139,7 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   }
   const end = t0 + profile.durationMs;
   if (!aborted()) for (const h of handles) h.send({ type: 'start', t0 });
+  const cpuRun0 = process.cpuUsage();
   let lastProgress = { at: clock(), sent: 0, acked: 0, delivered: 0 };
   let saturatedStreak = 0;
   const progress = (phase: string): void => {
@@ -144,9 +147,14 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     const sum = (k: 'sent' | 'acked' | 'delivered' | 'errors' | 'connected'): number =>
       [...ticks.values()].reduce((s, t) => s + t[k], 0);
     const dt = Math.max(1, now - lastProgress.at) / 1000;
-    const live = mergeEncoded([...ticks.values()].map((t) => t.liveDeliver));
-    const lag = mergeEncoded([...ticks.values()].map((t) => t.liveSendLag));
-    const lagP99 = lag.totalCount > 0 ? summarize(lag).p99 : 0;
+    const p99 = livePercentile(
+      [...ticks.values()].map((t) => t.liveDeliver),
+      99,
+    );
+    const lagP99 = livePercentile(
+      [...ticks.values()].map((t) => t.liveSendLag),
+      99,
+    ) ?? 0;
     saturatedStreak = lagP99 > profile.saturationLagMs ? saturatedStreak + 1 : 0;
     const p: LoadProgress = {
       profile: profile.id,
@@ -156,12 +164,10 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
       sentPerSec: Math.round((sum('sent') - lastProgress.sent) / dt),
       ackedPerSec: Math.round((sum('acked') - lastProgress.acked) / dt),
       deliveredPerSec: Math.round((sum('delivered') - lastProgress.delivered) / dt),
-      p99Ms: live.totalCount > 0 ? summarize(live).p99 : null,
+      p99Ms: p99,
       errors: sum('errors'),
       saturated: saturatedStreak >= 2,
     };
-    live.destroy();
-    lag.destroy();
     lastProgress = { at: now, sent: sum('sent'), acked: sum('acked'), delivered: sum('delivered') };
     opts.onProgress?.(p);
   };
@@ -191,6 +197,7 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   if (shard.count === 1) await until(() => delivered() >= expectedTotal, drainEnd, false);
   else await until(() => false, drainEnd, false);
 
+  const cpuRun = process.cpuUsage(cpuRun0);
   // 4. Final exports, then close.
   for (const h of handles) h.send({ type: 'finish' });
   await until(() => alive().every((w) => finals.has(w)), clock() + 10_000, false);
@@ -211,7 +218,7 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   if (mainLag.count > 0) lag.max = Math.max(lag.max, ms(mainLag.max));
   if (connectFailures > 0) warnings.push(`${connectFailures} of ${mine.length} clients failed to connect`);
   const clientsInShard = profile.groups.map((_, gi) => mine.filter((c) => c.group === gi).length);
-  return assemble({
+  const result = assemble({
     plan,
     profile,
     brokerLabel: opts.brokerLabel ?? opts.brokerUrl,
@@ -227,6 +234,9 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     warnings,
     shard,
   });
+  // CPU of the whole process (all workers) from the start of publishing to the end of the drain.
+  result.counters['generator.cpuUs.run'] = cpuRun.user + cpuRun.system;
+  return result;
 }
 
 export type { Overrides } from './plan.ts';

@@ -1,12 +1,12 @@
 // Assembles the LoadResult from the workers' final exports: counters and series add, encoded histograms add,
 // ledger parts add per pair. Then thresholds and the generator's health verdict.
-import { HistogramSet } from '../metrics/histogram.ts';
+import { addEncoded, HistogramSet } from '../metrics/histogram.ts';
 import { buildLedgerRaw, type ExpectedPair, type LedgerRaw, summarizeLedger } from '../metrics/ledger.ts';
 import { evaluateThresholds } from '../metrics/thresholds.ts';
 import type { GeneratorHealth, LoadGroupResult, LoadResult } from '../results/model.ts';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
 import { publisherLabel, type RunPlan } from './plan.ts';
-import type { StatsExport } from './stats.ts';
+import { type StatsExport, viewsOf } from './stats.ts';
 
 export interface Collected {
   plan: RunPlan;
@@ -48,7 +48,7 @@ export function assemble(c: Collected): LoadResult {
   }));
   const sent = new Map<number, number>();
   for (const f of c.finals) {
-    hist.addAll(f.histograms);
+    for (const [k, e] of Object.entries(f.histograms)) for (const view of viewsOf(k)) addEncoded(hist.get(view), e);
     for (const [k, v] of Object.entries(f.counters)) counters[k] = (counters[k] ?? 0) + v;
     f.groups.forEach((g, i) => {
       const t = groups[i];

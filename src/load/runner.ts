@@ -23,6 +23,8 @@ export interface WorkerInit {
 interface TickQueue {
   /** Distinct clients written to in this tick. */
   distinct: LeanClient[];
+  /** Clients that could not take writes in this pass (disconnected or backlogged). */
+  blocked: LeanClient[];
   /** Client and intended time of message k. */
   msg: LeanClient[];
   t: Float64Array;
@@ -66,6 +68,7 @@ export class LoadWorker implements ClientHost {
   private readonly eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private readonly qBuf: TickQueue = {
     distinct: [],
+    blocked: [],
     msg: new Array<LeanClient>(MAX_PER_TICK),
     t: new Float64Array(MAX_PER_TICK),
   };
@@ -196,9 +199,15 @@ export class LoadWorker implements ClientHost {
           continue;
         }
         const c = lane.clients[lane.rr++ % size] as LeanClient;
-        if (!c.ready || c.backlogged) skipped++;
+        if (c.tickCount === 0) {
+          // First message of this client in this pass: check once whether it can take writes.
+          if (!c.ready || c.backlogged) {
+            c.tickCount = -1;
+            q.blocked.push(c);
+          } else q.distinct.push(c);
+        }
+        if (c.tickCount < 0) skipped++;
         else {
-          if (c.tickCount === 0) q.distinct.push(c);
           c.tickCount++;
           q.t[n] = lane.next;
           q.msg[n] = c;
@@ -207,13 +216,20 @@ export class LoadWorker implements ClientHost {
         lane.next += lane.interval / f;
       }
     }
-    if (skipped > 0) this.stats.count('skipped.disconnected', skipped);
+    if (skipped > 0) {
+      this.stats.count('skipped.disconnected', skipped);
+      for (const c of q.blocked) c.tickCount = 0;
+      q.blocked.length = 0;
+    }
     if (n > 0) this.flush(q, n, now);
     this.lastTick = now;
     let next = end;
     for (const l of this.lanes) if (l.next < next) next = l.next;
     if (next >= end) return;
-    this.schedule(Math.min(50, next - clock()));
+    // Batch: wake at least a timer tick later unless already behind (then at once). Messages never go out
+    // before their intended time; the wait shows up as send lag.
+    const wait = next - clock();
+    this.schedule(wait <= 0 ? 0 : Math.min(50, Math.max(this.init.profile.batchMs, wait)));
   }
 
   private flush(q: TickQueue, n: number, now: number): void {

@@ -1,13 +1,8 @@
 // Worker-side measurements: counters (global and per group), latency histograms (global, per QoS, per group),
 // per-second series relative to t0, the delivery ledger. Everything here is exported as plain data and merged
 // exactly by the coordinator (counts add, encoded histograms add).
-import {
-  encodeHistogram,
-  type Histogram,
-  HistogramSet,
-  newLiveHistogram,
-  recordMs,
-} from '../metrics/histogram.ts';
+import { encodeHistogram, MAX_US, newHistogram, newLiveHistogram } from '../metrics/histogram.ts';
+import { FastRecorder, RecorderSet } from '../metrics/recorder.ts';
 import { LedgerRecorder } from '../metrics/ledger.ts';
 
 export const SERIES = ['sent', 'acked', 'delivered', 'errors'] as const;
@@ -30,13 +25,15 @@ export interface StatsExport {
   sentByPublisher: Array<[number, number]>;
 }
 
+/**
+ * Recorded histogram keys are per group (and per QoS for deliveries): `@group/metric` and
+ * `@group/deliver.intended.qos1`. The coordinator folds them into global, per-QoS and per-group views by adding
+ * counts (exact), so each message costs one record per metric here.
+ */
 export class WorkerStats {
   readonly counters: Record<string, number> = Object.create(null);
   readonly groups: GroupCounters[];
-  readonly hist = new HistogramSet();
-  /** Interval histograms for live progress (reset at every tick). */
-  readonly liveDeliver = newLiveHistogram();
-  readonly liveSendLag = newLiveHistogram();
+  readonly hist = new RecorderSet(MAX_US, newHistogram, encodeHistogram);
   readonly ledger: LedgerRecorder;
   readonly series: Record<SeriesName | 'connected', number[]> = {
     sent: [],
@@ -49,7 +46,11 @@ export class WorkerStats {
   t0 = Number.POSITIVE_INFINITY;
   /** Group names prefixing per-group histogram keys ("@name/metric"). */
   private readonly gkeys: string[];
-  private readonly deliverCache: Array<Histogram[] | undefined> = [];
+  /** [intended, actual] recorders by group * 3 + qos. */
+  private readonly deliverCache: Array<FastRecorder[] | undefined> = [];
+  private readonly latencyCache = new Map<string, Array<FastRecorder | undefined>>();
+  private readonly intendedRecorders: FastRecorder[] = [];
+  private readonly sendLagRecorders: FastRecorder[] = [];
 
   constructor(groupNames: string[], streamCount: number) {
     this.groups = groupNames.map(() => ({
@@ -81,42 +82,41 @@ export class WorkerStats {
     arr[s] = (arr[s] as number) + by;
   }
 
-  latency(group: number, metric: string, ms: number): void {
-    this.hist.record(metric, ms);
-    this.hist.record(this.gkeys[group] + metric, ms);
+  private recorder(group: number, metric: string): FastRecorder {
+    let byGroup = this.latencyCache.get(metric);
+    if (!byGroup) {
+      byGroup = [];
+      this.latencyCache.set(metric, byGroup);
+    }
+    let r = byGroup[group];
+    if (!r) {
+      r = this.hist.get(`${this.gkeys[group]}${metric}`);
+      byGroup[group] = r;
+      if (metric === 'sendLag') this.sendLagRecorders.push(r);
+    }
+    return r;
   }
 
-  /** A delivered load message at a subscriber (histograms looked up once per group and QoS, then cached). */
+  latency(group: number, metric: string, ms: number): void {
+    this.recorder(group, metric).recordMs(ms);
+  }
+
+  /** A delivered load message at a subscriber. */
   delivered(group: number, qos: number, now: number, intended: number, actual: number): void {
-    const di = now - intended;
-    const da = now - actual;
     let c = this.deliverCache[group * 3 + qos];
     if (!c) {
-      const h = this.hist;
       const gk = this.gkeys[group] as string;
-      c = [
-        h.get('deliver.intended'),
-        h.get('deliver.actual'),
-        h.get(`deliver.intended.qos${qos}`),
-        h.get(`deliver.actual.qos${qos}`),
-        h.get(`${gk}deliver.intended`),
-        h.get(`${gk}deliver.actual`),
-      ];
+      c = [this.hist.get(`${gk}deliver.intended.qos${qos}`), this.hist.get(`${gk}deliver.actual.qos${qos}`)];
       this.deliverCache[group * 3 + qos] = c;
+      this.intendedRecorders.push(c[0] as FastRecorder);
     }
-    recordMs(c[0] as Histogram, di);
-    recordMs(c[1] as Histogram, da);
-    recordMs(c[2] as Histogram, di);
-    recordMs(c[3] as Histogram, da);
-    recordMs(c[4] as Histogram, di);
-    recordMs(c[5] as Histogram, da);
-    recordMs(this.liveDeliver, di);
+    (c[0] as FastRecorder).recordMs(now - intended);
+    (c[1] as FastRecorder).recordMs(now - actual);
     (this.groups[group] as GroupCounters).delivered++;
   }
 
   sendLag(group: number, lag: number): void {
-    this.latency(group, 'sendLag', lag);
-    recordMs(this.liveSendLag, lag);
+    this.recorder(group, 'sendLag').recordMs(lag);
   }
 
   export(): StatsExport {
@@ -130,10 +130,25 @@ export class WorkerStats {
     };
   }
 
+  /** What was recorded since the previous call, for live progress (coarse histograms). */
   liveExport(): { deliver: string; sendLag: string } {
-    const out = { deliver: encodeHistogram(this.liveDeliver), sendLag: encodeHistogram(this.liveSendLag) };
-    this.liveDeliver.reset();
-    this.liveSendLag.reset();
-    return out;
+    const enc = (rs: FastRecorder[]): string => {
+      const h = newLiveHistogram();
+      for (const r of rs) r.addSinceLast(h);
+      const e = encodeHistogram(h);
+      h.destroy();
+      return e;
+    };
+    return { deliver: enc(this.intendedRecorders), sendLag: enc(this.sendLagRecorders) };
   }
+}
+
+/** Folds per-group recorded keys into every view: `metric`, `metric.qosN` (deliveries) and `@group/metric`. */
+export function viewsOf(key: string): string[] {
+  const m = /^@([^/]+)\/(.+?)(\.qos[012])?$/.exec(key);
+  if (!m) return [key];
+  const [, group, metric, qos] = m as unknown as [string, string, string, string | undefined];
+  const out = [metric, `@${group}/${metric}`];
+  if (qos) out.push(`${metric}${qos}`);
+  return out;
 }
