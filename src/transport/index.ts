@@ -22,6 +22,9 @@ export {
 } from './url.ts';
 export { wsSubprotocol } from './ws.ts';
 
+/** Used when ConnectOptions.timeoutMs is missing, zero or not a number. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 export type Connector = (ep: Endpoint, opts: ConnectOptions) => Promise<Connection>;
 
 /** Canonical scheme -> connector (aliases such as tcp:, ssl:, tls: map via SCHEME_ALIASES). */
@@ -50,5 +53,8 @@ export async function connect(url: string | URL, opts: ConnectOptions): Promise<
     );
   }
   const connector = CONNECTORS[ep.scheme];
-  return connector(ep, opts);
+  // a missing or nonsensical deadline must not turn into an instant timeout
+  const timeoutMs =
+    Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_CONNECT_TIMEOUT_MS;
+  return connector(ep, { ...opts, timeoutMs });
 }
