@@ -64,19 +64,27 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+// A reader that goes away (`crucible ... | head`) is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // A finished command exits even if a library left a timer or socket behind.
+    process.exit(code);
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
       console.error(`crucible: ${err.message}`);
-      process.exitCode = err.exitCode;
-      return;
+      process.exit(err.exitCode);
     }
     console.error(
       `crucible: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
     );
-    process.exitCode = EXIT.harnessError;
+    process.exit(EXIT.harnessError);
   },
 );
