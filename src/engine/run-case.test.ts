@@ -73,3 +73,15 @@ test('set and variables: t, cid, client names, params', async () => {
   assert.equal(out.status, 'pass');
   assert.equal(out.vars.x, `${out.vars.t}/${out.vars.cid}sub`);
 });
+
+test('t and cid given by the caller are kept', async () => {
+  const out = await runCase(
+    caseOf([step(undefined, { kind: 'set', vars: { x: '${t}' } }), step('a', A.drop())]),
+    {
+      brokerUrl: 'mqtt://127.0.0.1:1',
+      vars: { t: 'fixed/topic', cid: 'abc123' },
+    },
+  );
+  assert.equal(out.vars.x, 'fixed/topic');
+  assert.equal((out.vars.client as Record<string, string>).a, 'abc123a');
+});

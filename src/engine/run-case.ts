@@ -78,7 +78,12 @@ function stepBudget(step: Step, base: (s: Step) => number): number {
 export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<CaseRunOutcome> {
   const transcript = new Transcript();
   const started = performance.now();
-  const ids = uniqueRunIds(spec.id);
+  // the caller may fix t / cid (conformance does); otherwise this run gets its own
+  const given = ctx.vars;
+  const ids =
+    typeof given.t === 'string' && typeof given.cid === 'string'
+      ? { t: given.t, cid: given.cid }
+      : uniqueRunIds(spec.id);
   const clientIds: Record<string, string> = {};
   const flat = flatten(spec.steps);
   const names = new Set<string>(Object.keys(spec.clients));
