@@ -35,6 +35,9 @@ export class ScenarioClient {
   closedByUs = false;
   packetsSent = 0;
   private nextMessageId = 1;
+  /** The CONNECT on this connection carried a foreign protocol name/level: the broker cannot know how to
+   *  answer, so its replies are not judged by the strict checker. */
+  foreignProtocol = false;
   /** What the last CONNECT announced (strict checker context). */
   connectInfo: CheckContext['connect'];
   /** Topic aliases the broker assigned in PUBLISH packets (MQTT 5), alias -> topic. */
@@ -62,6 +65,7 @@ export class ScenarioClient {
     this.terminal = undefined;
     this.closeItem = undefined;
     this.closedByUs = false;
+    this.foreignProtocol = false;
     this.inboundAliases.clear();
     const decoder = new Decoder(
       this.version,

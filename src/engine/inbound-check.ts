@@ -25,7 +25,7 @@ export function connectContext(packet: Packet): CheckContext['connect'] {
 export function inboundCheck(env: CaseEnv): InboundHook {
   const seen = new Set<string>();
   return (packet, raw, client) => {
-    if (env.findings.length >= MAX_FINDINGS) return;
+    if (env.findings.length >= MAX_FINDINGS || client.foreignProtocol) return;
     const ctx: CheckContext = { version: client.version, role: 'server' };
     if (client.connectInfo) ctx.connect = client.connectInfo;
     let found: ReturnType<typeof checkInbound>;

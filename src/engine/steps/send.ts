@@ -46,6 +46,15 @@ export function doSendMutated(env: CaseEnv, step: Step, a: StepAction & { kind: 
   } catch (e) {
     throw new StepError(`sendMutated: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (packet.cmd === 'connect') {
+    // a known protocol level on the wire: the broker answers in that version, decode it so;
+    // an unknown level or name: the broker cannot know the format, do not judge its reply
+    for (const m of mutations) {
+      if (m.op === 'protocolLevel' && (m.value === 3 || m.value === 4 || m.value === 5))
+        client.setVersion(m.value);
+      else if (m.op === 'protocolLevel' || m.op === 'protocolName') client.foreignProtocol = true;
+    }
+  }
   writeOrFail(env, client, bytes, packet, `mutated: ${mutations.map((m) => String(m.op)).join(', ')}`);
 }
 
