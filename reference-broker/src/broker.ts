@@ -26,6 +26,10 @@ export interface BrokerStats {
   uptimeSeconds: number;
 }
 
+function resumeAll(b: Broker): void {
+  b.doResume();
+}
+
 export class Broker {
   readonly faults: FaultFlags;
   readonly sessions = new Map<string, Session>();
@@ -41,6 +45,10 @@ export class Broker {
   readonly startedAt = Date.now();
   private readonly willTimers = new Map<Session, NodeJS.Timeout>();
   private scanTimer: NodeJS.Timeout | undefined;
+  /** publishers whose reading is paused because a subscriber's queue is filling up */
+  private readonly paused = new Set<Connection>();
+  private pauseTimer: NodeJS.Timeout | undefined;
+  private resumeScheduled = false;
   private idCounter = 0;
   logger: (line: string) => void = () => {};
 
@@ -88,6 +96,34 @@ export class Broker {
       return;
     }
     this.retained.set(msg); // MQTT-3.3.1-5
+  }
+
+  /** Backpressure: stop reading from a publisher while its subscribers catch up (bounded queues). */
+  pausePublisher(conn: Connection): void {
+    if (conn.state !== 'connected' || this.paused.has(conn)) return;
+    this.paused.add(conn);
+    conn.pauseReading();
+    // never wait forever (two clients publishing to each other could otherwise stall)
+    this.pauseTimer ??= setTimeout(() => {
+      this.pauseTimer = undefined;
+      this.doResume();
+    }, 50);
+  }
+
+  resumePublishers(): void {
+    if (this.paused.size === 0 || this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(resumeAll, this);
+  }
+
+  /** @internal */
+  doResume(): void {
+    this.resumeScheduled = false;
+    const list = [...this.paused];
+    this.paused.clear();
+    for (const c of list) if (c.state === 'connected') c.resumeReading();
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
   }
 
   pump(s: Session): void {
@@ -160,6 +196,7 @@ export class Broker {
 
   onTransportClosed(conn: Connection): void {
     this.conns.delete(conn);
+    this.paused.delete(conn);
   }
 
   /** Removes offline sessions whose expiry passed (checked every sessionScanIntervalMs). */
@@ -183,6 +220,7 @@ export class Broker {
 
   shutdown(): void {
     if (this.scanTimer) clearInterval(this.scanTimer);
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
     for (const t of this.willTimers.values()) clearTimeout(t);
     this.willTimers.clear();
     for (const c of [...this.conns]) c.destroy();

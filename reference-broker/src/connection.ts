@@ -71,7 +71,7 @@ export class Connection implements TransportEvents {
   connectPacket: Packet | undefined;
   /** publish the will when this connection ends (false after a normal DISCONNECT) */
   willOnClose = true;
-  writesBlocked = false;
+  readPaused = false;
   private buf: Buffer | undefined;
   private decoder: Decoder | undefined;
   private readonly pub: InPublish = newInPublish();
@@ -94,11 +94,32 @@ export class Connection implements TransportEvents {
   onData(chunk: Buffer) {
     this.lastRx = Date.now();
     this.broker.stats.bytesReceived += chunk.length;
+    this.process(chunk);
+  }
+
+  /** Backpressure from the router: stop reading (and stop parsing the current chunk). */
+  pauseReading(): void {
+    this.readPaused = true;
+    this.transport.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.readPaused) return;
+    this.readPaused = false;
+    this.transport.resume();
+    const rest = this.buf;
+    if (rest && this.state === 'connected') {
+      this.buf = undefined;
+      this.process(rest);
+    }
+  }
+
+  private process(chunk: Buffer) {
     let b = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
     this.buf = undefined;
     let off = 0;
     const len = b.length;
-    while (off < len && this.state !== 'closed' && this.state !== 'closing') {
+    while (off < len && this.state !== 'closed' && this.state !== 'closing' && !this.readPaused) {
       if (len - off < 2) break;
       let rem = 0;
       let mult = 1;
@@ -298,10 +319,6 @@ export class Connection implements TransportEvents {
   }
 
   onDrain(): void {
-    if (this.writesBlocked) {
-      this.writesBlocked = false;
-      this.transport.resume();
-    }
     if (this.session && this.session.conn === this) this.broker.pump(this.session);
   }
 }

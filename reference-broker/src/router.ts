@@ -17,6 +17,8 @@ export class Router {
   private readonly tQos: number[] = [];
   private readonly tRetain: boolean[] = [];
   private readonly tSubIds: Array<number[] | undefined> = [];
+  /** set when a delivery was queued behind a full window of a connected client (backpressure) */
+  congested = false;
 
   constructor(private readonly b: Broker) {}
 
@@ -127,7 +129,10 @@ export class Router {
       conn.transport.buffered() <= b.config.maxWriteBufferBytes
     ) {
       this.sendOutgoing(conn, s, o, false, expiry);
-    } else if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+    } else {
+      if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+      if (conn !== undefined && s.queued * 2 >= b.config.maxQueuedMessages) this.congested = true;
+    }
   }
 
   /** Encoded PUBLISH for a live delivery (packet id 0 placeholder); undefined = too big, dropped. */
@@ -261,6 +266,7 @@ export class Router {
         this.b.stats.messagesSent++;
       } else this.sendOutgoing(conn, s, head, false, expiry);
     }
+    if (s.queued * 4 <= this.b.config.maxQueuedMessages) this.b.resumePublishers();
   }
 
   /** On session resume: re-send unacknowledged PUBLISH (DUP=1) and PUBREL, in order (MQTT-4.4.0-1). */

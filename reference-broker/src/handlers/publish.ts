@@ -89,5 +89,10 @@ export function handlePublish(conn: Connection, p: InPublish) {
     if (!f['no-pubrec']) conn.write(encodeAck(5, id, conn.v5, 0)); // MQTT-4.3.3-8
   }
   if (p.retain) b.storeRetained(msg);
-  b.router.route(msg);
+  const r = b.router;
+  r.route(msg);
+  if (r.congested) {
+    r.congested = false;
+    b.pausePublisher(conn);
+  }
 }
