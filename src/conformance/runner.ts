@@ -75,6 +75,8 @@ async function runOne(spec: CaseSpec, caps: Capabilities, opts: ConformanceOptio
   const unmet = unmetRequirement(spec, caps, opts.profile);
   if (unmet) return { ...base, outcome: 'not-applicable', reason: unmet, durationMs: 0, transcript: [] };
 
+  // A broker that wants credentials gets the profile's user on every connect that does not name its own.
+  const auth = opts.profile.auth as { username?: string; password?: string } | undefined;
   const attempts: Outcome[] = [];
   let kept: CaseResult | undefined;
   for (let i = 0; i < Math.max(1, opts.repeat); i++) {
@@ -85,6 +87,9 @@ async function runOne(spec: CaseSpec, caps: Capabilities, opts: ConformanceOptio
       ...(opts.tls ? { tls: opts.tls } : {}),
       vars: { ...spec.params, t: ids.t, cid: ids.cid, profile: opts.profile, cap: caps },
       ...(opts.stepTimeoutMs ? { defaultTimeoutMs: opts.stepTimeoutMs } : {}),
+      ...(auth?.username !== undefined
+        ? { connectDefaults: { username: auth.username, password: auth.password } }
+        : {}),
     });
     const outcome = grade(run.status, spec.level);
     attempts.push(outcome);

@@ -10,6 +10,9 @@ export interface CaseRunContext {
   vars: Record<string, unknown>;
   defaultTimeoutMs?: number;
   signal?: AbortSignal;
+  /** CONNECT fields every connect step gets unless it names username or password itself
+   *  (credentials a broker under test requires, from the profile). */
+  connectDefaults?: Record<string, unknown>;
 }
 
 export interface CaseRunOutcome {

@@ -84,7 +84,9 @@ export async function doConnect(
   const client = env.client(step.client);
   const timeoutMs = env.deadlineMs(step);
   await ensureOpen(env, client, a.transport, timeoutMs);
-  const spec = env.resolve(a.packet);
+  const written = env.resolve(a.packet);
+  const ownCredentials = 'username' in written || 'password' in written;
+  const spec = ownCredentials ? written : { ...env.ctx.connectDefaults, ...written };
   const packet = fillDefaults({ ...spec, cmd: 'connect' }, 'connect', {
     version: client.version,
     clientId: client.clientId,
