@@ -155,4 +155,25 @@ describe('engine against mosquitto', { skip }, () => {
     assert.equal(out.status, 'fail');
     assert.match(out.reason ?? '', /without sending DISCONNECT/);
   });
+  for (const version of ['3.1.1', '5.0'] as const) {
+    test(`subscribe shorthand with a oneOf suback (refusal code or close), MQTT ${version}`, async () => {
+      const out = await runCase(
+        caseOf(
+          [
+            step('a', A.connect()),
+            step(
+              'a',
+              A.subscribe(
+                { topic: '${t}/#/bad', qos: 0 },
+                { oneOf: [{ granted: [{ $gte: 0x80 }] }, { cmd: 'disconnect' }, { close: true }] },
+              ),
+            ),
+          ],
+          { version },
+        ),
+        { brokerUrl: `mqtt://127.0.0.1:${m.tcp}`, vars: {} },
+      );
+      assert.equal(out.status, 'pass', out.reason);
+    });
+  }
 });

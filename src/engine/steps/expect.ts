@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Packet } from '../../protocol/codec.ts';
 import type { InboxItem, ScenarioClient } from '../client.ts';
 import {
+  type Alternative,
   type CompiledExpect,
   capture,
   compileExpect,
@@ -149,7 +150,8 @@ export async function expectOn(
 
 /**
  * Waits for the acknowledgement `cmd` with `messageId` wherever it sits in the inbox (other packets stay
- * for later expects), then matches it against `matcher`.
+ * for later expects), then matches it against `matcher`. A `oneOf` matcher may offer other packets (e.g. a
+ * DISCONNECT) or `{ close: true }` instead of the acknowledgement.
  */
 export async function expectAck(
   env: CaseEnv,
@@ -158,28 +160,62 @@ export async function expectAck(
   messageId: number | undefined,
   matcher: Record<string, unknown>,
   timeoutMs: number,
-): Promise<Packet> {
+): Promise<Packet | undefined> {
   const deadline = performance.now() + timeoutMs;
-  const full = { cmd, ...(messageId !== undefined ? { messageId } : {}), ...matcher };
+  const compiled = compileExpect(matcher);
+  const alternatives: Alternative[] =
+    compiled.kind === 'oneOf' ? compiled.alternatives : [{ matcher, capture: {} }];
+  const ackFields = { cmd, ...(messageId !== undefined ? { messageId } : {}) };
+  // alternatives naming another packet type (e.g. a DISCONNECT instead of the ack) stand as written
+  const full: Alternative[] = alternatives.map((a) =>
+    a.close || (a.matcher.cmd !== undefined && String(a.matcher.cmd).toLowerCase() !== cmd)
+      ? a
+      : { ...a, matcher: { ...ackFields, ...a.matcher } },
+  );
+  const expected = jsonSafe(
+    full.length === 1 && !full[0]?.close
+      ? (full[0] as { matcher: unknown }).matcher
+      : { oneOf: full.map((a) => (a.close ? a : a.matcher)) },
+  );
+  const otherCmds = new Set(
+    full
+      .flatMap((a) => (a.close ? [] : [String(a.matcher.cmd ?? cmd).toLowerCase()]))
+      .filter((c) => c !== cmd),
+  );
   const item = await client.take(
     (p) =>
-      p.cmd === cmd && (messageId === undefined || (p as { messageId?: number }).messageId === messageId),
+      (p.cmd === cmd && (messageId === undefined || (p as { messageId?: number }).messageId === messageId)) ||
+      otherCmds.has(p.cmd),
     deadline,
     env.signal,
   );
+  if (item !== 'timeout' && item.kind === 'close' && !item.byUs && full.some((a) => a.close))
+    return undefined;
   if (item === 'timeout' || item.kind !== 'packet') {
     const f = describeItem(
       item,
       timeoutMs,
       `${cmd}${messageId !== undefined ? ` messageId ${messageId}` : ''}`,
     );
-    throw new StepFailure(f.message, jsonSafe(full), f.actual);
+    throw new StepFailure(f.message, expected, f.actual);
   }
-  const m = matchPacket(full, item.packet);
-  if (m) throw new StepFailure(m.message, jsonSafe(full), jsonSafe(item.packet));
-  const cap = matcher.capture;
-  if (cap && typeof cap === 'object') storeCapture(env, cap as Record<string, string>, item.packet);
-  return item.packet;
+  const misses: Mismatch[] = [];
+  for (const alt of full) {
+    if (alt.close) continue;
+    const m = matchPacket(alt.matcher, item.packet);
+    if (!m) {
+      const cap = alt.matcher.capture;
+      if (cap && typeof cap === 'object') storeCapture(env, cap as Record<string, string>, item.packet);
+      else storeCapture(env, alt.capture, item.packet);
+      return item.packet;
+    }
+    misses.push(m);
+  }
+  const message =
+    misses.length === 1
+      ? (misses[0] as Mismatch).message
+      : `matched none of ${full.length} alternatives: ${misses.map((m, i) => `[${i + 1}] ${m.message}`).join('; ')}`;
+  throw new StepFailure(message, expected, jsonSafe(item.packet));
 }
 
 export async function expectNothing(
