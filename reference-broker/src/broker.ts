@@ -18,6 +18,7 @@ export interface BrokerStats {
   sessions: number;
   subscriptions: number;
   retained: number;
+  packetsReceived: number;
   messagesReceived: number;
   messagesSent: number;
   bytesReceived: number;
@@ -41,7 +42,14 @@ export class Broker {
   readonly acl: Acl;
   /** connections that completed CONNECT */
   connected = 0;
-  readonly stats = { messagesReceived: 0, messagesSent: 0, bytesReceived: 0, bytesSent: 0, dropped: 0 };
+  readonly stats = {
+    packetsReceived: 0,
+    messagesReceived: 0,
+    messagesSent: 0,
+    bytesReceived: 0,
+    bytesSent: 0,
+    dropped: 0,
+  };
   readonly startedAt = Date.now();
   private readonly willTimers = new Map<Session, NodeJS.Timeout>();
   private scanTimer: NodeJS.Timeout | undefined;

@@ -154,6 +154,7 @@ export class Connection implements TransportEvents {
   }
 
   private onFrame(frame: Buffer, bodyStart: number) {
+    this.broker.stats.packetsReceived++;
     const type = frame[0]! >> 4;
     if (this.state === 'new') {
       if (type !== 1) return this.protocolError(0x82, 'first packet is not CONNECT'); // MQTT-3.1.0-1

@@ -131,7 +131,10 @@ export class Router {
       this.sendOutgoing(conn, s, o, false, expiry);
     } else {
       if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
-      if (conn !== undefined && s.queued * 2 >= b.config.maxQueuedMessages) this.congested = true;
+      // backpressure only for clients that are making progress; a stuck client just loses messages
+      if (conn !== undefined && s.queued * 2 >= b.config.maxQueuedMessages && Date.now() - s.lastAck < 1000) {
+        this.congested = true;
+      }
     }
   }
 

@@ -48,6 +48,8 @@ export class Session {
   matchGen = 0;
   matchIndex = 0;
   dropped = 0;
+  /** when the client last acknowledged a delivery (backpressure only waits for clients that do) */
+  lastAck = 0;
 
   constructor(
     readonly clientId: string,

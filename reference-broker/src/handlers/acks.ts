@@ -7,6 +7,7 @@ export function handlePuback(conn: Connection, id: number) {
   const s = conn.session!;
   const o = s.inflight.get(id);
   if (o && o.qos === 1) {
+    s.lastAck = Date.now();
     s.inflight.delete(id);
     conn.broker.router.pump(s);
   }
@@ -34,6 +35,7 @@ export function handlePubcomp(conn: Connection, id: number) {
   const s = conn.session!;
   const o = s.inflight.get(id);
   if (o && o.qos === 2) {
+    s.lastAck = Date.now();
     s.inflight.delete(id);
     conn.broker.router.pump(s);
   }
