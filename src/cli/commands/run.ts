@@ -117,6 +117,18 @@ function needsCapabilities(cases: CaseSpec[]): boolean {
   return cases.some((c) => Object.keys(c.requires).length > 0 || JSON.stringify(c.steps).includes('${cap.'));
 }
 
+/** Credentials from the profile (`auth: { username, password }`) go into every CONNECT that names none. */
+function connectDefaults(profile: Record<string, unknown>): { connectDefaults?: Record<string, unknown> } {
+  const auth = profile.auth as { username?: unknown; password?: unknown } | undefined;
+  if (!auth || typeof auth.username !== 'string') return {};
+  return {
+    connectDefaults: {
+      username: auth.username,
+      ...(typeof auth.password === 'string' ? { password: auth.password } : {}),
+    },
+  };
+}
+
 interface ConversationRun {
   cases: CaseResult[];
   unreachable: number;
@@ -167,6 +179,7 @@ async function runConversations(
         ...(o.wsUrl ? { wsUrl: o.wsUrl } : {}),
         ...(o.tls ? { tls: o.tls } : {}),
         vars: { ...o.vars, profile: o.profile, cap: o.caps },
+        ...connectDefaults(o.profile),
         signal: o.signal,
         ...(o.timeoutMs !== undefined ? { defaultTimeoutMs: o.timeoutMs } : {}),
       });
