@@ -11,6 +11,9 @@ import { encodeAck } from './wire.ts';
 export class Router {
   private readonly match: MatchResult = { subs: [], groups: [] };
   private readonly cache: Array<Buffer | undefined> = new Array(12).fill(undefined);
+  /** the message and expiry the cache holds encodings of (deliveries outside route() differ) */
+  private cacheMsg: Message | undefined;
+  private cacheExpiry = -1;
   private gen = 0;
   /** sessions matched by the current fan-out, with the aggregated subscription data */
   private readonly targets: Session[] = [];
@@ -175,6 +178,12 @@ export class Router {
         return undefined; // MQTT-3.1.2-25: dropped as if delivered
       }
       return encodePublish(true, msg, qos, retain, false, 0, extra, v5 ? expiry : -1, aliasOnly);
+    }
+    if (this.cacheMsg !== msg || this.cacheExpiry !== expiry) {
+      // retained messages on SUBSCRIBE and queued messages pumped after an ack are other messages
+      this.cache.fill(undefined);
+      this.cacheMsg = msg;
+      this.cacheExpiry = expiry;
     }
     const slot = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
     let buf = this.cache[slot];
