@@ -231,6 +231,9 @@ export class Broker {
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     for (const t of this.willTimers.values()) clearTimeout(t);
     this.willTimers.clear();
-    for (const c of [...this.conns]) c.destroy();
+    for (const c of [...this.conns]) {
+      if (c.state === 'connected' && c.v5) c.closeWithError(0x8b, 'server shutting down');
+      c.destroy();
+    }
   }
 }

@@ -283,7 +283,7 @@ export class Connection implements TransportEvents {
     if (this.state === 'closed' || this.state === 'closing') return;
     if (this.v5 && this.state === 'connected') {
       const properties: Record<string, unknown> = {};
-      if (this.broker.config.reasonStrings) properties.reasonString = reason;
+      if (this.broker.config.reasonStrings && this.requestProblemInfo) properties.reasonString = reason;
       this.send({ cmd: 'disconnect', reasonCode, properties } as Packet);
     }
     this.end();
