@@ -45,7 +45,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   const count = Math.max(1, threads);
   // Binding a source address makes the kernel search a free port per connect (slow with thousands in use), so
   // rotate over 127.0.0.x only past what one address's ephemeral ports can carry.
-  const localAddresses = opts.localAddresses ?? (mine.length > 25_000 ? Math.min(254, Math.ceil(mine.length / 25_000)) : 0);
+  const localAddresses =
+    opts.localAddresses ?? (mine.length > 25_000 ? Math.min(254, Math.ceil(mine.length / 25_000)) : 0);
   const warnings: string[] = [];
   const timeline = new Timeline(profile.phases);
   const startedAt = new Date().toISOString();
@@ -151,10 +152,11 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
       [...ticks.values()].map((t) => t.liveDeliver),
       99,
     );
-    const lagP99 = livePercentile(
-      [...ticks.values()].map((t) => t.liveSendLag),
-      99,
-    ) ?? 0;
+    const lagP99 =
+      livePercentile(
+        [...ticks.values()].map((t) => t.liveSendLag),
+        99,
+      ) ?? 0;
     saturatedStreak = lagP99 > profile.saturationLagMs ? saturatedStreak + 1 : 0;
     const p: LoadProgress = {
       profile: profile.id,

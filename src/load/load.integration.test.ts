@@ -103,13 +103,16 @@ describe('load runs', () => {
 
       const ac = new AbortController();
       const long = profileFrom(QOS1.replace('duration: 1500ms', 'duration: 60s'));
-      const timer = setTimeout(() => ac.abort(), 1500);
+      // Interrupt once the first progress line shows publishing is under way.
+      const watch = new PassThrough();
+      watch.on('data', (d: Buffer) => {
+        if (d.toString().includes('[qos1-steady]')) ac.abort();
+      });
       const aborted = await runLoadFromCli(
         [long],
         { broker: m.url, workers: 1 },
-        { out, signal: ac.signal, isTTY: true, summary: false },
+        { out: watch, signal: ac.signal, isTTY: false, plainEveryMs: 0, summary: false },
       );
-      clearTimeout(timer);
       assert.equal(aborted.results.length, 1);
       const r = aborted.results[0]!;
       assert.ok(r.generator.warnings.some((w) => w.startsWith('interrupted')));

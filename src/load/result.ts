@@ -48,7 +48,8 @@ export function assemble(c: Collected): LoadResult {
   }));
   const sent = new Map<number, number>();
   for (const f of c.finals) {
-    for (const [k, e] of Object.entries(f.histograms)) for (const view of viewsOf(k)) addEncoded(hist.get(view), e);
+    for (const [k, e] of Object.entries(f.histograms))
+      for (const view of viewsOf(k)) addEncoded(hist.get(view), e);
     for (const [k, v] of Object.entries(f.counters)) counters[k] = (counters[k] ?? 0) + v;
     f.groups.forEach((g, i) => {
       const t = groups[i];

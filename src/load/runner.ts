@@ -164,7 +164,7 @@ export class LoadWorker implements ClientHost {
     this.stats.t0 = t0;
     for (const l of this.lanes) {
       // Stagger lanes of different workers/groups inside one interval so they do not fire in lockstep.
-      l.next = t0 + ((this.init.worker.index + 0.5) / this.init.worker.count) * l.interval;
+      l.next = ((this.init.worker.index + 0.5) / this.init.worker.count) * l.interval;
     }
     this.publishing = this.lanes.length > 0;
     this.timeline.phases.forEach((p, i) => {
@@ -186,16 +186,19 @@ export class LoadWorker implements ClientHost {
   private tick(): void {
     if (!this.publishing) return;
     const now = clock();
-    const end = this.t0 + this.timeline.end;
+    // Lane times are relative to t0: absolute epoch-ms doubles are too coarse (0.24 us) to accumulate
+    // sub-millisecond intervals without drifting off the rate.
+    const rNow = now - this.t0;
+    const end = this.timeline.end;
     const q = this.qBuf;
     let n = 0;
     let skipped = 0;
     for (const lane of this.lanes) {
       const size = lane.clients.length;
-      while (lane.next <= now && lane.next < end && n < MAX_PER_TICK) {
-        const f = this.timeline.factorAt(lane.next - this.t0);
+      while (lane.next <= rNow && lane.next < end && n < MAX_PER_TICK) {
+        const f = this.timeline.factorAt(lane.next);
         if (f <= 0) {
-          lane.next = this.t0 + this.timeline.nextBoundary(lane.next - this.t0);
+          lane.next = this.timeline.nextBoundary(lane.next);
           continue;
         }
         const c = lane.clients[lane.rr++ % size] as LeanClient;
@@ -209,7 +212,7 @@ export class LoadWorker implements ClientHost {
         if (c.tickCount < 0) skipped++;
         else {
           c.tickCount++;
-          q.t[n] = lane.next;
+          q.t[n] = this.t0 + lane.next;
           q.msg[n] = c;
           n++;
         }
@@ -226,6 +229,7 @@ export class LoadWorker implements ClientHost {
     let next = end;
     for (const l of this.lanes) if (l.next < next) next = l.next;
     if (next >= end) return;
+    next += this.t0;
     // Batch: wake at least a timer tick later unless already behind (then at once). Messages never go out
     // before their intended time; the wait shows up as send lag.
     const wait = next - clock();
@@ -295,7 +299,8 @@ export class LoadWorker implements ClientHost {
       this.stormTimers.push(setTimeout(() => this.endOfSchedule(end), Math.max(1, end - clock())));
       return;
     }
-    for (let i = 0; i < 1000 && this.publishing && this.lanes.some((l) => l.next < end); i++) this.tick();
+    for (let i = 0; i < 1000 && this.publishing && this.lanes.some((l) => this.t0 + l.next < end); i++)
+      this.tick();
     this.stopPublishing();
   }
 

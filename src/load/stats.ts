@@ -2,8 +2,8 @@
 // per-second series relative to t0, the delivery ledger. Everything here is exported as plain data and merged
 // exactly by the coordinator (counts add, encoded histograms add).
 import { encodeHistogram, MAX_US, newHistogram, newLiveHistogram } from '../metrics/histogram.ts';
-import { FastRecorder, RecorderSet } from '../metrics/recorder.ts';
 import { LedgerRecorder } from '../metrics/ledger.ts';
+import { type FastRecorder, RecorderSet } from '../metrics/recorder.ts';
 
 export const SERIES = ['sent', 'acked', 'delivered', 'errors'] as const;
 export type SeriesName = (typeof SERIES)[number];

@@ -19,7 +19,9 @@ test('the fast recorder lands every value in the same bucket as hdr-histogram-js
   const via = newHistogram();
   fast.addTo(via);
   assert.equal(via.totalCount, direct.totalCount);
-  for (const p of [0, 25, 50, 90, 99, 99.9, 99.99, 100]) assert.equal(via.getValueAtPercentile(p), direct.getValueAtPercentile(p));
+  for (const p of [0, 25, 50, 90, 99, 99.9, 99.99, 100])
+    assert.equal(via.getValueAtPercentile(p), direct.getValueAtPercentile(p));
   assert.equal(encodeHistogram(via), encodeHistogram(direct));
-  for (const v of [0, 5, 2047, 2048, 3000, 70_000, 3_600_000_000]) assert.equal(indexOf(valueAt(indexOf(v))), indexOf(v));
+  for (const v of [0, 5, 2047, 2048, 3000, 70_000, 3_600_000_000])
+    assert.equal(indexOf(valueAt(indexOf(v))), indexOf(v));
 });
