@@ -97,9 +97,10 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   };
   for (const n of names) clientIds[n] = clientIdFor(ids.cid, n);
   const controller = new AbortController();
+  const onOuterAbort = (): void => controller.abort();
   if (ctx.signal) {
     if (ctx.signal.aborted) controller.abort();
-    else ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
+    else ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
   }
   const indexOf = new Map<Step, number>();
   for (const [i, s] of flat.entries()) indexOf.set(s, i);
@@ -223,6 +224,7 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
     if (step) transcript.event(step.client ?? '', `step failed: ${reason}`);
   } finally {
     clearTimeout(hardTimer);
+    ctx.signal?.removeEventListener('abort', onOuterAbort);
     controller.abort();
   }
   await closeAll([...env.clients.values()]);

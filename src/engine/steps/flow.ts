@@ -74,7 +74,10 @@ export async function doBarrier(
   const ms = env.deadlineMs(step);
   const e = entry;
   const reached = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
+    const timer = setTimeout(() => {
+      env.signal.removeEventListener('abort', onAbort);
+      resolve(false);
+    }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
       resolve(false);
