@@ -50,7 +50,7 @@ export class ScenarioClient {
     readonly transport: 'tcp' | 'ws',
     private readonly transcript: Transcript,
     private readonly onInbound: InboundHook | undefined,
-    private readonly maxInboundPacket = DEFAULT_MAX_INBOUND_PACKET,
+    private readonly maxInboundPacket: number = DEFAULT_MAX_INBOUND_PACKET,
   ) {}
 
   get isOpen(): boolean {

@@ -176,4 +176,17 @@ describe('engine against mosquitto', { skip }, () => {
       assert.equal(out.status, 'pass', out.reason);
     });
   }
+  test('an inbound frame above maxInboundPacketBytes fails the case as malformed', async () => {
+    const out = await runCase(
+      caseOf([
+        step('a', A.connect()),
+        step('a', A.subscribe({ topic: '${t}/big', qos: 0 })),
+        step('a', A.publish({ topic: '${t}/big', payload: { size: 5000 } })),
+        step('a', A.expect({ cmd: 'publish', payload: { size: 5000 } })),
+      ]),
+      { brokerUrl: `mqtt://127.0.0.1:${m.tcp}`, vars: {}, maxInboundPacketBytes: 1000 },
+    );
+    assert.equal(out.status, 'fail');
+    assert.match(out.reason ?? '', /exceeds maximum packet size 1000/);
+  });
 });

@@ -10,6 +10,8 @@ export interface CaseRunContext {
   vars: Record<string, unknown>;
   defaultTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Largest frame accepted from the broker (default 64 MiB); a larger one fails the case as malformed. */
+  maxInboundPacketBytes?: number;
   /** CONNECT fields every connect step gets unless it names username or password itself
    *  (credentials a broker under test requires, from the profile). */
   connectDefaults?: Record<string, unknown>;

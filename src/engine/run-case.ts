@@ -133,6 +133,7 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
           cs?.transport ?? (isWs ? 'ws' : 'tcp'),
           transcript,
           inboundCheck(env),
+          ctx.maxInboundPacketBytes,
         );
         env.clients.set(name, c);
         clientIds[name] = id;
