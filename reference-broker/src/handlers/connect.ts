@@ -1,6 +1,7 @@
 // CONNECT: protocol checks, client identifier rules, authentication, redirection, link stealing,
 // session creation or resumption, and the CONNACK with its MQTT 5 properties.
 import type { IConnectPacket, Packet } from 'mqtt-packet';
+import { encode } from '../../../src/protocol/codec.ts';
 import { checkPassword } from '../auth/users.ts';
 import type { Connection } from '../connection.ts';
 import { encodePropObject } from '../message.ts';
@@ -21,7 +22,20 @@ export function refuse(
   conn.broker.log(`refusing ${conn.clientId || conn.transport.remote}: ${reason}`);
   if (conn.v5) {
     if (conn.broker.config.reasonStrings && conn.requestProblemInfo) props.reasonString = reason;
-    conn.send({ cmd: 'connack', reasonCode: v5Code, sessionPresent: false, properties: props } as Packet); // MQTT-3.2.2-6
+    const connack = {
+      cmd: 'connack',
+      reasonCode: v5Code,
+      sessionPresent: false,
+      properties: props,
+    } as Packet;
+    let buf = encode(connack, 5);
+    if (conn.clientMaxPacket > 0 && buf.length > conn.clientMaxPacket) {
+      // MQTT-3.2.2-19 / -20: Reason String and User Properties left out when they would not fit
+      delete props.reasonString;
+      delete props.userProperties;
+      buf = encode(connack, 5);
+    }
+    conn.write(buf); // MQTT-3.2.2-6
   } else conn.send({ cmd: 'connack', returnCode: v3Code, sessionPresent: false } as Packet);
   conn.will = undefined;
   conn.end(); // MQTT-3.2.2-7 / MQTT-3.1.4-6: nothing more is processed
@@ -41,6 +55,7 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
   const v5 = conn.v5;
   const props = (p.properties ?? {}) as Record<string, unknown>;
   conn.requestProblemInfo = props.requestProblemInformation !== false;
+  if (typeof props.maximumPacketSize === 'number') conn.clientMaxPacket = props.maximumPacketSize;
   for (const [k, v] of Object.entries(props)) {
     if (k !== 'userProperties' && Array.isArray(v))
       return conn.protocolError(0x82, `duplicate property ${k}`);
@@ -122,6 +137,16 @@ export function accept(
   const clientId = conn.clientId;
   conn.username = user;
   let existing = b.sessions.get(clientId);
+  if (
+    existing &&
+    existing.conn === undefined &&
+    existing.expiresAt !== 0 &&
+    existing.expiresAt <= Date.now()
+  ) {
+    // MQTT-3.1.2-23 / MQTT-4.1.0-2: expired before the periodic scan removed it
+    b.dropSession(existing);
+    existing = undefined;
+  }
   // Link stealing (MQTT-3.1.4-3 (5.0) / MQTT-3.1.4-2 (3.1.1))
   const old = existing?.conn;
   if (old && old !== conn && (old.state === 'connected' || old.state === 'auth')) {

@@ -10,13 +10,27 @@ import type {
   Packet,
 } from 'mqtt-packet';
 import type { Connection } from '../connection.ts';
+import { needsValidation, validateFrame } from '../validate.ts';
 import { PINGRESP } from '../wire.ts';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './acks.ts';
 import { handleAuth } from './auth.ts';
-import { handleConnect } from './connect.ts';
+import { handleConnect, refuse } from './connect.ts';
 import { handleSubscribe, handleUnsubscribe } from './subscribe.ts';
 
-export function dispatch(conn: Connection, p: Packet, _raw: Buffer) {
+export function dispatch(conn: Connection, p: Packet, raw: Buffer) {
+  if (needsValidation(raw)) {
+    const bad = validateFrame(raw, conn.version);
+    if (bad) {
+      if (conn.broker.faults['accept-malformed'] && conn.state === 'connected') return;
+      if (p.cmd === 'connect' && conn.state === 'new' && conn.v5) {
+        // 5.0 4.13: CONNACK with the reason code, then close; 3.x: close without CONNACK (MQTT-3.1.4-1)
+        const props = (p.properties ?? {}) as Record<string, unknown>;
+        if (typeof props.maximumPacketSize === 'number') conn.clientMaxPacket = props.maximumPacketSize;
+        return refuse(conn, 0, bad.code, bad.reason);
+      }
+      return conn.protocolError(bad.code, bad.reason);
+    }
+  }
   if (p.cmd === 'connect') return handleConnect(conn, p as IConnectPacket);
   if (conn.state === 'auth') {
     if (p.cmd === 'auth') return handleAuth(conn, p as IAuthPacket);
