@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startEvilBroker } from '../../engine/testing/evil-broker.ts';
+import { type EvilMode, startEvilBroker } from '../../engine/testing/evil-broker.ts';
 import type { ResultsDocument } from '../../results/model.ts';
 import {
   freePort,
@@ -92,28 +92,39 @@ test('exit 4 when the broker is unreachable, naming the URL', async () => {
   assert.ok(r.stderr.includes(`127.0.0.1:${port}`), r.stderr);
 });
 
-test('a broker sending garbage: the case fails with its transcript, the run finishes, exit 1', async () => {
-  const evil = await startEvilBroker('garbage');
-  try {
-    const out = tmp();
-    const r = await crucible([
-      'run',
-      join(EXAMPLES, 'hello-pubsub.yaml'),
-      '--broker',
-      `mqtt://127.0.0.1:${evil.port}`,
-      '--out',
-      out,
-    ]);
-    assert.equal(r.code, 1, r.stdout + r.stderr);
-    const doc = results(out);
-    const c = doc.scenarios?.[0];
-    assert.equal(c?.outcome, 'fail');
-    assert.match(c?.reason ?? '', /malformed packet from broker/);
-    assert.ok((c?.transcript.length ?? 0) > 0);
-  } finally {
-    await evil.stop();
-  }
-});
+const evilModes: Array<[EvilMode, RegExp]> = [
+  ['garbage', /malformed packet from broker/],
+  ['silent', /no packet within 500ms/],
+  ['close-early', /connection closed by broker/],
+  ['huge', /malformed packet from broker/],
+];
+
+for (const [mode, why] of evilModes) {
+  test(`a broker that misbehaves (${mode}): the case fails with its transcript, the run finishes, exit 1`, async () => {
+    const evil = await startEvilBroker(mode);
+    try {
+      const out = tmp();
+      const r = await crucible([
+        'run',
+        join(EXAMPLES, 'hello-pubsub.yaml'),
+        '--broker',
+        `mqtt://127.0.0.1:${evil.port}`,
+        '--timeout',
+        '500ms',
+        '--out',
+        out,
+      ]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const doc = results(out);
+      const c = doc.scenarios?.[0];
+      assert.equal(c?.outcome, 'fail');
+      assert.match(c?.reason ?? '', why);
+      assert.ok((c?.transcript.length ?? 0) > 0);
+    } finally {
+      await evil.stop();
+    }
+  });
+}
 
 const skip = mosquittoSkipReason();
 
