@@ -145,7 +145,16 @@ export class Connection implements TransportEvents {
       const frame = b.subarray(off, off + total);
       const bodyStart = i - off;
       off += total;
-      this.onFrame(frame, bodyStart);
+      try {
+        this.onFrame(frame, bodyStart);
+      } catch (e) {
+        // a bug or an unexpected packet shape must never take the broker down: close this one
+        this.broker.logger(
+          `internal error on ${this.clientId || this.transport.remote}: ${(e as Error).stack}`,
+        );
+        this.closeWithError(0x83, 'implementation specific error');
+        return;
+      }
     }
     if (off < len && this.state !== 'closed' && this.state !== 'closing') {
       b = b.subarray(off);
