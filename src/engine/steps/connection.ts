@@ -71,6 +71,8 @@ export function writeOrFail(
   packet: object | undefined,
   note?: string,
 ): void {
+  if (!client.conn)
+    throw new StepError(`client ${client.name} has no connection yet (connect or open it first)`);
   const err = client.write(raw, packet, note);
   if (err) throw new StepFailure(err, undefined, 'connection closed');
   env.state.anySent = true;

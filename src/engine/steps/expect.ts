@@ -12,7 +12,7 @@ import {
   matchUnordered,
 } from '../matcher.ts';
 import { jsonSafe } from '../transcript.ts';
-import { type CaseEnv, StepFailure } from './common.ts';
+import { type CaseEnv, StepError, StepFailure } from './common.ts';
 
 function describeItem(item: InboxItem | 'timeout', ms: number, what: string): StepFailure {
   if (item === 'timeout')
@@ -65,6 +65,8 @@ export async function expectOn(
   skip: string[],
   timeoutMs: number,
 ): Promise<Packet[]> {
+  if (!client.conn)
+    throw new StepError(`client ${client.name} has no connection yet (connect or open it first)`);
   const compiled = compileExpect(spec);
   const deadline = performance.now() + timeoutMs;
   const skipSet = new Set(skip.map((s) => s.toLowerCase()));
