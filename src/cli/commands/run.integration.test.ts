@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type EvilMode, startEvilBroker } from '../../engine/testing/evil-broker.ts';
 import type { ResultsDocument } from '../../results/model.ts';
+import { validateSchema } from '../../scenario/testing/json-schema-lite.ts';
 import {
   freePort,
   type MosquittoInstance,
@@ -195,5 +196,9 @@ describe('crucible run against mosquitto', { skip }, () => {
     assert.equal(c?.outcome, 'fail');
     assert.equal(c?.failure?.expected !== undefined && c?.failure?.actual !== undefined, true);
     assert.equal(c?.failure?.source?.line, 8);
+    const schema = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', '..', 'schema', 'results.schema.json'), 'utf8'),
+    );
+    assert.deepEqual(validateSchema(schema, results(out)), []);
   });
 });
