@@ -79,6 +79,23 @@ test('exit 3 on a bad broker URL, naming the flag', async () => {
   assert.match(r.stderr, /--broker/);
 });
 
+test('exit 3 on bad flags, naming the flag', async () => {
+  const file = join(EXAMPLES, 'hello-pubsub.yaml');
+  for (const [args, flag] of [
+    [['--concurrency', '0'], '--concurrency'],
+    [['--var', 'novalue'], '--var'],
+    [['--timeout', 'soon'], '--timeout'],
+    [['--reporter', 'nope'], '--reporter'],
+  ] as const) {
+    const r = await crucible(['run', file, '--broker', 'mqtt://127.0.0.1:1', ...args]);
+    assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(flag), r.stderr);
+  }
+  const none = await crucible(['run', file]);
+  assert.equal(none.code, 3);
+  assert.match(none.stderr, /--broker/);
+});
+
 test('exit 4 when the broker is unreachable, naming the URL', async () => {
   const port = await freePort();
   const url = `mqtt://127.0.0.1:${port}`;
