@@ -143,6 +143,7 @@ describe('engine against mosquitto', { skip }, () => {
     );
     assert.equal(out.status, 'pass', out.reason);
     assert.match(String((out.vars.client as Record<string, string>).w), /^c[a-z0-9]+w$/);
+    assert.ok(out.transcript.some((e) => e.dir === 'out' && e.note === 'raw' && e.packet?.cmd === 'pingreq'));
   });
 
   test('expectClose: DISCONNECT required on a 3.1.1 takeover fails with a precise reason', async () => {

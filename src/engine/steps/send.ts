@@ -1,5 +1,5 @@
 // send, sendRaw, sendMutated, and the publish / subscribe / unsubscribe shorthands.
-import type { Packet } from '../../protocol/codec.ts';
+import { Decoder, type Packet, type ProtocolVersion } from '../../protocol/codec.ts';
 import { type Mutation, mutate } from '../../protocol/mutate.ts';
 import { hexToBytes } from '../../protocol/raw.ts';
 import type { Step, StepAction } from '../../scenario/model.ts';
@@ -19,6 +19,27 @@ function build(env: CaseEnv, client: ScenarioClient, spec: Record<string, unknow
   });
 }
 
+/** Decoded form of bytes we write by hand, for the transcript: one whole valid packet, else undefined. */
+function decodeOwn(bytes: Buffer, version: ProtocolVersion): Packet | undefined {
+  let got: Packet | undefined;
+  let count = 0;
+  const d = new Decoder(version, {
+    packet: (p) => {
+      got = p;
+      count++;
+    },
+    error: () => {
+      count = -1;
+    },
+  });
+  try {
+    d.push(bytes);
+  } catch {
+    return undefined;
+  }
+  return count === 1 && bytes.length > 0 ? got : undefined;
+}
+
 export function doSend(env: CaseEnv, step: Step, a: StepAction & { kind: 'send' }): void {
   const client = env.client(step.client);
   const packet = build(env, client, a.packet);
@@ -33,7 +54,8 @@ export function doSendRaw(env: CaseEnv, step: Step, a: StepAction & { kind: 'sen
   } catch (e) {
     throw new StepError(`sendRaw: ${e instanceof Error ? e.message : String(e)}`);
   }
-  writeOrFail(env, client, bytes, undefined, 'raw');
+  const decoded = decodeOwn(bytes, client.version);
+  writeOrFail(env, client, bytes, decoded, decoded ? 'raw' : 'raw (not one valid packet)');
 }
 
 export function doSendMutated(env: CaseEnv, step: Step, a: StepAction & { kind: 'sendMutated' }): void {
@@ -55,7 +77,15 @@ export function doSendMutated(env: CaseEnv, step: Step, a: StepAction & { kind: 
       else if (m.op === 'protocolLevel' || m.op === 'protocolName') client.foreignProtocol = true;
     }
   }
-  writeOrFail(env, client, bytes, packet, `mutated: ${mutations.map((m) => String(m.op)).join(', ')}`);
+  const ops = mutations.map((m) => String(m.op)).join(', ');
+  const decoded = decodeOwn(bytes, client.version);
+  writeOrFail(
+    env,
+    client,
+    bytes,
+    decoded ?? packet,
+    decoded ? `mutated: ${ops}` : `mutated: ${ops} (decoded form: the packet before mutation)`,
+  );
 }
 
 export async function doPublish(
