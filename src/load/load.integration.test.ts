@@ -125,6 +125,75 @@ describe('load runs', () => {
     }
   });
 
+  test('reconnect storm with persistent sessions and a $share group (mosquitto)', async (t) => {
+    if (!needMosquitto(t)) return;
+    const m = await startMosquitto();
+    try {
+      const r = await runLoad(
+        profileFrom(`kind: load
+id: storm-share
+version: '5.0'
+groups:
+  - name: devices
+    count: 20
+    clientId: "dev-{run}-{i}"
+    clean: false
+    sessionExpiry: 60
+    publish: { topic: "st/{run}/{i}", qos: 1, rate: 20/s, payload: 40 }
+  - name: backend
+    count: 1
+    clientId: "be-{run}"
+    clean: false
+    subscribe: [ { filter: "st/{run}/+", qos: 1 } ]
+  - name: workers
+    count: 3
+    subscribe: [ { filter: "$share/w/st/{run}/+", qos: 1 } ]
+phases:
+  - { name: before, duration: 700ms }
+  - { name: storm, type: reconnect-storm, duration: 700ms, fraction: 50%, groups: [devices], over: 200ms }
+  - { name: after, duration: 700ms }
+`),
+        { brokerUrl: m.url, workers: 2 },
+      );
+      const dropped = r.counters['storm.dropped'] ?? 0;
+      assert.ok(dropped > 0 && dropped < 20, `dropped ${dropped}`);
+      assert.equal(r.latency.connack?.count, 24 + dropped);
+      assert.equal(r.groups[0]?.connectFailures, 0);
+      const sent = r.groups[0]!.sent;
+      // Two streams: the backend, and the share group as a whole (each message to exactly one member).
+      assert.equal(r.ledger.expected, 2 * sent);
+      assert.equal(r.ledger.lost, 0, JSON.stringify(r.ledger.pairs));
+      assert.equal(r.groups[2]?.delivered, sent);
+      assert.equal(r.groups[1]?.delivered, sent);
+    } finally {
+      await m.stop();
+    }
+  });
+
+  test('ws:// through src/transport (reference broker)', async () => {
+    const b = await startBroker({ listeners: [{ kind: 'ws', host: '127.0.0.1', port: 0 }] } as never, {
+      log: () => {},
+    });
+    try {
+      const r = await runLoad(
+        profileFrom(`kind: load
+id: ws
+duration: 500ms
+groups:
+  - { name: p, count: 2, publish: { topic: "ws/{run}/{i}", qos: 1, rate: 40/s } }
+  - { name: s, count: 1, version: "5.0", subscribe: [ { filter: "ws/{run}/+", qos: 2 } ] }
+`),
+        { brokerUrl: b.listeners[0]!.url, workers: 0 },
+      );
+      assert.equal(r.groups[0]?.sent, 40);
+      assert.equal(r.groups[0]?.acked, 40);
+      assert.equal(r.groups[1]?.delivered, 40);
+      assert.equal(r.ledger.lost, 0);
+    } finally {
+      await b.close();
+    }
+  });
+
   test('unreachable broker gives exit code 4', async () => {
     const out = new PassThrough();
     out.resume();

@@ -36,7 +36,9 @@ export class FastRecorder {
 
   /** Records an integer value (microseconds), clamped to [0, maxValue]. */
   record(v: number): void {
-    const x = v > 0 ? (v > this.maxValue ? this.maxValue : v) : 0;
+    let x = 0; // negative (clock skew) and NaN record as 0
+    if (v > this.maxValue) x = this.maxValue;
+    else if (v > 0) x = v;
     (this.counts[indexOf(x)] as number)++;
     this.total++;
   }
