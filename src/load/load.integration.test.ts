@@ -90,7 +90,7 @@ describe('load runs', () => {
       const bad = await runLoadFromCli(
         [failing],
         { broker: m.url, workers: 0, durationMs: 500 },
-        { out, signal: new AbortController().signal, plainEveryMs: 0 },
+        { out, signal: new AbortController().signal, plainEveryMs: 0, summary: true },
       );
       assert.equal(bad.exitCode, 2);
       assert.match(text, /FAIL deliver.intended.p50 < 1us/);

@@ -28,7 +28,7 @@ export interface LoadCliIo {
   signal?: AbortSignal;
   /** Plain progress line interval when not a TTY (default 5000 ms). */
   plainEveryMs?: number;
-  /** Print the end-of-run summary (default true). */
+  /** Print a plain end-of-run summary (default false: the console reporter shows results in `crucible run`). */
   summary?: boolean;
 }
 
@@ -150,7 +150,7 @@ export async function runLoadFromCli(
       const r = await runLoad(profile, opts);
       if (tty && lastLen > 0) io.out.write('\n');
       results.push(r);
-      if (io.summary !== false) io.out.write(`${formatLoadSummary(r)}\n`);
+      if (io.summary === true) io.out.write(`${formatLoadSummary(r)}\n`);
       const clients = r.groups.reduce((s, g) => s + g.clients, 0);
       const connected = r.groups.reduce((s, g) => s + g.connected, 0) + (r.counters['storm.dropped'] ?? 0);
       if (clients > 0 && connected === 0 && (r.counters['connect.failures'] ?? 0) >= clients) {
