@@ -91,8 +91,11 @@ export function assemble(c: Collected): LoadResult {
     stream: (i: number) => c.plan.streamLabels[i] ?? `#${i}`,
   };
   const ledger = summarizeLedger(raw, label) as LoadResult['ledger'] & { raw?: LedgerRaw };
-  if (raw.pairs.length <= RAW_PAIR_LIMIT && !c.expectedTruncated) ledger.raw = raw;
-  else
+  if (raw.pairs.length <= RAW_PAIR_LIMIT && !c.expectedTruncated) {
+    raw.groups = c.profile.groups.map((g, i) => [g.name, c.plan.groupOffsets[i] as number]);
+    raw.streams = c.plan.streamLabels;
+    ledger.raw = raw;
+  } else
     c.warnings.push(
       `ledger: ${raw.pairs.length} pairs, per-pair data left out of the results (shard merge of the ledger not possible)`,
     );
@@ -135,9 +138,8 @@ export function assemble(c: Collected): LoadResult {
     saturated,
     warnings: c.warnings,
   };
-  const shardSuffix = c.shard.count > 1 ? `#${c.shard.index}/${c.shard.count}` : '';
   const result: LoadResult = {
-    id: `${c.profile.id}${shardSuffix}`,
+    id: c.profile.id,
     title: c.profile.title,
     broker: c.brokerLabel,
     file: c.profile.file,

@@ -104,8 +104,40 @@ export interface LedgerRaw {
   sent: Array<[number, number]>;
   /** [publisher, stream, qos, delivered, duplicated, outOfOrder]; every expected pair, delivered or not. */
   pairs: Array<[number, number, number, number, number, number]>;
-  publisherLabels?: Record<string, string>;
-  streamLabels?: Record<string, string>;
+  /** Labels: publisher n is `${name}[${n - offset}]` for the last group whose offset <= n; streams by index. */
+  groups?: Array<[string, number]>;
+  streams?: string[];
+}
+
+/** Labels for summaries from the raw ledger's own tables. */
+export function rawLabels(raw: LedgerRaw): { pub(i: number): string; stream(i: number): string } {
+  const groups = raw.groups ?? [];
+  return {
+    pub: (n) => {
+      for (let g = groups.length - 1; g >= 0; g--) {
+        const [name, off] = groups[g] as [string, number];
+        if (n >= off) return `${name}[${n - off}]`;
+      }
+      return `#${n}`;
+    },
+    stream: (i) => raw.streams?.[i] ?? `#${i}`,
+  };
+}
+
+/**
+ * Exact merge of the ledgers of several results of one profile (shards, workers): per-pair counts add, each
+ * publisher's sent count comes from the shard that ran it. Needs `raw` in every part; undefined otherwise.
+ */
+export function mergeLedgerSummaries(
+  parts: Array<LedgerSummary & { raw?: LedgerRaw }>,
+): (LedgerSummary & { raw: LedgerRaw }) | undefined {
+  const raws = parts.map((p) => p.raw);
+  if (raws.length === 0 || raws.some((r) => r === undefined)) return undefined;
+  const first = raws[0] as LedgerRaw;
+  const merged = mergeLedgerRaw(raws as LedgerRaw[]);
+  if (first.groups) merged.groups = first.groups;
+  if (first.streams) merged.streams = first.streams;
+  return { ...summarizeLedger(merged, rawLabels(merged)), raw: merged };
 }
 
 /** Builds the raw ledger from recorder parts (added per pair), the expected pairs and per-publisher sent counts. */
