@@ -75,3 +75,20 @@ export function durationFlag(flags: ParsedFlags, name: string): number | undefin
   if (ms === undefined) throw new UsageError(`--${name} must be a duration like 500ms, 2s or 1m, got '${s}'`);
   return ms;
 }
+
+export type TlsFlags = { ca?: string; cert?: string; key?: string; insecure?: boolean };
+
+/** --ca/--cert/--key/--insecure, or undefined when none is given. */
+export function tlsFlags(flags: ParsedFlags): TlsFlags | undefined {
+  const ca = stringFlag(flags, 'ca');
+  const cert = stringFlag(flags, 'cert');
+  const key = stringFlag(flags, 'key');
+  const insecure = boolFlag(flags, 'insecure');
+  if (!ca && !cert && !key && !insecure) return undefined;
+  return {
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(insecure ? { insecure } : {}),
+  };
+}

@@ -10,6 +10,8 @@ import type { Problem } from '../scenario/model.ts';
 
 export interface BaselineEntry {
   case: string;
+  /** Protocol version of the case ("3.1.1", "5.0"); without it the entry matches the id in every version. */
+  version?: string;
   statement?: string;
   outcome: Outcome;
   kind: 'deviation' | 'variation';
@@ -94,6 +96,9 @@ export function loadBaseline(path: string): { entries: BaselineEntry[]; problems
       if (typeof r.case === 'string' && typeof r.outcome === 'string' && OUTCOMES.has(r.outcome)) {
         entries.push({
           case: r.case,
+          ...(typeof r.version === 'string' || typeof r.version === 'number'
+            ? { version: String(r.version) }
+            : {}),
           ...(typeof r.statement === 'string' ? { statement: r.statement } : {}),
           outcome: r.outcome as Outcome,
           kind: r.kind === 'variation' ? 'variation' : 'deviation',
@@ -124,10 +129,12 @@ export function compareWithBaseline(
   results: readonly CaseResult[],
   entries: readonly BaselineEntry[],
 ): BaselineComparison {
-  const byCase = new Map(entries.map((e) => [e.case, e]));
+  const byCase = new Map(entries.map((e) => [e.version ? `${e.version}\u0000${e.case}` : e.case, e]));
+  const find = (id: string, version: string): BaselineEntry | undefined =>
+    byCase.get(`${version}\u0000${id}`) ?? byCase.get(id);
   const cmp: BaselineComparison = { unexpected: [], worse: [], better: [], matched: 0 };
   for (const r of results) {
-    const e = byCase.get(r.id) ?? byCase.get(r.baseId);
+    const e = find(r.id, r.version) ?? find(r.baseId, r.version);
     if (!e) {
       if (needsEntry(r.outcome)) cmp.unexpected.push(r);
       continue;

@@ -130,6 +130,23 @@ test('baseline: new failures and worse outcomes move against it, better ones do 
   );
 });
 
+test('baseline entries with a version match only cases of that version', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-baseline-'));
+  writeFileSync(
+    join(dir, 'v.yaml'),
+    '- { case: same.id, version: "3.1.1", outcome: fail, kind: deviation, why: "3.1.1 only" }\n',
+  );
+  const { entries } = loadBaseline(dir);
+  const v311 = { ...result('same.id', 'fail'), version: '3.1.1' as const };
+  const v5 = result('same.id', 'fail');
+  const cmp = compareWithBaseline([v311, v5], entries);
+  assert.equal(cmp.matched, 1);
+  assert.deepEqual(
+    cmp.unexpected.map((r) => r.version),
+    ['5.0'],
+  );
+});
+
 test('baseline problems name file, line and field', () => {
   const dir = mkdtempSync(join(tmpdir(), 'crucible-baseline-'));
   writeFileSync(

@@ -12,7 +12,7 @@ import { isFailing } from '../../results/grade.ts';
 import type { MqttVersion } from '../../results/model.ts';
 import { formatProblems } from '../../scenario/index.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
-import { boolFlag, durationFlag, intFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
+import { boolFlag, durationFlag, intFlag, listFlag, parseFlags, stringFlag, tlsFlags } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { printBaselineComparison } from './conform-baseline-output.ts';
 
@@ -126,7 +126,7 @@ export async function run(argv: string[]): Promise<number> {
   if (cases.length === 0)
     throw new UsageError('no suite case matches the selection (--version/--area/--only/--level)');
 
-  const tls = tlsOptions(flags);
+  const tls = tlsFlags(flags);
   const reporters = createReporters(reporterNames, {
     outDir,
     out: process.stdout,
@@ -173,20 +173,4 @@ export async function run(argv: string[]): Promise<number> {
     return movedAgainst(cmp) ? EXIT.conformanceFailure : EXIT.ok;
   }
   return run.cases.some((c) => isFailing(c.outcome)) ? EXIT.conformanceFailure : EXIT.ok;
-}
-
-function tlsOptions(
-  flags: ReturnType<typeof parseFlags>,
-): { ca?: string; cert?: string; key?: string; insecure?: boolean } | undefined {
-  const ca = stringFlag(flags, 'ca');
-  const cert = stringFlag(flags, 'cert');
-  const key = stringFlag(flags, 'key');
-  const insecure = boolFlag(flags, 'insecure');
-  if (!ca && !cert && !key && !insecure) return undefined;
-  return {
-    ...(ca ? { ca } : {}),
-    ...(cert ? { cert } : {}),
-    ...(key ? { key } : {}),
-    ...(insecure ? { insecure } : {}),
-  };
 }

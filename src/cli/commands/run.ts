@@ -11,11 +11,10 @@ import {
 } from '../../conformance/capabilities.ts';
 import { mapPool } from '../../conformance/pool.ts';
 import { loadProfile } from '../../conformance/profile.ts';
-import { unmetRequirement } from '../../conformance/requirements.ts';
-import { runCase } from '../../engine/index.ts';
+import { type CaseTarget, runOneCase } from '../../conformance/run-one.ts';
 import { createReporters, type Reporter } from '../../report/index.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
-import { grade, isFailing } from '../../results/grade.ts';
+import { isFailing } from '../../results/grade.ts';
 import type { CaseResult } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import type { CaseSpec, Problem } from '../../scenario/model.ts';
@@ -28,6 +27,7 @@ import {
   type ParsedFlags,
   parseFlags,
   stringFlag,
+  tlsFlags,
 } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { LOAD_FLAGS, loadFlags, runLoadFromCli } from './run-load.ts';
@@ -68,22 +68,6 @@ function parseVars(flags: ParsedFlags): Record<string, unknown> {
   return out;
 }
 
-function tlsOptions(
-  flags: ParsedFlags,
-): { ca?: string; cert?: string; key?: string; insecure?: boolean } | undefined {
-  const ca = stringFlag(flags, 'ca');
-  const cert = stringFlag(flags, 'cert');
-  const key = stringFlag(flags, 'key');
-  const insecure = boolFlag(flags, 'insecure');
-  if (!ca && !cert && !key && !insecure) return undefined;
-  return {
-    ...(ca ? { ca } : {}),
-    ...(cert ? { cert } : {}),
-    ...(key ? { key } : {}),
-    ...(insecure ? { insecure } : {}),
-  };
-}
-
 /** Files named on the command line (directories searched for *.yaml); missing ones are problems. */
 function expandFiles(args: string[]): { files: string[]; problems: Problem[] } {
   const files: string[] = [];
@@ -117,18 +101,6 @@ function needsCapabilities(cases: CaseSpec[]): boolean {
   return cases.some((c) => Object.keys(c.requires).length > 0 || JSON.stringify(c.steps).includes('${cap.'));
 }
 
-/** Credentials from the profile (`auth: { username, password }`) go into every CONNECT that names none. */
-function connectDefaults(profile: Record<string, unknown>): { connectDefaults?: Record<string, unknown> } {
-  const auth = profile.auth as { username?: unknown; password?: unknown } | undefined;
-  if (!auth || typeof auth.username !== 'string') return {};
-  return {
-    connectDefaults: {
-      username: auth.username,
-      ...(typeof auth.password === 'string' ? { password: auth.password } : {}),
-    },
-  };
-}
-
 interface ConversationRun {
   cases: CaseResult[];
   unreachable: number;
@@ -137,68 +109,18 @@ interface ConversationRun {
 
 async function runConversations(
   cases: CaseSpec[],
-  o: {
-    brokerUrl: string;
-    wsUrl: string | undefined;
-    tls: ReturnType<typeof tlsOptions>;
-    label: string;
-    vars: Record<string, unknown>;
-    profile: Record<string, unknown>;
-    caps: Capabilities;
-    concurrency: number;
-    timeoutMs: number | undefined;
-    reporters: Reporter[];
-    signal: AbortSignal;
-  },
+  o: CaseTarget & { concurrency: number; reporters: Reporter[] },
 ): Promise<ConversationRun> {
   let unreachable = 0;
   let unreachableReason: string | undefined;
   const results = await mapPool(cases, o.concurrency, async (spec): Promise<CaseResult> => {
-    const base: Omit<CaseResult, 'outcome' | 'durationMs' | 'transcript'> = {
-      id: spec.id,
-      baseId: spec.baseId,
-      title: spec.title,
-      ...(spec.description ? { description: spec.description } : {}),
-      ...(spec.expectation ? { expectation: spec.expectation } : {}),
-      area: spec.area,
-      version: spec.version,
-      level: spec.level,
-      statements: spec.statements,
-      ...(Object.keys(spec.params).length ? { params: spec.params } : {}),
-      broker: o.label,
-      source: { file: spec.loc.file, line: spec.loc.line },
-    };
-    let result: CaseResult;
-    const unmet = unmetRequirement(spec, o.caps, o.profile);
-    if (unmet) result = { ...base, outcome: 'not-applicable', reason: unmet, durationMs: 0, transcript: [] };
-    else if (o.signal.aborted)
-      result = { ...base, outcome: 'error', reason: 'not run: interrupted', durationMs: 0, transcript: [] };
-    else {
-      const run = await runCase(spec, {
-        brokerUrl: o.brokerUrl,
-        ...(o.wsUrl ? { wsUrl: o.wsUrl } : {}),
-        ...(o.tls ? { tls: o.tls } : {}),
-        vars: { ...o.vars, profile: o.profile, cap: o.caps },
-        ...connectDefaults(o.profile),
-        signal: o.signal,
-        ...(o.timeoutMs !== undefined ? { defaultTimeoutMs: o.timeoutMs } : {}),
-      });
-      if (run.errorKind === 'unreachable') {
-        unreachable++;
-        unreachableReason ??= run.reason;
-      }
-      result = {
-        ...base,
-        outcome: grade(run.status, spec.level),
-        ...(run.reason ? { reason: run.reason } : {}),
-        durationMs: Math.round(run.durationMs * 10) / 10,
-        ...(run.failure ? { failure: run.failure } : {}),
-        ...(run.findings.length ? { findings: run.findings } : {}),
-        transcript: run.transcript,
-      };
+    const run = await runOneCase(spec, o);
+    if (run.unreachable) {
+      unreachable++;
+      unreachableReason ??= run.result.reason;
     }
-    for (const r of o.reporters) r.onCaseEnd?.(result);
-    return result;
+    for (const r of o.reporters) r.onCaseEnd?.(run.result);
+    return run.result;
   });
   return { cases: results, unreachable, unreachableReason };
 }
@@ -239,7 +161,7 @@ export async function run(argv: string[]): Promise<number> {
   const concurrency = intFlag(flags, 'concurrency', 1, 256) ?? 4;
   const timeoutMs = durationFlag(flags, 'timeout');
   const vars = parseVars(flags);
-  const tls = tlsOptions(flags);
+  const tls = tlsFlags(flags);
   const outFlag = stringFlag(flags, 'out');
   let reporterNames = listFlag(flags, 'reporter').length ? listFlag(flags, 'reporter') : ['console'];
   if (outFlag && !reporterNames.includes('json')) reporterNames = [...reporterNames, 'json'];
@@ -314,7 +236,7 @@ export async function run(argv: string[]): Promise<number> {
       profile,
       caps,
       concurrency,
-      timeoutMs,
+      stepTimeoutMs: timeoutMs,
       reporters,
     });
     process.removeListener('SIGINT', onSigint);
