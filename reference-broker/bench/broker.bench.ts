@@ -130,8 +130,21 @@ interface Row {
   cpuUsPerMsg: number;
 }
 
+/** Waits until the broker has worked off what earlier loads left in its socket buffers (idle CPU). */
+async function settle(b: BrokerProc): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = cpuMs(b.pid);
+  while (Date.now() < deadline && b.alive()) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = cpuMs(b.pid);
+    if (now - last <= 30) return;
+    last = now;
+  }
+}
+
 let runSeq = 0;
 async function runLoad(b: BrokerProc, load: Load, qos: number): Promise<Row> {
+  await settle(b);
   const base = `bench/${++runSeq}`;
   const subs: Subscriber[] = [];
   for (let i = 0; i < load.subs; i++)
