@@ -53,7 +53,13 @@ describe('load runs', () => {
     if (!needMosquitto(t)) return;
     const m = await startMosquitto();
     try {
-      const r = await runLoad(profileFrom(QOS1), { brokerUrl: m.url, workers: 2, brokerLabel: 'mosquitto' });
+      // Also rotates the source address over 127.0.0.1..3 (the path used past 25,000 clients).
+      const r = await runLoad(profileFrom(QOS1), {
+        brokerUrl: m.url,
+        workers: 2,
+        brokerLabel: 'mosquitto',
+        localAddresses: 3,
+      });
       assert.equal(r.generator.workers, 2);
       checkComplete(r, 300);
     } finally {

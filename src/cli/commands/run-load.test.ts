@@ -14,9 +14,34 @@ describe('run-load flags', () => {
   });
 
   test('overrides and errors that name the flag', () => {
-    const f = parseFlags(['--clients', '500', '--rate', '2000/s', '--duration', '90s', '--workers', '0', '--start-at', '1700000000000'], LOAD_FLAGS, 'run');
-    assert.deepEqual(loadFlags(f, 'mqtt://h'), { broker: 'mqtt://h', clients: 500, rate: 2000, durationMs: 90_000, workers: 0, startAt: 1_700_000_000_000 });
+    const f = parseFlags(
+      [
+        '--clients',
+        '500',
+        '--rate',
+        '2000/s',
+        '--duration',
+        '90s',
+        '--workers',
+        '0',
+        '--start-at',
+        '1700000000000',
+      ],
+      LOAD_FLAGS,
+      'run',
+    );
+    assert.deepEqual(loadFlags(f, 'mqtt://h'), {
+      broker: 'mqtt://h',
+      clients: 500,
+      rate: 2000,
+      durationMs: 90_000,
+      workers: 0,
+      startAt: 1_700_000_000_000,
+    });
     assert.throws(() => loadFlags(parseFlags(['--rate', 'fast'], LOAD_FLAGS, 'run'), 'mqtt://h'), /--rate/);
-    assert.throws(() => loadFlags(parseFlags(['--duration', 'long'], LOAD_FLAGS, 'run'), 'mqtt://h'), /--duration/);
+    assert.throws(
+      () => loadFlags(parseFlags(['--duration', 'long'], LOAD_FLAGS, 'run'), 'mqtt://h'),
+      /--duration/,
+    );
   });
 });
