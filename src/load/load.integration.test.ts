@@ -176,7 +176,7 @@ phases:
     }
   });
 
-  test('ws:// through src/transport (reference broker)', async () => {
+  test('QoS 2 over ws:// through src/transport (reference broker)', async () => {
     const b = await startBroker({ listeners: [{ kind: 'ws', host: '127.0.0.1', port: 0 }] } as never, {
       log: () => {},
     });
@@ -186,14 +186,17 @@ phases:
 id: ws
 duration: 500ms
 groups:
-  - { name: p, count: 2, publish: { topic: "ws/{run}/{i}", qos: 1, rate: 40/s } }
+  - { name: p, count: 2, publish: { topic: "ws/{run}/{i}", qos: 2, rate: 40/s } }
   - { name: s, count: 1, version: "5.0", subscribe: [ { filter: "ws/{run}/+", qos: 2 } ] }
 `),
         { brokerUrl: b.listeners[0]!.url, workers: 0 },
       );
       assert.equal(r.groups[0]?.sent, 40);
       assert.equal(r.groups[0]?.acked, 40);
+      assert.equal(r.latency.pubcomp?.count, 40, 'QoS 2: PUBREC, PUBREL, PUBCOMP completed');
+      assert.equal(r.latency.puback, undefined);
       assert.equal(r.groups[1]?.delivered, 40);
+      assert.equal(r.ledger.byQos['2']?.delivered, 40);
       assert.equal(r.ledger.lost, 0);
     } finally {
       await b.close();

@@ -51,6 +51,7 @@ export class WorkerStats {
   private readonly latencyCache = new Map<string, Array<FastRecorder | undefined>>();
   private readonly intendedRecorders: FastRecorder[] = [];
   private readonly sendLagRecorders: FastRecorder[] = [];
+  private readonly sendLagByGroup: Array<FastRecorder | undefined> = [];
 
   constructor(groupNames: string[], streamCount: number) {
     this.groups = groupNames.map(() => ({
@@ -116,7 +117,12 @@ export class WorkerStats {
   }
 
   sendLag(group: number, lag: number): void {
-    this.recorder(group, 'sendLag').recordMs(lag);
+    let r = this.sendLagByGroup[group];
+    if (!r) {
+      r = this.recorder(group, 'sendLag');
+      this.sendLagByGroup[group] = r;
+    }
+    r.recordMs(lag);
   }
 
   export(): StatsExport {
