@@ -275,16 +275,15 @@ export class LoadWorker implements ClientHost {
     const fraction = p.fraction ?? 1;
     const names = p.groups;
     const chosen = this.clients.filter((c) => {
-      if (names && !names.includes(c.group.name)) return false;
+      // Only connected clients drop (one still connecting keeps its attempt and its place in the accounting).
+      if (!c.ready || (names && !names.includes(c.group.name))) return false;
       return (Math.imul(c.plan.n + 1, 2654435761) >>> 0) / 4294967296 < fraction;
     });
     const now = clock();
     const over = p.reconnectOverMs ?? 0;
     chosen.forEach((c, k) => {
-      if (c.ready) {
-        this.connected--;
-        (this.stats.groups[c.plan.group] as { connected: number }).connected--;
-      }
+      this.connected--;
+      (this.stats.groups[c.plan.group] as { connected: number }).connected--;
       c.close(false);
       this.stats.count('storm.dropped');
       this.queue.push({ c, due: now + (chosen.length > 1 ? (over * k) / chosen.length : 0) });
