@@ -1,5 +1,9 @@
 // Benchmark (a): memory per idle connection from one process, crucible lean clients vs MQTT.js clients.
+// Each side runs in its own child process (so one side's freed memory never hides the other's growth); the
+// clients CONNECT and SUBSCRIBE to one topic each, then sit idle while memory is measured after GC.
 // Usage: npx tsx src/load/bench/connections.ts [crucibleCount=10000] [mqttjsCount=2000]
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import type { FromWorker } from '../messages.ts';
 import { startMosquitto } from '../peers.ts';
@@ -9,22 +13,21 @@ import { kb, type Mem, memory, table, waitFor } from './common.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const M = Number(process.argv[3] ?? 2_000);
+const SIDE = process.argv[4];
 
-const broker = await startMosquitto({ fdLimit: 65536 });
-const rows: Array<Record<string, string | number>> = [];
-const delta = (a: Mem, b: Mem, n: number) => ({
+type Row = Record<string, string | number>;
+const perConn = (a: Mem, b: Mem, n: number) => ({
   rss: (b.rss - a.rss) / n,
   heap: (b.heapUsed - a.heapUsed) / n,
   ext: (b.external - a.external) / n,
 });
 
-try {
-  // crucible: one LoadWorker in this thread holding N subscriber connections (CONNECT + SUBSCRIBE done, idle).
+async function crucible(url: string): Promise<Row> {
   const profile = profileFrom(`kind: load
 id: conns
 duration: 1s
 groups:
-  - { name: idle, count: ${N}, keepAlive: 600, connect: { rate: ${process.env.CRATE ?? '5000/s'} }, subscribe: [ "bench/idle/{i}" ] }
+  - { name: idle, count: ${N}, keepAlive: 600, connect: { rate: 5000/s }, subscribe: [ "bench/idle/{i}" ] }
   - { name: pub, count: 1, publish: { topic: "bench/none", qos: 0, rate: 1/s } }
 `);
   let ready: Extract<FromWorker, { type: 'ready' }> | undefined;
@@ -34,10 +37,10 @@ groups:
     {
       profile,
       runId: 'b',
-      brokerUrl: broker.url,
+      brokerUrl: url,
       shard: { index: 0, count: 1 },
       worker: { index: 0, count: 1 },
-      localAddresses: Number(process.env.LADDR ?? 0),
+      localAddresses: 0,
     },
     (m) => {
       if (m.type === 'ready') ready = m;
@@ -45,33 +48,28 @@ groups:
   );
   w.handle({ type: 'connect' });
   await waitFor(() => ready !== undefined, 120_000);
-  const connectS = (Date.now() - t0) / 1000;
-  const after = await memory();
-  const d = delta(before, after, N + 1);
-  rows.push({
+  const secs = (Date.now() - t0) / 1000;
+  const d = perConn(before, await memory(), N + 1);
+  w.handle({ type: 'finish' });
+  await new Promise((r) => setTimeout(r, 1000));
+  return {
     client: 'crucible lean',
     connections: ready?.connected ?? 0,
     failed: ready?.failed ?? -1,
-    'connect s': connectS.toFixed(1),
+    'connect s': secs.toFixed(1),
     'RSS KB/conn': kb(d.rss),
     'heap KB/conn': kb(d.heap),
     'external KB/conn': kb(d.ext),
-  });
-  let closed = false;
-  const w2 = w as unknown as { post: (m: FromWorker) => void };
-  void w2;
-  w.handle({ type: 'finish' });
-  await new Promise((r) => setTimeout(r, 1500));
-  closed = true;
-  void closed;
+  };
+}
 
-  // MQTT.js: M clients, same CONNECT + SUBSCRIBE, idle.
-  const before2 = await memory();
+async function mqttjs(url: string): Promise<Row> {
+  const before = await memory();
   const clients: mqtt.MqttClient[] = [];
   let subscribed = 0;
-  const t1 = Date.now();
+  const t0 = Date.now();
   for (let i = 0; i < M; i++) {
-    const c = mqtt.connect(broker.url, {
+    const c = mqtt.connect(url, {
       clientId: `mqttjs-${i}`,
       keepalive: 600,
       reconnectPeriod: 0,
@@ -83,24 +81,40 @@ groups:
     if (i % 500 === 499) await waitFor(() => subscribed > i - 250, 30_000);
   }
   await waitFor(() => subscribed === M, 60_000);
-  const connectS2 = (Date.now() - t1) / 1000;
-  const after2 = await memory();
-  const d2 = delta(before2, after2, M);
-  rows.push({
+  const secs = (Date.now() - t0) / 1000;
+  const d = perConn(before, await memory(), M);
+  for (const c of clients) c.end(true);
+  return {
     client: 'MQTT.js',
     connections: subscribed,
     failed: M - subscribed,
-    'connect s': connectS2.toFixed(1),
-    'RSS KB/conn': kb(d2.rss),
-    'heap KB/conn': kb(d2.heap),
-    'external KB/conn': kb(d2.ext),
+    'connect s': secs.toFixed(1),
+    'RSS KB/conn': kb(d.rss),
+    'heap KB/conn': kb(d.heap),
+    'external KB/conn': kb(d.ext),
+  };
+}
+
+if (SIDE === undefined) {
+  const self = fileURLToPath(import.meta.url);
+  const rows = ['crucible', 'mqttjs'].map((side) => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', self, String(N), String(M), side], {
+      encoding: 'utf8',
+    });
+    return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Row;
   });
-  for (const c of clients) c.end(true);
   console.log(table(rows));
+  const [c, m] = rows.map((r) => Number(r['RSS KB/conn'])) as [number, number];
+  const [ch, mh] = rows.map((r) => Number(r['heap KB/conn'])) as [number, number];
   console.log(
-    `\nratio (RSS per connection, crucible / MQTT.js): ${(d.rss / d2.rss).toFixed(3)}; target: crucible <= 8 KB per connection`,
+    `\nper connection, crucible / MQTT.js: RSS ${(c / m).toFixed(3)}, heap ${(ch / mh).toFixed(3)}; target: crucible <= 8 KB`,
   );
-} finally {
-  await broker.stop();
+} else {
+  const broker = await startMosquitto({ fdLimit: 65536 });
+  try {
+    console.log(JSON.stringify(SIDE === 'crucible' ? await crucible(broker.url) : await mqttjs(broker.url)));
+  } finally {
+    await broker.stop();
+  }
 }
 process.exit(0);
