@@ -141,6 +141,47 @@ describe('enhanced authentication', () => {
     c.destroy();
   });
 
+  test('re-authentication (AUTH 0x19) with SCRAM-SHA-256 ends with AUTH 0x00 (4.12.1)', async () => {
+    const scram = new ScramClient('crucible', 'crucible-pass');
+    const method = 'SCRAM-SHA-256';
+    const c = await RawClient.open(auth, 5);
+    c.send({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 5,
+      clientId: 'scram-re',
+      clean: true,
+      keepalive: 0,
+      properties: { authenticationMethod: method, authenticationData: scram.first() },
+    } as Packet);
+    const ch = await c.next('auth');
+    const fin = scram.final(props(ch).authenticationData as Buffer);
+    c.send({
+      cmd: 'auth',
+      reasonCode: 0x18,
+      properties: { authenticationMethod: method, authenticationData: fin },
+    } as Packet);
+    assert.equal(rec(await c.next('connack')).reasonCode, 0);
+    const again = new ScramClient('crucible', 'crucible-pass');
+    c.send({
+      cmd: 'auth',
+      reasonCode: 0x19,
+      properties: { authenticationMethod: method, authenticationData: again.first() },
+    } as Packet);
+    const ch2 = await c.next('auth');
+    assert.equal(rec(ch2).reasonCode, 0x18);
+    const fin2 = again.final(props(ch2).authenticationData as Buffer);
+    c.send({
+      cmd: 'auth',
+      reasonCode: 0x18,
+      properties: { authenticationMethod: method, authenticationData: fin2 },
+    } as Packet);
+    const done = await c.next('auth');
+    assert.equal(rec(done).reasonCode, 0);
+    assert.ok(again.verify(props(done).authenticationData as Buffer));
+    c.destroy();
+  });
+
   test('a wrong SCRAM password is refused with 0x86', async () => {
     const scram = new ScramClient('crucible', 'wrong');
     const c = await RawClient.open(auth, 5);
