@@ -73,8 +73,12 @@ describe('validateFrame', () => {
   });
 
   test('plain acknowledgements and PINGREQ skip the scan', () => {
-    assert.equal(needsValidation(Buffer.from([0x40, 0x02, 0x00, 0x01])), false);
-    assert.equal(needsValidation(Buffer.from([0xc0, 0x00])), false);
-    assert.equal(needsValidation(encode(subscribe, 4)), true);
+    assert.equal(needsValidation(Buffer.from([0x40, 0x02, 0x00, 0x01]), false), false);
+    assert.equal(needsValidation(Buffer.from([0xc0, 0x00]), true), false);
+    assert.equal(needsValidation(encode(subscribe, 4), false), true);
+    // a 3.1.1 PUBACK is exactly 4 bytes; anything else is scanned (and found malformed)
+    const long = Buffer.from([0x40, 0x03, 0x00, 0x01, 0x00]);
+    assert.equal(needsValidation(long, false), true);
+    assert.equal(validateFrame(long, 4)?.code, 0x81);
   });
 });

@@ -34,9 +34,9 @@ const NAMES = [
 const malformed = (reason: string): Violation => ({ code: 0x81, reason });
 
 /** Does this frame need the strict scan? Plain acknowledgements and PINGREQ (the hot path) do not. */
-export function needsValidation(raw: Buffer): boolean {
+export function needsValidation(raw: Buffer, v5: boolean): boolean {
   const type = raw[0]! >> 4;
-  if (type >= 4 && type <= 7) return raw.length > 5; // only acks with properties (5.0)
+  if (type >= 4 && type <= 7) return v5 ? raw.length > 5 : raw.length !== 4; // 5.0: acks with properties
   if (type === 12) return raw.length !== 2;
   return true;
 }

@@ -18,7 +18,7 @@ import { handleConnect, refuse } from './connect.ts';
 import { handleSubscribe, handleUnsubscribe } from './subscribe.ts';
 
 export function dispatch(conn: Connection, p: Packet, raw: Buffer) {
-  if (needsValidation(raw)) {
+  if (needsValidation(raw, conn.v5)) {
     const bad = validateFrame(raw, conn.version);
     if (bad) {
       if (conn.broker.faults['accept-malformed'] && conn.state === 'connected') return;
