@@ -1,7 +1,7 @@
 // Benchmark (b): generator CPU per message at the same QoS 0 rate: crucible vs an equivalent MQTT.js script
 // (same publishers, one subscriber, same payload size, a latency histogram per delivered message), and the raw
 // floor: pre-encoded packets written in batches with no parsing or measurement at all.
-// Usage: npx tsx src/load/bench/cpu.ts [totalRate=20000] [seconds=8] [publishers=10]
+// Usage: npx tsx src/load/bench/cpu.ts [totalRate=20000] [seconds=8] [publishers=10] [batchMs=1] (the timer tick of all three)
 import net from 'node:net';
 import mqtt from 'mqtt';
 import { newHistogram, recordMs } from '../../metrics/histogram.ts';
@@ -16,7 +16,7 @@ const RATE = Number(process.argv[2] ?? 20_000);
 const SECONDS = Number(process.argv[3] ?? 8);
 const PUBS = Number(process.argv[4] ?? 10);
 const SIZE = 64;
-const TICK_MS = 1;
+const TICK_MS = Number(process.argv[5] ?? 1);
 
 type Row = Record<string, string | number>;
 const row = (name: string, sent: number, delivered: number, cpuUs: number, p99: number | string): Row => ({
