@@ -9,6 +9,7 @@ import {
   type ProtocolVersion,
 } from '../../src/protocol/codec.ts';
 import type { Broker } from './broker.ts';
+import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './handlers/acks.ts';
 import { dispatch } from './handlers/index.ts';
 import type { Session } from './session.ts';
 import type { Transport, TransportEvents } from './transport.ts';
@@ -23,6 +24,9 @@ export interface Will {
   expiryInterval: number;
   delay: number;
 }
+
+const ACK_HEADER = [0x40, 0x50, 0x62, 0x70];
+const ACK_NAME = ['PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP'];
 
 function uncorkConn(c: Connection): void {
   c.corked = false;
@@ -178,6 +182,19 @@ export class Connection implements TransportEvents {
       }
       this.broker.onPublish(this, p);
       return;
+    }
+    if (type >= 4 && type <= 7 && frame.length === 4 && this.state === 'connected') {
+      // hot path: a plain PUBACK / PUBREC / PUBREL / PUBCOMP (reserved flags checked, id non-zero)
+      const id = (frame[2]! << 8) | frame[3]!;
+      if (frame[0] === ACK_HEADER[type - 4] && id !== 0) {
+        if (this.broker.config.trace)
+          this.broker.trace(this, 'in', `${ACK_NAME[type - 4]} {"messageId":${id}}`);
+        if (type === 4) handlePuback(this, id);
+        else if (type === 5) handlePubrec(this, id, undefined);
+        else if (type === 6) handlePubrel(this, id);
+        else handlePubcomp(this, id);
+        return;
+      }
     }
     this.decoded = undefined;
     this.decodeErr = undefined;

@@ -43,6 +43,8 @@ export interface MatchResult {
 export class SubscriptionTrie {
   private root = new TrieNode();
   count = 0;
+  private lastTopic = '';
+  private lastLevels: string[] = [''];
   /** When true, a leading wildcard matches $ topics too (fault 'dollar-wildcard'). */
   dollarWildcard = false;
 
@@ -118,7 +120,12 @@ export class SubscriptionTrie {
   match(topic: string, out: MatchResult): void {
     out.subs.length = 0;
     out.groups.length = 0;
-    const levels = topic.split('/');
+    let levels = this.lastLevels;
+    if (topic !== this.lastTopic) {
+      levels = topic.split('/');
+      this.lastTopic = topic;
+      this.lastLevels = levels;
+    }
     const dollar = !this.dollarWildcard && topic.charCodeAt(0) === 0x24;
     this.walk(this.root, levels, 0, out, dollar);
   }

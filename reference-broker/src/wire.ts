@@ -4,7 +4,11 @@ import { isUtf8 } from 'node:buffer';
 
 export interface InPublish {
   topic: string;
+  /** the topic bytes, owned (not a view of the read buffer) */
   topicBuf: Buffer;
+  /** previous topic of this connection (one-entry cache) */
+  lastTopicBuf: Buffer | undefined;
+  lastTopic: string;
   qos: 0 | 1 | 2;
   retain: boolean;
   dup: boolean;
@@ -23,6 +27,8 @@ export function newInPublish(): InPublish {
   return {
     topic: '',
     topicBuf: Buffer.alloc(0),
+    lastTopicBuf: undefined,
+    lastTopic: '',
     qos: 0,
     retain: false,
     dup: false,
@@ -78,9 +84,20 @@ export function parsePublish(frame: Buffer, start: number, v5: boolean, p: InPub
   off += 2;
   if (off + tl > end) return fail(p, 0x81, 'topic length beyond packet');
   const tb = frame.subarray(off, off + tl);
-  if (!isUtf8(tb)) return fail(p, 0x81, 'topic is not valid UTF-8'); // MQTT-1.5.4-1 / 3.3.2-1
-  p.topicBuf = tb;
-  p.topic = tb.toString('utf8');
+  const last = p.lastTopicBuf;
+  if (last !== undefined && last.length === tl && tb.equals(last)) {
+    // same topic as this connection's previous PUBLISH: reuse the string and the owned bytes
+    p.topicBuf = last;
+    p.topic = p.lastTopic;
+  } else {
+    if (!isUtf8(tb)) return fail(p, 0x81, 'topic is not valid UTF-8'); // MQTT-1.5.4-1 / 3.3.2-1
+    p.topic = tb.toString('utf8');
+    p.topicBuf = Buffer.from(tb);
+    if (tl > 0) {
+      p.lastTopicBuf = p.topicBuf;
+      p.lastTopic = p.topic;
+    }
+  }
   off += tl;
   if (p.qos > 0) {
     if (off + 2 > end) return fail(p, 0x81, 'missing packet identifier');

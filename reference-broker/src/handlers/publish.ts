@@ -70,7 +70,7 @@ export function handlePublish(conn: Connection, p: InPublish) {
   const payload = Buffer.from(p.payload);
   const msg: Message = {
     topic,
-    topicBuf: Buffer.from(topicBuf),
+    topicBuf, // owned bytes (wire.ts copies them)
     payload,
     qos,
     retain: p.retain,
