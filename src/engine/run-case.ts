@@ -10,16 +10,18 @@ import { ScenarioClient } from './client.ts';
 import { inboundCheck } from './inbound-check.ts';
 import type { CaseRunContext, CaseRunOutcome } from './index.ts';
 import { protocolLevel } from './packet-defaults.ts';
-import { type CaseEnv, StepError, StepFailure } from './steps/common.ts';
+import { type CaseEnv, isRecord, StepError, StepFailure } from './steps/common.ts';
 import { doConnect, doDisconnect, doDrop, doOpen } from './steps/connection.ts';
 import { expectClose, expectNothing, expectOn } from './steps/expect.ts';
 import { doBarrier, doParallel, doSet, doWait } from './steps/flow.ts';
 import { doPublish, doSend, doSendMutated, doSendRaw, doSubscribe, doUnsubscribe } from './steps/send.ts';
+import { countWindow } from './steps/window.ts';
 import { Transcript } from './transcript.ts';
 
 const DEFAULT_STEP_MS = 2000;
 const CASE_MARGIN_MS = 5000;
 const CASE_CAP_MS = 15 * 60_000;
+const CLEANUP_MARGIN_MS = 2000;
 
 /** Per-run topic prefix and client-id stem, unique across concurrent runs. */
 export function uniqueRunIds(caseId: string): { t: string; cid: string } {
@@ -51,6 +53,7 @@ export function describeStep(step: Step): string {
   else if (a.kind === 'expect') detail = cmdOf(a.matcher);
   else if (a.kind === 'wait') detail = ` ${a.ms}ms`;
   else if (a.kind === 'expectNothing') detail = ` for ${a.forMs}ms`;
+  else if (a.kind === 'expectAmong') detail = ` [${a.clients.join(', ')}]${cmdOf(a.match)}`;
   else if (a.kind === 'barrier') detail = ` ${a.name}`;
   return `${step.label ? `${step.label}: ` : ''}${who}${a.kind}${detail}`;
 }
@@ -64,6 +67,10 @@ function stepBudget(step: Step, base: (s: Step) => number): number {
       return a.forMs;
     case 'expectClose':
       return a.withinMs;
+    case 'expectAmong':
+      return a.withinMs;
+    case 'expect':
+      return a.withinMs ?? base(step);
     case 'connect':
       return 2 * base(step);
     case 'publish':
@@ -87,7 +94,10 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   const clientIds: Record<string, string> = {};
   const flat = flatten(spec.steps);
   const names = new Set<string>(Object.keys(spec.clients));
-  for (const s of flat) if (s.client) names.add(s.client);
+  for (const s of [...flat, ...flatten(spec.cleanup ?? [])]) {
+    if (s.client) names.add(s.client);
+    if (s.action.kind === 'expectAmong') for (const c of s.action.clients) names.add(c);
+  }
   const vars: Record<string, unknown> = {
     ...ctx.vars,
     ...spec.params,
@@ -107,67 +117,77 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   const base = (s: Step): number =>
     s.timeoutMs ?? ctx.defaultTimeoutMs ?? spec.defaultTimeoutMs ?? DEFAULT_STEP_MS;
 
-  const env: CaseEnv = {
-    spec,
-    ctx,
-    transcript,
-    vars,
-    clients: new Map(),
-    findings: [],
-    signal: controller.signal,
-    state: { anySent: false, connectAttempts: 0 },
-    barrier: undefined,
-    client(name) {
-      if (!name) throw new StepError('step has no client');
-      let c = env.clients.get(name);
-      if (!c) {
-        const cs = spec.clients[name];
-        const version = protocolLevel(cs?.version ?? spec.version);
-        const fixedId = cs?.clientId !== undefined ? String(env.resolve(cs.clientId)) : undefined;
-        const id = fixedId ?? clientIds[name] ?? clientIdFor(ids.cid, name);
-        const isWs = /^wss?:/i.test(ctx.brokerUrl);
-        c = new ScenarioClient(
-          name,
-          id,
-          version,
-          cs?.transport ?? (isWs ? 'ws' : 'tcp'),
-          transcript,
-          inboundCheck(env),
-          ctx.maxInboundPacketBytes,
-        );
-        env.clients.set(name, c);
-        clientIds[name] = id;
-      }
-      return c;
-    },
-    versionOf(name) {
-      return env.client(name).version;
-    },
-    deadlineMs: base,
-    resolve<T>(value: T): T {
-      try {
-        return resolveVars(value, env.vars) as T;
-      } catch (e) {
-        if (e instanceof VarError) throw new StepError(e.message);
-        throw e;
-      }
-    },
-    indexOf(step) {
-      return indexOf.get(step) ?? -1;
-    },
-    runSteps,
+  /** An environment with its own clients, findings and signal (the case's steps, then its cleanup). */
+  const makeEnv = (signal: AbortSignal, onStep: (s: Step) => void, state: CaseEnv['state']): CaseEnv => {
+    const env: CaseEnv = {
+      spec,
+      ctx,
+      transcript,
+      vars,
+      clients: new Map(),
+      findings: [],
+      signal,
+      state,
+      barrier: undefined,
+      client(name) {
+        if (!name) throw new StepError('step has no client');
+        let c = env.clients.get(name);
+        if (!c) {
+          const cs = spec.clients[name];
+          const version = protocolLevel(cs?.version ?? spec.version);
+          const fixedId = cs?.clientId !== undefined ? String(env.resolve(cs.clientId)) : undefined;
+          const id = fixedId ?? clientIds[name] ?? clientIdFor(ids.cid, name);
+          const isWs = /^wss?:/i.test(ctx.brokerUrl);
+          c = new ScenarioClient(
+            name,
+            id,
+            version,
+            cs?.transport ?? (isWs ? 'ws' : 'tcp'),
+            transcript,
+            inboundCheck(env),
+            ctx.maxInboundPacketBytes,
+          );
+          env.clients.set(name, c);
+          clientIds[name] = id;
+        }
+        return c;
+      },
+      versionOf(name) {
+        return env.client(name).version;
+      },
+      deadlineMs: base,
+      resolve<T>(value: T): T {
+        try {
+          return resolveVars(value, env.vars) as T;
+        } catch (e) {
+          if (e instanceof VarError) throw new StepError(e.message);
+          throw e;
+        }
+      },
+      indexOf(step) {
+        return indexOf.get(step) ?? -1;
+      },
+      async runSteps(steps: Step[], e: CaseEnv): Promise<void> {
+        for (const step of steps) {
+          if (e.signal.aborted) throw new StepFailure('aborted');
+          onStep(step);
+          await runStep(step, e);
+        }
+      },
+    };
+    return env;
   };
+  let current: Step | undefined;
+  const env = makeEnv(
+    controller.signal,
+    (s) => {
+      current = s;
+    },
+    { anySent: false, connectAttempts: 0 },
+  );
   for (const [name, cs] of Object.entries(spec.clients))
     if (cs.clientId === undefined) clientIds[name] ??= clientIdFor(ids.cid, name);
-
-  let current: Step | undefined;
-  async function runSteps(steps: Step[], e: CaseEnv): Promise<void> {
-    for (const step of steps) {
-      if (e.signal.aborted) throw new StepFailure('aborted');
-      current = step;
-      await runStep(step, e);
-    }
-  }
+  const runSteps = (steps: Step[], e: CaseEnv): Promise<void> => e.runSteps(steps, e);
 
   const budget = Math.min(
     CASE_CAP_MS,
@@ -229,6 +249,11 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
     controller.abort();
   }
   await closeAll([...env.clients.values()]);
+  // Cleanup: always after the steps (unless nothing ever reached the broker), never changes the outcome.
+  if (spec.cleanup && spec.cleanup.length > 0 && env.state.anySent && errorKind !== 'unreachable')
+    await runCleanup(spec.cleanup, transcript, base, (signal, onStep) =>
+      makeEnv(signal, onStep, { anySent: true, connectAttempts: 1 }),
+    );
   // Strict checker findings: a MUST finding fails an otherwise passing case, citing the statement.
   const must = env.findings.find((f) => f.severity === 'must');
   if (status === 'fail' && must && failure && failure.statement === undefined)
@@ -254,6 +279,49 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   if (failure !== undefined) out.failure = failure;
   if (errorKind !== undefined) out.errorKind = errorKind;
   return out;
+}
+
+/**
+ * Runs a case's cleanup steps on fresh connections (the case's own connections are closed by then),
+ * with their own deadlines and a hard deadline of their own. Success or failure is a transcript event;
+ * the strict checker's findings during cleanup are not the case's.
+ */
+async function runCleanup(
+  steps: Step[],
+  transcript: Transcript,
+  base: (s: Step) => number,
+  makeEnv: (signal: AbortSignal, onStep: (s: Step) => void) => CaseEnv,
+): Promise<void> {
+  const controller = new AbortController();
+  let current: Step | undefined;
+  const env = makeEnv(controller.signal, (s) => {
+    current = s;
+  });
+  const budget = Math.min(
+    CASE_CAP_MS,
+    steps.reduce((n, s) => n + stepBudget(s, base), 0) + CLEANUP_MARGIN_MS,
+  );
+  transcript.event('', `cleanup: ${steps.length} step${steps.length === 1 ? '' : 's'}`);
+  let timer: NodeJS.Timeout | undefined;
+  const hard = new Promise<'hard-deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('hard-deadline'), budget);
+  });
+  try {
+    const r = await Promise.race([env.runSteps(steps, env).then(() => 'done' as const), hard]);
+    if (r === 'hard-deadline')
+      transcript.event(current?.client ?? '', `cleanup failed: exceeded its deadline of ${budget}ms`);
+    else transcript.event('', 'cleanup: done');
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    transcript.event(
+      current?.client ?? '',
+      `cleanup failed: ${current ? describeStep(current) : '(cleanup)'}: ${msg}`,
+    );
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  await closeAll([...env.clients.values()]);
 }
 
 /** Case end: every socket goes. A client that closed cleanly gets a short grace to finish its FIN
@@ -285,7 +353,28 @@ async function runStep(step: Step, env: CaseEnv): Promise<void> {
       return doSendMutated(env, step, a);
     case 'expect': {
       const matcher = env.resolve(a.matcher);
+      if (a.withinMs !== undefined) {
+        const match = isRecord(matcher.match) ? matcher.match : {};
+        const capture = isRecord(matcher.capture) ? (matcher.capture as Record<string, string>) : {};
+        await countWindow(env, [env.client(step.client)], {
+          match,
+          count: matcher.count,
+          withinMs: a.withinMs,
+          skip: a.skip,
+          capture,
+        });
+        return;
+      }
       await expectOn(env, env.client(step.client), matcher, a.skip, env.deadlineMs(step));
+      return;
+    }
+    case 'expectAmong': {
+      const match = env.resolve(a.match);
+      await countWindow(
+        env,
+        a.clients.map((n) => env.client(n)),
+        { match, count: env.resolve(a.count), withinMs: a.withinMs, skip: a.skip, capture: a.capture },
+      );
       return;
     }
     case 'expectNothing':

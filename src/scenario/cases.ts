@@ -282,6 +282,14 @@ export function parseCase(
     ck.refs = [];
     const steps: Step[] =
       c.steps === undefined ? [] : parseSteps(ck, substituteVars(c.steps, combo), [...path, 'steps'], env);
+    // cleanup: after the steps whatever happened, on fresh connections (captures may be unset if the
+    // case ended early; such a cleanup step then fails on its own, without changing the outcome)
+    let cleanup: Step[] = [];
+    if (c.cleanup !== undefined) {
+      if (!Array.isArray(c.cleanup) || c.cleanup.length === 0)
+        ck.problem([...path, 'cleanup'], 'cleanup must be a non-empty list of steps', 'or leave it out');
+      else cleanup = parseSteps(ck, substituteVars(c.cleanup, combo), [...path, 'cleanup'], env);
+    }
     // per expansion: `clients: { a: { version: "${version}" } }` follows a version loop
     const clients =
       c.clients === undefined ? {} : parseClients(ck, substituteVars(c.clients, combo), [...path, 'clients']);
@@ -290,8 +298,9 @@ export function parseCase(
         for (const r of findVarRefs(substituteVars(c[k], combo), [...path, k]))
           ck.refs.push({ ...r, at: r.path });
     const clientNames = checkClientUse(ck, steps, clients, path);
-    checkBarriers(ck, steps);
-    checkVersionedFields(ck, steps, version ?? '5.0', clients);
+    for (const n of checkClientUse(ck, cleanup, {}, path)) clientNames.add(n);
+    checkBarriers(ck, [...steps, ...cleanup]);
+    checkVersionedFields(ck, [...steps, ...cleanup], version ?? '5.0', clients);
     checkVarRefs(
       ck,
       new Set([...BUILTIN_VARS, ...Object.keys(combo), ...env.captures, ...env.setVars]),
@@ -315,6 +324,7 @@ export function parseCase(
       clients,
       defaultTimeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       steps,
+      ...(cleanup.length > 0 ? { cleanup } : {}),
       loc: ck.loc(path),
     };
     caseIdSites.set(spec, { loc: ck.loc([...path, 'id']), field: fieldOf([...path, 'id']) });

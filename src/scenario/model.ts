@@ -29,7 +29,25 @@ export type StepAction =
   | { kind: 'send'; packet: PacketSpec }
   | { kind: 'sendRaw'; hex: string }
   | { kind: 'sendMutated'; packet: PacketSpec; mutate: Array<Record<string, unknown>> }
-  | { kind: 'expect'; matcher: MatcherSpec; skip: string[] }
+  | {
+      kind: 'expect';
+      matcher: MatcherSpec;
+      skip: string[];
+      /** `within:` with a count: a counting window instead of a deadline (see docs, Counting windows). */
+      withinMs?: number;
+    }
+  | {
+      kind: 'expectAmong';
+      /** Clients whose inboxes are read together during the window. */
+      clients: string[];
+      /** Matcher the counted packets must match (a plain matcher or { oneOf: [...] }). */
+      match: MatcherSpec;
+      /** A number or { $range: [min, max] } / { $gte } / { $lte } (may be a `${var}` string). */
+      count: unknown;
+      withinMs: number;
+      skip: string[];
+      capture: Record<string, string>;
+    }
   | { kind: 'expectNothing'; forMs: number; except: string[] }
   | {
       kind: 'expectClose';
@@ -84,6 +102,8 @@ export interface CaseSpec {
   clients: Record<string, ClientSpec>;
   defaultTimeoutMs: number;
   steps: Step[];
+  /** Steps that always run after `steps` (pass, fail or error), on fresh connections; absent = none. */
+  cleanup?: Step[];
   loc: SourceLoc;
 }
 

@@ -1,6 +1,7 @@
 // Validation of packets (send, connect, publish ...) and matchers (expect, connack, suback ...).
 import { hexToBytes } from '../protocol/raw.ts';
 import { type Checker, isObj, type Obj, show, typeName } from './context.ts';
+import { countBounds } from './count.ts';
 import type { MatcherSpec, PacketSpec } from './model.ts';
 import { didYouMean, type Path } from './problems.ts';
 import { hasVarRef } from './vars.ts';
@@ -28,9 +29,10 @@ export function checkHex(ck: Checker, v: unknown, path: Path, what: string): voi
     ck.problem(path, `${what} must be a hex string, got ${typeName(v)}`);
     return;
   }
-  if (hasVarRef(v)) return;
   try {
-    hexToBytes(v);
+    // `${...}` is only known at run time: checked with a neutral stand-in (a byte outside strings,
+    // text inside them), so the structure around it (quotes, str"", len()) is still checked
+    hexToBytes(hasVarRef(v) ? v.replace(/\$\{[^}\n]*\}/g, '00') : v);
   } catch (err) {
     const e = err as Error & { line?: number; column?: number };
     const at = ck.src.locate(path);
@@ -54,7 +56,7 @@ export function checkHex(ck: Checker, v: unknown, path: Path, what: string): voi
         .join('')
         .replace(/^\./, ''),
       message: `invalid hex in ${what}: ${msg}`,
-      hint: "hex digit pairs, spaces and newlines ignored, '#' starts a comment",
+      hint: `hex digit pairs, "text", str"text" (2-byte length + text), len( ... ) (length prefix); '#' starts a comment`,
     });
   }
 }
@@ -252,7 +254,45 @@ export function checkMatchValue(ck: Checker, v: unknown, path: Path): void {
   }
 }
 
-export const MATCHER_META_KEYS = ['oneOf', 'unordered', 'count', 'match', 'capture', 'skip'];
+export const MATCHER_META_KEYS = ['oneOf', 'unordered', 'count', 'match', 'capture', 'skip', 'within'];
+
+/** `capture: { name: dotted.path }`; names are added to `captures`. */
+export function checkCapture(
+  ck: Checker,
+  v: unknown,
+  path: Path,
+  captures: Set<string>,
+): Record<string, string> {
+  const cap = ck.obj(v, path, 'capture');
+  const out: Record<string, string> = {};
+  for (const [name, p] of Object.entries(cap ?? {})) {
+    if (typeof p !== 'string' || p === '')
+      ck.problem([...path, name], `capture '${name}' needs a dotted field path, e.g. properties.topicAlias`);
+    else out[name] = p;
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name))
+      ck.problem([...path, name], `'${name}' is not a valid variable name`, undefined, true);
+    captures.add(name);
+  }
+  return out;
+}
+
+/**
+ * A count: a whole number, or over a counting window (`windowed`) also 0 and ranges
+ * ({ $range: [1, 2] }, { $gte: 1 }, { $lte: 2 }). A `${var}` is checked at run time.
+ */
+export function checkCount(ck: Checker, v: unknown, path: Path, windowed: boolean): void {
+  if (hasVarRef(v)) return;
+  const b = countBounds(v);
+  if (typeof b === 'string') {
+    ck.problem(path, b, 'e.g. count: 1, or count: { $range: [1, 2] } with within: 500ms');
+    return;
+  }
+  if (windowed) return;
+  if (typeof v !== 'number')
+    ck.problem(path, 'a count range needs a counting window', 'add within: 500ms next to count');
+  else if (v < 1)
+    ck.problem(path, 'count 0 needs a counting window', 'add within: 500ms, or use expectNothing');
+}
 
 /**
  * A matcher: partial packet with predicates, or oneOf / unordered / count. Capture names are added
@@ -263,23 +303,17 @@ export function checkMatcher(
   value: unknown,
   path: Path,
   captures: Set<string>,
-  opts: { fixedCmd?: string; allowClose?: boolean; extraKeys?: readonly string[] } = {},
+  opts: {
+    fixedCmd?: string;
+    allowClose?: boolean;
+    extraKeys?: readonly string[];
+    /** `within:` (a counting window) is allowed next to `count` (top-level expect only). */
+    allowWithin?: boolean;
+  } = {},
 ): MatcherSpec | undefined {
   const m = ck.obj(value, path, 'matcher', opts.fixedCmd !== undefined);
   if (!m) return undefined;
-  if (m.capture !== undefined) {
-    const cap = ck.obj(m.capture, [...path, 'capture'], 'capture');
-    for (const [name, p] of Object.entries(cap ?? {})) {
-      if (typeof p !== 'string' || p === '')
-        ck.problem(
-          [...path, 'capture', name],
-          `capture '${name}' needs a dotted field path, e.g. properties.topicAlias`,
-        );
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name))
-        ck.problem([...path, 'capture', name], `'${name}' is not a valid variable name`, undefined, true);
-      captures.add(name);
-    }
-  }
+  if (m.capture !== undefined) checkCapture(ck, m.capture, [...path, 'capture'], captures);
   if (m.skip !== undefined) checkCmdList(ck, m.skip, [...path, 'skip'], 'skip');
   if (opts.allowClose && m.close !== undefined) {
     if (m.close !== true)
@@ -302,21 +336,41 @@ export function checkMatcher(
     return m;
   }
   if (m.count !== undefined) {
-    ck.unknownKeys(m, path, ['count', 'match', 'capture', 'skip'], 'count');
-    ck.num(m.count, [...path, 'count'], 'count', 1);
+    const keys = ['count', 'match', 'capture', 'skip', ...(opts.allowWithin ? ['within'] : [])];
+    ck.unknownKeys(m, path, keys, 'count');
+    checkCount(ck, m.count, [...path, 'count'], opts.allowWithin === true && m.within !== undefined);
     if (m.match === undefined) ck.problem(path, 'count needs a match: { ... } matcher');
     else checkMatcher(ck, m.match, [...path, 'match'], captures);
     return m;
   }
+  if (opts.allowWithin && m.within !== undefined)
+    ck.problem(
+      [...path, 'within'],
+      "'within' is the counting window of a count",
+      'e.g. { count: { $range: [1, 2] }, match: {...}, within: 500ms }',
+    );
   let cmd = opts.fixedCmd;
   if (m.cmd !== undefined) {
     const c = checkCmd(ck, m.cmd, [...path, 'cmd']);
     cmd ??= c;
   }
-  const allowed = [...fieldsOf(cmd), 'capture', 'skip', ...(opts.extraKeys ?? [])];
+  const allowed = [
+    ...fieldsOf(cmd),
+    'capture',
+    'skip',
+    ...(opts.extraKeys ?? []),
+    ...(opts.allowWithin && m.within !== undefined ? ['within'] : []),
+  ];
   ck.unknownKeys(m, path, allowed, cmd ? `${cmd} matcher` : 'matcher');
   for (const [k, v] of Object.entries(m)) {
-    if (k === 'capture' || k === 'skip' || k === 'cmd' || (opts.extraKeys ?? []).includes(k)) continue;
+    if (
+      k === 'capture' ||
+      k === 'skip' ||
+      k === 'cmd' ||
+      k === 'within' ||
+      (opts.extraKeys ?? []).includes(k)
+    )
+      continue;
     const at = [...path, k];
     if (k === 'payload') checkPayload(ck, v, at, true);
     else if (k === 'properties') checkProperties(ck, v, at, true);

@@ -91,4 +91,20 @@ describe('schema/scenario.schema.json', () => {
     assert.notDeepEqual(bad([{ client: 'a', send: { cmd: 'publsh' } }]), []);
     assert.notDeepEqual(validateSchema(schema, { id: 'x', version: 5, steps: [] }), []);
   });
+
+  test('the schema knows expectAmong, counting windows and cleanup', () => {
+    const doc = (steps: unknown[], extra: object = {}) =>
+      validateSchema(schema, { id: 'x', steps, ...extra });
+    const among = { clients: ['m1', 'm2'], match: { cmd: 'publish' }, count: 1, within: '500ms' };
+    assert.deepEqual(doc([{ expectAmong: among }]), []);
+    assert.deepEqual(doc([{ expectAmong: { ...among, count: { $range: [1, 2] }, skip: ['pingresp'] } }]), []);
+    assert.notDeepEqual(doc([{ expectAmong: { clients: ['m1'], match: {} } }]), []);
+    assert.notDeepEqual(doc([{ expectAmong: { ...among, sort: true } }]), []);
+    const ranged = { count: { $range: [1, 2] }, match: { cmd: 'publish' }, within: '1s' };
+    assert.deepEqual(doc([{ client: 'a', expect: ranged }]), []);
+    assert.notDeepEqual(doc([{ client: 'a', expect: { ...ranged, count: { $between: [1, 2] } } }]), []);
+    const step = { client: 'a', connect: {} };
+    assert.deepEqual(doc([step], { cleanup: [step] }), []);
+    assert.notDeepEqual(doc([step], { cleanup: [{ client: 'a', conect: {} }] }), []);
+  });
 });

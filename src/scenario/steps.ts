@@ -2,7 +2,7 @@
 // inlined here, with their `with:` variables substituted, so the engine never sees `use`.
 import { type Checker, isObj, type Obj, typeName } from './context.ts';
 import type { MatcherSpec, Step, StepAction } from './model.ts';
-import { checkCmdList, checkHex, checkMatcher, checkPacket } from './packets.ts';
+import { checkCapture, checkCmdList, checkCount, checkHex, checkMatcher, checkPacket } from './packets.ts';
 import { didYouMean, type Path } from './problems.ts';
 import {
   duration,
@@ -146,11 +146,22 @@ function parseAction(
     case 'sendMutated':
       return parseSendMutated(ck, v, at);
     case 'expect': {
-      const m = checkMatcher(ck, v, at, env.captures);
+      const m = checkMatcher(ck, v, at, env.captures, { allowWithin: true });
       if (!m) return undefined;
       const skip = m.skip === undefined ? [] : checkCmdList(ck, m.skip, [...at, 'skip'], 'skip');
-      return { kind: 'expect', matcher: without(m, ['skip']), skip };
+      const withinMs =
+        m.within === undefined || m.count === undefined
+          ? undefined
+          : duration(ck, m.within, [...at, 'within'], 'within');
+      return {
+        kind: 'expect',
+        matcher: without(m, ['skip', 'within']),
+        skip,
+        ...(withinMs !== undefined ? { withinMs } : {}),
+      };
     }
+    case 'expectAmong':
+      return parseExpectAmong(ck, v, at, env);
     case 'expectNothing': {
       const o = ck.obj(v, at, 'expectNothing');
       if (!o) return undefined;
@@ -243,4 +254,38 @@ function inlineFragment(ck: Checker, name: unknown, withVars: unknown, path: Pat
   }
   const body = substituteVars(env.fragments[name], { ...env.vars, ...w });
   return parseSteps(ck, body, ['fragments', name], { ...env, useStack: [...env.useStack, name] });
+}
+
+/** `expectAmong: { clients: [a, b], match: {...}, count: 1, within: 500ms, skip: [...], capture: {...} }` */
+function parseExpectAmong(ck: Checker, v: unknown, at: Path, env: StepEnv): StepAction | undefined {
+  const o = ck.obj(v, at, 'expectAmong');
+  if (!o) return undefined;
+  ck.unknownKeys(o, at, ['clients', 'match', 'count', 'within', 'skip', 'capture'], 'expectAmong');
+  const clients: string[] = [];
+  if (!Array.isArray(o.clients) || o.clients.length === 0)
+    ck.problem(
+      [...at, 'clients'],
+      'expectAmong needs clients: a non-empty list of client names',
+      'e.g. clients: [m1, m2]',
+    );
+  else
+    o.clients.forEach((c, i) => {
+      const name = ck.str(c, [...at, 'clients', i], 'client name');
+      if (name === undefined) return;
+      if (clients.includes(name)) ck.problem([...at, 'clients', i], `client '${name}' is listed twice`);
+      else clients.push(name);
+    });
+  let match: MatcherSpec | undefined;
+  if (o.match === undefined) ck.problem(at, 'expectAmong needs match: { ... } (the packets to count)');
+  else match = checkMatcher(ck, o.match, [...at, 'match'], env.captures);
+  const count = o.count ?? 1;
+  if (o.count !== undefined) checkCount(ck, o.count, [...at, 'count'], true);
+  if (o.within === undefined)
+    ck.problem(at, "expectAmong needs 'within' (the counting window)", 'e.g. within: 500ms');
+  const withinMs = o.within === undefined ? undefined : duration(ck, o.within, [...at, 'within'], 'within');
+  const skip = o.skip === undefined ? [] : checkCmdList(ck, o.skip, [...at, 'skip'], 'skip');
+  const capture =
+    o.capture === undefined ? {} : checkCapture(ck, o.capture, [...at, 'capture'], env.captures);
+  if (!match || withinMs === undefined || clients.length === 0) return undefined;
+  return { kind: 'expectAmong', clients, match, count, withinMs, skip, capture };
 }

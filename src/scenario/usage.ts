@@ -128,6 +128,22 @@ export function checkClientUse(
         for (const c of after) opened.add(c);
         continue;
       }
+      if (s.action.kind === 'expectAmong') {
+        for (const c of s.action.clients) {
+          seen.add(c);
+          if (opened.has(c) || reported.has(`${s.loc.line}:${c}`)) continue;
+          reported.add(`${s.loc.line}:${c}`);
+          ck.problems.push({
+            file: s.loc.file,
+            line: s.loc.line,
+            column: s.loc.column,
+            field: fieldOf([...(ck.stepPaths.get(s) ?? []), 'expectAmong', 'clients']),
+            message: `client '${c}' is used (expectAmong) before it is opened in this branch`,
+            hint: `add { client: ${c}, connect: {} } earlier`,
+          });
+        }
+        continue;
+      }
       if (s.client === undefined) continue;
       seen.add(s.client);
       if (s.action.kind === 'connect' || s.action.kind === 'open') opened.add(s.client);

@@ -137,6 +137,7 @@ export const STEP_ACTIONS = [
   'expect',
   'expectNothing',
   'expectClose',
+  'expectAmong',
   'disconnect',
   'drop',
   'wait',
@@ -152,7 +153,14 @@ export const STEP_ACTIONS = [
 export type ActionName = (typeof STEP_ACTIONS)[number];
 
 /** Actions that need no `client`. */
-export const CLIENTLESS_ACTIONS: ReadonlySet<string> = new Set(['wait', 'parallel', 'use', 'barrier', 'set']);
+export const CLIENTLESS_ACTIONS: ReadonlySet<string> = new Set([
+  'wait',
+  'parallel',
+  'use',
+  'barrier',
+  'set',
+  'expectAmong',
+]);
 
 export const STEP_COMMON_KEYS = ['client', 'label', 'timeout'];
 
@@ -175,6 +183,7 @@ export const CASE_KEYS = [
   'params',
   'clients',
   'steps',
+  'cleanup',
 ];
 
 export const FILE_KEYS = ['kind', 'area', 'version', 'level', 'timeout', 'fragments', 'cases'];
