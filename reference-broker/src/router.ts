@@ -46,17 +46,16 @@ export class Router {
       }
     }
     if (targets.length === 0) return;
-    const now = Date.now();
     let expiry = -1;
     if (msg.expiresAt !== 0) {
       if (f['no-message-expiry']) expiry = msg.expiryInterval;
       else {
-        const left = msg.expiresAt - now;
+        const left = msg.expiresAt - Date.now();
         if (left <= 0) return; // MQTT-3.3.2-5
         expiry = Math.ceil(left / 1000);
       }
     }
-    this.cache.fill(undefined);
+    // (the encoding cache is reset by encoded() when it sees another message or expiry)
     for (let i = 0; i < targets.length; i++) {
       const s = targets[i]!;
       this.deliver(s, msg, this.tQos[i]! as 0 | 1 | 2, this.tRetain[i]!, this.tSubIds[i], expiry);
