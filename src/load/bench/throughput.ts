@@ -2,7 +2,8 @@
 // raw pre-encoded socket writer (the practical limit). Both are paced the same way (1 ms batches at the offered
 // rate, skipping while more than 8 MB wait in the socket) over a sweep of offered rates; the delivered rate is the
 // median per-second count at the subscriber (first and last second left out). A fresh mosquitto serves each run.
-// Usage: npx tsx src/load/bench/throughput.ts [seconds=8] [rates=50000,75000,100000,150000] [workers=1]
+// Usage: npx tsx src/load/bench/throughput.ts [seconds=8] [rates=50000,75000,100000,150000] [workers=1] [repeats=1]
+// With repeats > 1 the two sides alternate and each keeps its best median (the box may be shared).
 import net from 'node:net';
 import { runLoad } from '../index.ts';
 import { clock } from '../payload.ts';
@@ -14,6 +15,7 @@ import { settle, table } from './common.ts';
 const SECONDS = Number(process.argv[2] ?? 8);
 const RATES = (process.argv[3] ?? '50000,75000,100000,150000').split(',').map(Number);
 const WORKERS = Number(process.argv[4] ?? 1);
+const REPEATS = Number(process.argv[5] ?? 1);
 const SIZE = 32;
 
 /** Median of per-second delivered counts, leaving out the first and last second. */
@@ -96,16 +98,28 @@ const rows: Array<Record<string, string | number>> = [];
 let rawBest = 0;
 let cBest = 0;
 for (const rate of RATES) {
-  let m = await startMosquitto();
-  await settle();
-  const ps = await raw(m.url, rate);
-  await m.stop();
-  m = await startMosquitto();
-  await settle();
-  const c = await crucible(m.url, rate);
-  await m.stop();
-  const r1 = steady(ps);
-  const r2 = steady(c.perSecond);
+  let r1 = 0;
+  let r2 = 0;
+  let ps: number[] = [];
+  let c = { perSecond: [] as number[], sendLagP99: 0, skipped: 0 };
+  for (let rep = 0; rep < REPEATS; rep++) {
+    let m = await startMosquitto();
+    await settle();
+    const p1 = await raw(m.url, rate);
+    await m.stop();
+    m = await startMosquitto();
+    await settle();
+    const c1 = await crucible(m.url, rate);
+    await m.stop();
+    if (steady(p1) > r1) {
+      r1 = steady(p1);
+      ps = p1;
+    }
+    if (steady(c1.perSecond) > r2) {
+      r2 = steady(c1.perSecond);
+      c = c1;
+    }
+  }
   rawBest = Math.max(rawBest, r1);
   cBest = Math.max(cBest, r2);
   rows.push({
