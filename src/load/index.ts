@@ -143,6 +143,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   const cpuRun0 = process.cpuUsage();
   let lastProgress = { at: clock(), sent: 0, acked: 0, delivered: 0 };
   let saturatedStreak = 0;
+  /** Progress intervals (about a second each) and those whose send lag p99 exceeded the saturation limit. */
+  const lagSeconds = { total: 0, over: 0 };
   const progress = (phase: string): void => {
     const now = clock();
     const sum = (k: 'sent' | 'acked' | 'delivered' | 'errors' | 'connected'): number =>
@@ -158,6 +160,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
         99,
       ) ?? 0;
     saturatedStreak = lagP99 > profile.saturationLagMs ? saturatedStreak + 1 : 0;
+    lagSeconds.total++;
+    if (lagP99 > profile.saturationLagMs) lagSeconds.over++;
     const p: LoadProgress = {
       profile: profile.id,
       elapsedMs: Math.round(now - t0),
@@ -235,6 +239,7 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     eventLoopLagMs: lag,
     warnings,
     shard,
+    lagSeconds,
   });
   // CPU of the whole process (all workers) from the start of publishing to the end of the drain.
   result.counters['generator.cpuUs.run'] = cpuRun.user + cpuRun.system;
