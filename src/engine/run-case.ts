@@ -50,7 +50,7 @@ export function describeStep(step: Step): string {
   const cmdOf = (m: unknown): string =>
     m && typeof m === 'object' && 'cmd' in m ? ` ${String((m as { cmd: unknown }).cmd)}` : '';
   if (a.kind === 'send' || a.kind === 'sendMutated') detail = cmdOf(a.packet);
-  else if (a.kind === 'expect') detail = cmdOf(a.matcher);
+  else if (a.kind === 'expect') detail = cmdOf(a.matcher.match ?? a.matcher);
   else if (a.kind === 'wait') detail = ` ${a.ms}ms`;
   else if (a.kind === 'expectNothing') detail = ` for ${a.forMs}ms`;
   else if (a.kind === 'expectAmong') detail = ` [${a.clients.join(', ')}]${cmdOf(a.match)}`;

@@ -3,6 +3,7 @@
 // steps, and sendRaw with ${var}, str"..." and len(...). Every problem names file:line.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { countBounds, describeBounds } from './count.ts';
 import { formatProblems, loadText } from './index.ts';
 import type { CaseSpec } from './model.ts';
 
@@ -147,4 +148,18 @@ describe('sendRaw with variables, str"..." and len(...)', () => {
     assert.match(problems, /x\.yaml:12:\d+: .*unterminated string/);
     assert.doesNotMatch(problems, /x\.yaml:11:/);
   });
+});
+
+test('countBounds and describeBounds', () => {
+  assert.deepEqual(countBounds(2), { min: 2, max: 2 });
+  assert.deepEqual(countBounds({ $range: [1, 2] }), { min: 1, max: 2 });
+  assert.deepEqual(countBounds({ $gte: 1 }), { min: 1, max: Number.POSITIVE_INFINITY });
+  assert.deepEqual(countBounds({ $gte: 1, $lte: 3 }), { min: 1, max: 3 });
+  assert.equal(typeof countBounds(1.5), 'string');
+  assert.equal(typeof countBounds({ $range: [2] }), 'string');
+  assert.equal(typeof countBounds({ $in: [1] }), 'string');
+  assert.equal(describeBounds({ min: 1, max: 1 }), 'exactly 1');
+  assert.equal(describeBounds({ min: 1, max: 2 }), '1 to 2');
+  assert.equal(describeBounds({ min: 0, max: 2 }), 'at most 2');
+  assert.equal(describeBounds({ min: 1, max: Number.POSITIVE_INFINITY }), 'at least 1');
 });
