@@ -202,16 +202,6 @@ const scenarios: Record<string, (port: number) => Promise<void>> = {
     const [s2] = await RawClient.connect(port, 4, { clientId: 'dup1', clean: false });
     assert.equal(rec(await s2.next('publish')).dup, false);
   },
-  'qos0-queued-offline': async (port) => {
-    const s = await sub(port, 4, 'f/o', 1, { clientId: 'q0', clean: false });
-    s.send({ cmd: 'disconnect' });
-    await s.waitClosed();
-    const [p] = await RawClient.connect(port, 4);
-    p.send(pub('f/o', 'x'));
-    await pingFirst(p);
-    const [s2] = await RawClient.connect(port, 4, { clientId: 'q0', clean: false });
-    assert.equal(rec(await s2.next('publish')).qos, 0);
-  },
 };
 
 describe('fault switches', () => {

@@ -51,8 +51,6 @@ export const FAULTS = {
   'retain-flag-live': 'keep retain=1 when forwarding to existing subscribers',
   /** Redelivered PUBLISH packets on session resume carry DUP=0. MQTT-3.3.1-1 (both), MQTT-4.4.0-1. */
   'no-dup-on-redelivery': 'redeliver unacknowledged messages with DUP=0',
-  /** QoS 0 messages are queued for offline persistent sessions (and delivered on reconnect). 3.1.1 MQTT-3.1.2-5 / A5.2 (QoS 0 is not stored). */
-  'qos0-queued-offline': 'queue QoS 0 messages for offline sessions',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

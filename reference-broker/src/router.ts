@@ -106,10 +106,7 @@ export class Router {
     const b = this.b;
     if (qos === 0) {
       if (conn === undefined || conn.state !== 'connected') {
-        if (b.faults['qos0-queued-offline'] && s.expiryInterval !== 0) {
-          s.enqueue({ msg, qos: 0, retain, subIds, packetId: 0, state: 0 }, b.config.maxQueuedMessages);
-        }
-        return; // A5.2: QoS 0 is not queued for offline sessions
+        return; // A5.2: QoS 0 is not queued for offline sessions (the spec allows either)
       }
       if (conn.transport.buffered() > b.config.maxWriteBufferBytes) {
         b.stats.dropped++; // slow consumer: QoS 0 dropped rather than buffered without bound

@@ -40,7 +40,6 @@ const PLAN: Record<string, FaultPlan> = {
   'wildcard-publish-accepted': { ...DEFAULT, areas: /topic|publish/ },
   'retain-flag-live': { ...DEFAULT, areas: /retain|publish/ },
   'no-dup-on-redelivery': { ...DEFAULT, areas: /session|qos|publish/ },
-  'qos0-queued-offline': { ...DEFAULT, areas: /session/ },
 };
 
 /** Outcomes against the healthy broker, per configuration, by version + case id. */
