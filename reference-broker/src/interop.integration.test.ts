@@ -76,6 +76,24 @@ describe('MQTT.js through the reference broker', () => {
     }
   }
 
+  test('MQTT 3.1 (MQIsdp) over tcp and over ws with the mqttv3.1 subprotocol', async () => {
+    for (const kind of ['tcp', 'ws']) {
+      const opts = {
+        protocolId: 'MQIsdp',
+        protocolVersion: 3,
+        reconnectPeriod: 0,
+        clientId: `v31${kind}`,
+        ...(kind === 'ws' ? { wsOptions: { protocol: 'mqttv3.1' } } : {}),
+      } as const;
+      const c = await mqtt.connectAsync(url(kind), opts as mqtt.IClientOptions);
+      await c.subscribeAsync(`v31/${kind}`, { qos: 1 });
+      const got = new Promise<string>((r) => c.on('message', (_t, p) => r(p.toString())));
+      await c.publishAsync(`v31/${kind}`, 'old but fine', { qos: 1 });
+      assert.equal(await got, 'old but fine');
+      await c.endAsync();
+    }
+  });
+
   test('MQTT 5 properties are forwarded unaltered and in order', async () => {
     const opts = { protocolVersion: 5, reconnectPeriod: 0 } as const;
     const sub = await mqtt.connectAsync(url('tcp'), opts);
