@@ -203,6 +203,15 @@ export interface LedgerSummary {
     duplicated: number;
     outOfOrder: number;
   }>;
+  /** Optional (load helper): every pair's raw counts so shard results merge exactly; merge with
+   *  mergeLedgerSummaries (src/metrics/ledger.ts). pairs: [publisher, stream, qos, delivered, duplicated,
+   *  outOfOrder]; sent: [publisher, messages sent]; labels: groups [name, first global index], streams by index. */
+  raw?: {
+    sent: Array<[number, number]>;
+    pairs: Array<[number, number, number, number, number, number]>;
+    groups?: Array<[string, number]>;
+    streams?: string[];
+  };
 }
 
 export interface ThresholdResult {
