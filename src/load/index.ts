@@ -3,7 +3,7 @@
 // workers' exact measurements into one LoadResult.
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { livePercentile } from '../metrics/histogram.ts';
+import { addEncoded, newLiveHistogram } from '../metrics/histogram.ts';
 import type { LoadProgress } from '../results/events.ts';
 import type { LoadResult } from '../results/model.ts';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
@@ -63,6 +63,14 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   >();
   const closed = new Set<number>();
   const ticks = new Map<number, Tick>();
+  const liveDeliver = newLiveHistogram();
+  const liveLag = newLiveHistogram();
+  /** Per-second deliver.intended latency (coarse: 2 significant digits) for the results' series. */
+  const latencySeries = {
+    p50: [] as Array<number | null>,
+    p99: [] as Array<number | null>,
+    max: [] as Array<number | null>,
+  };
   const failedWorkers = new Set<number>();
   let connectedTotal = 0;
   let wake: (() => void) | undefined;
@@ -85,8 +93,12 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
           if (m.type === 'ready') {
             ready.add(w);
             connectedTotal += m.connected;
-          } else if (m.type === 'tick') ticks.set(w, m);
-          else if (m.type === 'published') published.set(w, m.sent);
+          } else if (m.type === 'tick') {
+            ticks.set(w, m);
+            // Interval histograms accumulate until the next progress report takes them.
+            addEncoded(liveDeliver, m.liveDeliver);
+            addEncoded(liveLag, m.liveSendLag);
+          } else if (m.type === 'published') published.set(w, m.sent);
           else if (m.type === 'final') finals.set(w, m);
           else if (m.type === 'closed') closed.add(w);
           else if (m.type === 'error') {
@@ -150,15 +162,20 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     const sum = (k: 'sent' | 'acked' | 'delivered' | 'errors' | 'connected'): number =>
       [...ticks.values()].reduce((s, t) => s + t[k], 0);
     const dt = Math.max(1, now - lastProgress.at) / 1000;
-    const p99 = livePercentile(
-      [...ticks.values()].map((t) => t.liveDeliver),
-      99,
-    );
-    const lagP99 =
-      livePercentile(
-        [...ticks.values()].map((t) => t.liveSendLag),
-        99,
-      ) ?? 0;
+    const has = liveDeliver.totalCount > 0;
+    const ms = (us: number): number => Math.round(us) / 1000;
+    const p99 = has ? ms(liveDeliver.getValueAtPercentile(99)) : null;
+    const second = Math.round((now - t0) / 1000) - 1;
+    if (second >= 0) {
+      while (latencySeries.p50.length < second)
+        for (const k of ['p50', 'p99', 'max'] as const) latencySeries[k].push(null);
+      latencySeries.p50.push(has ? ms(liveDeliver.getValueAtPercentile(50)) : null);
+      latencySeries.p99.push(p99);
+      latencySeries.max.push(has ? ms(liveDeliver.maxValue) : null);
+    }
+    const lagP99 = liveLag.totalCount > 0 ? ms(liveLag.getValueAtPercentile(99)) : 0;
+    liveDeliver.reset();
+    liveLag.reset();
     saturatedStreak = lagP99 > profile.saturationLagMs ? saturatedStreak + 1 : 0;
     lagSeconds.total++;
     if (lagP99 > profile.saturationLagMs) lagSeconds.over++;
@@ -241,6 +258,16 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     shard,
     lagSeconds,
   });
+  const n = result.series.t.length;
+  if (latencySeries.p99.some((v) => v !== null) && n > 0) {
+    for (const k of ['p50', 'p99', 'max'] as const) {
+      const arr = latencySeries[k].slice(0, n);
+      while (arr.length < n) arr.push(null);
+      result.series[k] = arr;
+    }
+  }
+  liveDeliver.destroy();
+  liveLag.destroy();
   // CPU of the whole process (all workers) from the start of publishing to the end of the drain.
   result.counters['generator.cpuUs.run'] = cpuRun.user + cpuRun.system;
   return result;

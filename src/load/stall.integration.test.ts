@@ -70,6 +70,9 @@ groups:
     // generator's own send lag stays small: the broker was slow, not the generator.
     assert.ok(r.latency['deliver.actual']!.max >= STALL_MS * 0.9);
     assert.ok(r.latency.sendLag!.p99 < lat.p99);
+    // The per-second latency series shows the stall in the second(s) it happened.
+    assert.equal(r.series.max?.length, r.series.t.length);
+    assert.ok(Math.max(...(r.series.max ?? []).map((v) => v ?? 0)) >= STALL_MS * 0.9);
   } finally {
     await m.stop();
   }
