@@ -8,6 +8,11 @@ import type { Outgoing, Session, Subscription } from './session.ts';
 import type { MatchResult } from './trie.ts';
 import { encodeAck } from './wire.ts';
 
+function pumpTimer(r: Router, s: Session): void {
+  s.pumpScheduled = false;
+  r.pump(s);
+}
+
 export class Router {
   private readonly match: MatchResult = { subs: [], groups: [] };
   private readonly cache: Array<Buffer | undefined> = new Array(12).fill(undefined);
@@ -130,6 +135,8 @@ export class Router {
       this.sendOutgoing(conn, s, o, false, expiry);
     } else {
       if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+      // nothing in flight means no acknowledgement will come to pump the queue
+      if (conn !== undefined && conn.state === 'connected' && s.inflight.size === 0) this.pumpLater(s);
       // backpressure only for clients that are making progress; a stuck client just loses messages
       if (conn !== undefined && s.queued * 2 >= b.config.maxQueuedMessages && Date.now() - s.lastAck < 1000) {
         this.congested = true;
@@ -200,6 +207,8 @@ export class Router {
       o.packetId = s.allocPacketId();
       if (o.packetId === 0) {
         if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+        // nothing in flight means no acknowledgement will come to pump the queue
+        if (conn !== undefined && conn.state === 'connected' && s.inflight.size === 0) this.pumpLater(s);
         return;
       }
     }
@@ -237,6 +246,12 @@ export class Router {
     b.stats.messagesSent++;
   }
 
+  pumpLater(s: Session): void {
+    if (s.pumpScheduled) return;
+    s.pumpScheduled = true;
+    setTimeout(pumpTimer, 20, this, s).unref();
+  }
+
   /** Sends queued deliveries while the client's window allows (MQTT-3.3.4-7..-9 receive maximum). */
   pump(s: Session): void {
     const conn = s.conn;
@@ -244,7 +259,10 @@ export class Router {
     const max = this.b.config.maxWriteBufferBytes;
     const now = Date.now();
     while (s.queued > 0) {
-      if (conn.transport.buffered() > max) return; // resumes on drain
+      if (conn.transport.buffered() > max) {
+        this.pumpLater(s); // resumes on drain (sockets) or on this timer (WebSocket)
+        return;
+      }
       const head = s.queue[s.queueHead]!;
       if (head.qos > 0 && s.inflight.size >= conn.sendQuota) return;
       s.dequeue();

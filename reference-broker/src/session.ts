@@ -50,6 +50,8 @@ export class Session {
   dropped = 0;
   /** when the client last acknowledged a delivery (backpressure only waits for clients that do) */
   lastAck = 0;
+  /** a delayed pump is pending (router.pumpLater) */
+  pumpScheduled = false;
 
   constructor(
     readonly clientId: string,
