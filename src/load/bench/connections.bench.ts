@@ -1,7 +1,7 @@
 // Benchmark (a): memory per idle connection from one process, crucible lean clients vs MQTT.js clients.
 // Each side runs in its own child process (so one side's freed memory never hides the other's growth); the
 // clients CONNECT and SUBSCRIBE to one topic each, then sit idle while memory is measured after GC.
-// Usage: npx tsx src/load/bench/connections.ts [crucibleCount=10000] [mqttjsCount=2000]
+// Usage: npx tsx src/load/bench/connections.bench.ts [crucibleCount=10000] [mqttjsCount=2000]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';

@@ -2,7 +2,7 @@
 // raw pre-encoded socket writer (the practical limit). Both are paced the same way (1 ms batches at the offered
 // rate, skipping while more than 8 MB wait in the socket) over a sweep of offered rates; the delivered rate is the
 // median per-second count at the subscriber (first and last second left out). A fresh mosquitto serves each run.
-// Usage: npx tsx src/load/bench/throughput.ts [seconds=8] [rates=50000,75000,100000,150000] [workers=1] [repeats=1]
+// Usage: npx tsx src/load/bench/throughput.bench.ts [seconds=8] [rates=50000,75000,100000,150000] [workers=1] [repeats=1]
 // With repeats > 1 the two sides alternate and each keeps its best median (the box may be shared).
 import net from 'node:net';
 import { runLoad } from '../index.ts';

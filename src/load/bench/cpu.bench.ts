@@ -1,7 +1,7 @@
 // Benchmark (b): generator CPU per message at the same QoS 0 rate: crucible vs an equivalent MQTT.js script
 // (same publishers, one subscriber, same payload size, a latency histogram per delivered message), and the raw
 // floor: pre-encoded packets written in batches with no parsing or measurement at all.
-// Usage: npx tsx src/load/bench/cpu.ts [totalRate=20000] [seconds=8] [publishers=10] [batchMs=1] (the timer tick of all three)
+// Usage: npx tsx src/load/bench/cpu.bench.ts [totalRate=20000] [seconds=8] [publishers=10] [batchMs=1] (the timer tick of all three)
 import net from 'node:net';
 import mqtt from 'mqtt';
 import { newHistogram, recordMs } from '../../metrics/histogram.ts';
