@@ -59,6 +59,12 @@ export function parseThreshold(text: string, line = 0): ThresholdSpec | { error:
   let value = Number(m[3]);
   const rawUnit = m[4] ?? '';
   const kind = metricKind(metric);
+  if (!kind && (LATENCY_STATS as readonly string[]).includes(metric.replace(/^p99\.9$/, 'p999'))) {
+    return {
+      error: `unknown metric '${metric}'`,
+      hint: `name the latency, e.g. "deliver.intended.${metric} ${op} ${m[3]}${rawUnit || 'ms'}"`,
+    };
+  }
   if (!kind) {
     return {
       error: `unknown metric '${metric}'`,
