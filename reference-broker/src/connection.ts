@@ -77,6 +77,10 @@ export class Connection implements TransportEvents {
   willOnClose = true;
   readPaused = false;
   private buf: Buffer | undefined;
+  /** chunks of a large frame still arriving, and the bytes it needs */
+  private parts: Buffer[] = [];
+  private partsLen = 0;
+  private need = 0;
   private decoder: Decoder | undefined;
   private readonly pub: InPublish = newInPublish();
   private decoded: Packet | undefined;
@@ -119,9 +123,21 @@ export class Connection implements TransportEvents {
   }
 
   private process(chunk: Buffer) {
+    if (this.need > 0) {
+      // a large frame is still arriving: collect the chunks, join them once it is complete
+      // (joining on every read would copy O(n^2) bytes for big packets)
+      this.parts.push(chunk);
+      this.partsLen += chunk.length;
+      if (this.partsLen < this.need) return;
+      chunk = Buffer.concat(this.parts, this.partsLen);
+      this.parts = [];
+      this.partsLen = 0;
+      this.need = 0;
+    }
     let b = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
     this.buf = undefined;
     let off = 0;
+    let pendingTotal = 0;
     const len = b.length;
     while (off < len && this.state !== 'closed' && this.state !== 'closing' && !this.readPaused) {
       if (len - off < 2) break;
@@ -145,7 +161,10 @@ export class Connection implements TransportEvents {
         // MQTT-3.2.2-15: packet larger than the server's Maximum Packet Size => DISCONNECT 0x95
         return this.protocolError(0x95, 'packet too large');
       }
-      if (len - off < total) break;
+      if (len - off < total) {
+        pendingTotal = total;
+        break;
+      }
       const frame = b.subarray(off, off + total);
       const bodyStart = i - off;
       off += total;
@@ -162,7 +181,11 @@ export class Connection implements TransportEvents {
     }
     if (off < len && this.state !== 'closed' && this.state !== 'closing') {
       b = b.subarray(off);
-      this.buf = off === 0 && b === chunk ? Buffer.from(b) : b;
+      if (pendingTotal > 65536 && !this.readPaused) {
+        this.parts = [b];
+        this.partsLen = b.length;
+        this.need = pendingTotal;
+      } else this.buf = off === 0 && b === chunk ? Buffer.from(b) : b;
     }
   }
 
