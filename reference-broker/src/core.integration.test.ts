@@ -160,6 +160,21 @@ describe('sessions and QoS', () => {
     pub.destroy();
   });
 
+  test('a large PUBLISH arriving in many reads is delivered intact', async () => {
+    const topic = `big/${uid()}`;
+    const [sub] = await RawClient.connect(port, 4);
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos: 0 }] } as Packet);
+    await sub.next('suback');
+    const [pub] = await RawClient.connect(port, 4);
+    const payload = Buffer.alloc(3_000_000);
+    for (let i = 0; i < payload.length; i++) payload[i] = i % 251;
+    pub.send({ cmd: 'publish', topic, qos: 0, payload } as Packet);
+    const m = rec(await sub.next('publish', 20_000));
+    assert.ok(payload.equals(m.payload as Buffer));
+    sub.destroy();
+    pub.destroy();
+  });
+
   test('wildcard in a PUBLISH topic closes the connection (MQTT-3.3.2-2)', async () => {
     const [c] = await RawClient.connect(port, 4);
     c.send({ cmd: 'publish', topic: 'a/+', qos: 0, payload: Buffer.from('x') } as Packet);
