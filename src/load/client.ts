@@ -69,6 +69,8 @@ export class LeanClient {
   dropping = false;
   private ackLen = 0;
   private deliveredInChunk = 0;
+  /** Inbound QoS 2 packet ids awaiting PUBREL (subscribers of QoS 2 only). */
+  private qos2In: Set<number> | undefined;
 
   constructor(
     readonly host: ClientHost,
@@ -113,6 +115,7 @@ export class LeanClient {
     this.state = S.Connecting;
     this.pending = undefined;
     this.inflight = undefined;
+    if (this.group.clean) this.qos2In = undefined;
     this.dropping = false;
     this.startedAt = clock();
     const url = this.host.brokerUrl;
@@ -289,7 +292,17 @@ export class LeanClient {
           return;
         }
         if (ip.qos === 1) this.queueAck(T.PUBACK, ip.packetId);
-        else if (ip.qos === 2) this.queueAck(T.PUBREC, ip.packetId);
+        else if (ip.qos === 2) {
+          this.queueAck(T.PUBREC, ip.packetId);
+          // Exactly once: a PUBLISH re-sent before our PUBREC reached the broker (same packet id, awaiting
+          // PUBREL) gets PUBREC again and is not a new delivery [MQTT-4.3.3-10]; after PUBCOMP the id is free [MQTT-4.3.3-12].
+          if (!this.qos2In) this.qos2In = new Set();
+          if (this.qos2In.has(ip.packetId)) {
+            stats.count('qos2.resent');
+            return;
+          }
+          this.qos2In.add(ip.packetId);
+        }
         const h = this.host.scratchHeader;
         if (!readHeader(buf, ip.payloadStart, end, h)) {
           stats.ledger.foreign++;
@@ -328,9 +341,12 @@ export class LeanClient {
         this.queueAck(T.PUBREL, pid);
         return;
       }
-      case T.PUBREL:
-        this.queueAck(T.PUBCOMP, buf.readUInt16BE(body));
+      case T.PUBREL: {
+        const pid = buf.readUInt16BE(body);
+        this.qos2In?.delete(pid);
+        this.queueAck(T.PUBCOMP, pid);
         return;
+      }
       case T.CONNACK: {
         if (this.state !== S.Connecting) {
           this.protocolError('connack.unexpected');
