@@ -51,6 +51,50 @@ export const FAULTS = {
   'retain-flag-live': 'keep retain=1 when forwarding to existing subscribers',
   /** Redelivered PUBLISH packets on session resume carry DUP=0. MQTT-3.3.1-1 (both), MQTT-4.4.0-1. */
   'no-dup-on-redelivery': 'redeliver unacknowledged messages with DUP=0',
+  /** CONNACK for an accepted zero-length client id (5.0) has no Assigned Client Identifier. MQTT-3.2.2-16 (5.0). */
+  'no-assigned-client-id': 'omit the Assigned Client Identifier for an empty client id',
+  /** The Will Delay Interval is ignored: the will is published as soon as the connection drops. MQTT-3.1.3-9 (5.0). */
+  'will-delay-ignored': 'publish the will at once, ignoring the Will Delay Interval',
+  /** The client's Session Expiry Interval is ignored (5.0 sessions end with the connection). MQTT-3.1.2-23 (5.0). */
+  'session-expiry-ignored': 'end every 5.0 session with its connection, whatever its Session Expiry Interval',
+  /** Clean Start / Clean Session 1 resumes an existing session instead of discarding it. MQTT-3.1.2-4 (5.0), MQTT-3.1.2-6 (3.1.1). */
+  'clean-start-ignored': 'resume an existing session although Clean Start is 1',
+  /** The will is published with RETAIN 0 although Will Retain is 1. MQTT-3.1.2-15 (5.0), MQTT-3.1.2-17 (3.1.1). */
+  'will-retain-ignored': 'publish the will not retained although Will Retain is 1',
+  /** 3.1.1: an empty client id with Clean Session 0 is accepted instead of refused (return code 2). MQTT-3.1.3-8 (3.1.1). */
+  'empty-client-id-persistent-accepted': 'accept an empty client id with Clean Session 0 (3.1.1)',
+  /** A known user name with a wrong password is accepted. MQTT-3.1.4-2 (5.0): a failed authentication closes the connection. */
+  'bad-password-accepted': 'accept a known user with a wrong password',
+  /** A will QoS above the server's Maximum QoS is accepted. MQTT-3.2.2-12 (5.0). */
+  'will-qos-above-maximum-accepted': 'accept a will QoS above Maximum QoS',
+  /** CONNACK carries Response Information although the client did not request it. MQTT-3.1.2-28 (5.0). */
+  'unrequested-response-information': 'send Response Information in every CONNACK',
+  /** Retain Handling is ignored (1 and 2 behave like 0). MQTT-3.3.1-10, -11 (5.0). */
+  'retain-handling-ignored': 'ignore the Retain Handling subscription option',
+  /** Retain As Published 1 is ignored (live deliveries get RETAIN 0). MQTT-3.3.1-13 (5.0). */
+  'retain-as-published-ignored': 'ignore the Retain As Published subscription option',
+  /** SUBACK codes come in the reverse order of the filters. MQTT-3.9.3-1 (both), MQTT-3.8.4-6 (5.0) / MQTT-3.8.4-5 (3.1.1). */
+  'suback-order-reversed': 'send SUBACK codes in the reverse order of the filters',
+  /** UNSUBSCRIBE is acknowledged but the subscription stays in place. MQTT-3.10.4-2 (both). */
+  'unsubscribe-ignored': 'acknowledge UNSUBSCRIBE but keep the subscription',
+  /** UNSUBACK carries a different packet identifier than the UNSUBSCRIBE. MQTT-3.10.4-4 (3.1.1), MQTT-2.2.1-6 (5.0). */
+  'unsuback-wrong-packet-id': 'answer UNSUBSCRIBE with the next packet identifier',
+  /** No Local 1 on a shared subscription is accepted instead of a Protocol Error. MQTT-3.8.3-4 (5.0). */
+  'no-local-shared-accepted': 'accept No Local on a shared subscription',
+  /** A PUBLISH above the announced Maximum QoS is accepted. MQTT-3.2.2-11 (5.0). */
+  'maximum-qos-not-enforced': 'accept a PUBLISH above Maximum QoS',
+  /** A retained PUBLISH is accepted although Retain Available is 0. MQTT-3.2.2-14 (5.0). */
+  'retain-unavailable-accepted': 'accept a retained PUBLISH although Retain Available is 0',
+  /** A client Topic Alias above the server's Topic Alias Maximum is accepted. MQTT-3.2.2-17, MQTT-3.3.2-9 (5.0). */
+  'topic-alias-maximum-ignored': "accept a Topic Alias above the server's Topic Alias Maximum",
+  /** A PUBLISH the ACL denies is delivered to subscribers. MQTT-3.3.5-2 (3.1.1); 5.0 section 3.3.4 (0x87). */
+  'publish-acl-ignored': 'deliver a PUBLISH that the ACL denies',
+  /** Response Topic and Correlation Data are stripped from forwarded messages. MQTT-3.3.2-15, -16 (5.0). */
+  'response-topic-dropped': 'drop Response Topic and Correlation Data when forwarding',
+  /** PINGREQ is never answered. MQTT-3.12.4-1 (both versions). */
+  'no-pingresp': 'never answer PINGREQ',
+  /** Outbound topic aliases keep growing past the client's Topic Alias Maximum. MQTT-3.1.2-26, MQTT-3.3.2-11 (5.0). */
+  'outbound-alias-beyond-maximum': "use outbound topic aliases above the client's Topic Alias Maximum",
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
@@ -63,4 +107,38 @@ export function faultFlags(names: readonly string[]): FaultFlags {
   const f = {} as FaultFlags;
   for (const n of FAULT_NAMES) f[n as FaultName] = names.includes(n);
   return f;
+}
+
+/** Property ids of a PUBLISH property list and their value sizes (-1: UTF-8 string / binary, -2: pair, -3: VBI). */
+const PUBLISH_PROP_SIZE: Record<number, number> = {
+  1: 1,
+  2: 4,
+  3: -1,
+  8: -1,
+  9: -1,
+  11: -3,
+  35: 2,
+  38: -2,
+};
+
+/** Fault helper ('response-topic-dropped'): the PUBLISH property bytes without the given property ids. */
+export function withoutProperties(props: Buffer | undefined, ids: readonly number[]): Buffer | undefined {
+  if (!props) return props;
+  const keep: Buffer[] = [];
+  let off = 0;
+  while (off < props.length) {
+    const start = off;
+    const id = props[off++]!;
+    const size = PUBLISH_PROP_SIZE[id];
+    if (size === undefined) return props; // not a PUBLISH property list we understand: leave it alone
+    if (size >= 0) off += size;
+    else if (size === -1) off += 2 + props.readUInt16BE(off);
+    else if (size === -2) {
+      off += 2 + props.readUInt16BE(off);
+      off += 2 + props.readUInt16BE(off);
+    } else while ((props[off++]! & 0x80) !== 0);
+    if (!ids.includes(id)) keep.push(props.subarray(start, off));
+  }
+  const out = Buffer.concat(keep);
+  return out.length > 0 ? out : undefined;
 }

@@ -165,7 +165,7 @@ export class Router {
         if (a !== undefined) {
           alias = a;
           aliasOnly = true;
-        } else if (conn.outAliases.size < conn.clientAliasMax) {
+        } else if (conn.outAliases.size < conn.clientAliasMax || f['outbound-alias-beyond-maximum']) {
           // MQTT-3.1.2-26 / 3.3.2-11: never above the client's Topic Alias Maximum
           alias = conn.outAliases.size + 1;
           conn.outAliases.set(msg.topic, alias);

@@ -55,6 +55,7 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
   const v5 = conn.v5;
   const props = (p.properties ?? {}) as Record<string, unknown>;
   conn.requestProblemInfo = props.requestProblemInformation !== false;
+  const f = b.faults;
   if (typeof props.maximumPacketSize === 'number') conn.clientMaxPacket = props.maximumPacketSize;
   for (const [k, v] of Object.entries(props)) {
     if (k !== 'userProperties' && Array.isArray(v))
@@ -72,7 +73,8 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
       if (v5) return refuse(conn, 2, 0x90, `will topic: ${problem}`);
       return conn.protocolError(0x82, `will topic: ${problem}`);
     }
-    if ((p.will.qos ?? 0) > cfg.maximumQoS) return refuse(conn, 3, 0x9b, 'will QoS not supported');
+    if ((p.will.qos ?? 0) > cfg.maximumQoS && !f['will-qos-above-maximum-accepted'])
+      return refuse(conn, 3, 0x9b, 'will QoS not supported');
     if (p.will.retain && !cfg.retainAvailable) return refuse(conn, 3, 0x9a, 'retain not supported');
   }
   // Server redirection (5.0 4.11): every client is sent elsewhere
@@ -93,11 +95,11 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
     return refuse(conn, 2, 0x85, 'MQTT 3.1 client identifier must be 1-23 letters or digits');
   }
   if (clientId === '') {
-    if (conn.version === 4 && !p.clean) {
+    if (conn.version === 4 && !p.clean && !f['empty-client-id-persistent-accepted']) {
       return refuse(conn, 2, 0x85, 'empty client identifier needs clean session'); // MQTT-3.1.3-8 (3.1.1)
     }
     clientId = b.newClientId(); // MQTT-3.1.3-6 / 3.1.3-7; 5.0 MQTT-3.2.2-16
-    if (v5) assigned = clientId;
+    if (v5 && !f['no-assigned-client-id']) assigned = clientId;
   }
   conn.clientId = clientId;
   // Enhanced authentication (MQTT 5, 4.12)
@@ -115,7 +117,8 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
       if (!cfg.allowAnonymous) return refuse(conn, 5, 0x87, 'not authorized');
     } else {
       const u = b.users.get(p.username);
-      if (!u || !checkPassword(u, p.password)) return refuse(conn, 4, 0x86, 'bad user name or password');
+      if (!u || (!checkPassword(u, p.password) && !f['bad-password-accepted']))
+        return refuse(conn, 4, 0x86, 'bad user name or password');
     }
   }
   accept(conn, p, p.username, assigned, undefined);
@@ -162,7 +165,7 @@ export function accept(
   const clean = p.clean !== false;
   let present = false;
   let s: Session;
-  if (existing && clean) {
+  if (existing && clean && !f['clean-start-ignored']) {
     b.dropSession(existing); // MQTT-3.1.2-4: Clean Start discards any existing session
     existing = undefined;
   }
@@ -178,7 +181,11 @@ export function accept(
   // Session expiry: 3.x clean = 0; 3.x persistent = defaultSessionExpiryInterval (-1 never);
   // 5.0 = the client's Session Expiry Interval (absent = 0), capped by maximumSessionExpiryInterval
   let expiry: number;
-  if (v5) expiry = typeof props.sessionExpiryInterval === 'number' ? props.sessionExpiryInterval : 0;
+  if (v5)
+    expiry =
+      typeof props.sessionExpiryInterval === 'number' && !f['session-expiry-ignored']
+        ? props.sessionExpiryInterval
+        : 0;
   else if (clean) expiry = 0;
   else expiry = cfg.defaultSessionExpiryInterval === -1 ? NEVER_EXPIRES : cfg.defaultSessionExpiryInterval;
   let grantedExpiry: number | undefined;
@@ -209,10 +216,10 @@ export function accept(
         ? Buffer.from(p.will.payload)
         : Buffer.from(String(p.will.payload)),
       qos: (p.will.qos ?? 0) as 0 | 1 | 2,
-      retain: p.will.retain === true,
+      retain: p.will.retain === true && !f['will-retain-ignored'],
       props: v5 ? encodePropObject(rest) : undefined,
       expiryInterval: mei,
-      delay: typeof wp.willDelayInterval === 'number' ? wp.willDelayInterval : 0,
+      delay: typeof wp.willDelayInterval === 'number' && !f['will-delay-ignored'] ? wp.willDelayInterval : 0,
     };
   }
   // Flow control and limits announced by the client
@@ -249,7 +256,8 @@ export function accept(
     if (assigned !== undefined) cp.assignedClientIdentifier = assigned;
     if (grantedExpiry !== undefined) cp.sessionExpiryInterval = grantedExpiry;
     // MQTT-3.1.2-28: Response Information only when requested
-    if (props.requestResponseInformation === true) cp.responseInformation = `response/${clientId}`;
+    if (props.requestResponseInformation === true || f['unrequested-response-information'])
+      cp.responseInformation = `response/${clientId}`;
     conn.send({ cmd: 'connack', reasonCode: 0, sessionPresent, properties: cp } as Packet);
   } else if (conn.version === 3) {
     conn.send({ cmd: 'connack', returnCode: 0, sessionPresent: false } as Packet); // 3.1 has no session present

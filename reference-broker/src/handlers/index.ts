@@ -52,7 +52,7 @@ export function dispatch(conn: Connection, p: Packet, raw: Buffer) {
     case 'unsubscribe':
       return handleUnsubscribe(conn, p as IUnsubscribePacket);
     case 'pingreq':
-      conn.write(PINGRESP); // MQTT-3.12.4-1
+      if (!conn.broker.faults['no-pingresp']) conn.write(PINGRESP); // MQTT-3.12.4-1
       return;
     case 'disconnect':
       return handleDisconnect(conn, p as IDisconnectPacket);

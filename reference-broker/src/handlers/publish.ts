@@ -1,6 +1,7 @@
 // Incoming PUBLISH: topic alias resolution, capability and authorization checks, QoS 1/2
 // acknowledgement, retained store and fan-out.
 import type { Connection } from '../connection.ts';
+import { withoutProperties } from '../faults.ts';
 import type { Message } from '../message.ts';
 import { topicNameProblem } from '../topics.ts';
 import { encodeAck, type InPublish } from '../wire.ts';
@@ -15,7 +16,8 @@ export function handlePublish(conn: Connection, p: InPublish) {
   if (p.topicAlias > 0) {
     // MQTT-3.2.2-17 / MQTT-3.3.2-9: alias above the announced Topic Alias Maximum => 0x94
     const max = Math.max(cfg.topicAliasMaximum, 0);
-    if (p.topicAlias > max) return conn.protocolError(0x94, 'topic alias out of range');
+    if (p.topicAlias > max && !f['topic-alias-maximum-ignored'])
+      return conn.protocolError(0x94, 'topic alias out of range');
     conn.inAliases ??= new Map();
     if (topic.length === 0) {
       const known = conn.inAliases.get(p.topicAlias);
@@ -35,11 +37,16 @@ export function handlePublish(conn: Connection, p: InPublish) {
   if (problem !== undefined && !(f['wildcard-publish-accepted'] && problem.includes('wildcard'))) {
     return conn.protocolError(0x90, problem); // MQTT-3.3.2-2: wildcard in a Topic Name => close
   }
-  if (p.responseTopic !== undefined && topicNameProblem(p.responseTopic, -1) !== undefined) {
-    return conn.protocolError(0x82, 'invalid response topic'); // MQTT-3.3.2-14
+  if (p.responseTopic !== undefined) {
+    if (topicNameProblem(p.responseTopic, -1) !== undefined) {
+      return conn.protocolError(0x82, 'invalid response topic'); // MQTT-3.3.2-14
+    }
+    if (f['response-topic-dropped']) p.props = withoutProperties(p.props, [0x08, 0x09]);
   }
-  if (p.qos > cfg.maximumQoS) return conn.protocolError(0x9b, 'QoS not supported'); // MQTT-3.2.2-11
-  if (p.retain && !cfg.retainAvailable) return conn.protocolError(0x9a, 'retain not supported'); // MQTT-3.2.2-14
+  if (p.qos > cfg.maximumQoS && !f['maximum-qos-not-enforced'])
+    return conn.protocolError(0x9b, 'QoS not supported'); // MQTT-3.2.2-11
+  if (p.retain && !cfg.retainAvailable && !f['retain-unavailable-accepted'])
+    return conn.protocolError(0x9a, 'retain not supported'); // MQTT-3.2.2-14
   const qos = p.qos;
   const id = p.packetId;
   if (qos === 2 && s.inboundQos2.has(id)) {
@@ -55,7 +62,11 @@ export function handlePublish(conn: Connection, p: InPublish) {
   }
   b.stats.messagesReceived++;
   // Authorization (3.1.1 3.3.5 / A18.2; 5.0 negative acknowledgement 0x87)
-  if (!b.acl.empty && !b.acl.allowed(conn.username, conn.clientId, 'publish', topic)) {
+  if (
+    !b.acl.empty &&
+    !b.acl.allowed(conn.username, conn.clientId, 'publish', topic) &&
+    !f['publish-acl-ignored']
+  ) {
     if (cfg.closeOnPublishAuthorizationFailure) return conn.protocolError(0x87, 'not authorized to publish');
     if (qos === 1) {
       conn.pendingAcks++;

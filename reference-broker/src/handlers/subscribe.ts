@@ -38,7 +38,8 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
         granted.push(v5 ? 0x9e : 0x80);
         continue;
       }
-      if (req.nl) return conn.protocolError(0x82, 'No Local on a shared subscription'); // MQTT-3.8.3-4
+      if (req.nl && !f['no-local-shared-accepted'])
+        return conn.protocolError(0x82, 'No Local on a shared subscription'); // MQTT-3.8.3-4
       topicFilter = shared.filter;
       shareGroup = shared.group;
     }
@@ -63,8 +64,8 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
       shareGroup,
       qos,
       noLocal: v5 && req.nl === true,
-      retainAsPublished: v5 && req.rap === true,
-      retainHandling: (v5 ? (req.rh ?? 0) : 0) as 0 | 1 | 2,
+      retainAsPublished: v5 && req.rap === true && !f['retain-as-published-ignored'],
+      retainHandling: (v5 && !f['retain-handling-ignored'] ? (req.rh ?? 0) : 0) as 0 | 1 | 2,
       subId: v5 ? subId : 0,
     };
     if (existing) b.trie.remove(existing); // MQTT-3.8.4-3: replaces the existing subscription
@@ -73,6 +74,7 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
     granted.push(qos);
     toRetain.push([sub, existing !== undefined]);
   }
+  if (f['suback-order-reversed']) granted.reverse();
   conn.send({ cmd: 'suback', messageId: p.messageId, granted } as Packet); // MQTT-3.8.4-1, -5 (one code per filter)
   if (f['no-retain-on-subscribe'] || !cfg.retainAvailable) return;
   const now = Date.now();
@@ -111,12 +113,15 @@ export function handleUnsubscribe(conn: Connection, p: IUnsubscribePacket) {
   for (const filter of p.unsubscriptions) {
     const sub = s.subs.get(filter);
     if (sub) {
-      b.trie.remove(sub);
-      s.subs.delete(filter);
+      if (!b.faults['unsubscribe-ignored']) {
+        b.trie.remove(sub);
+        s.subs.delete(filter);
+      }
       codes.push(0);
     } else codes.push(0x11); // No subscription existed
   }
   if (b.faults['no-unsuback']) return;
-  if (conn.v5) conn.send({ cmd: 'unsuback', messageId: p.messageId, granted: codes } as unknown as Packet);
-  else conn.send({ cmd: 'unsuback', messageId: p.messageId } as Packet); // MQTT-3.10.4-4
+  const id = b.faults['unsuback-wrong-packet-id'] ? ((p.messageId ?? 0) % 65535) + 1 : p.messageId;
+  if (conn.v5) conn.send({ cmd: 'unsuback', messageId: id, granted: codes } as unknown as Packet);
+  else conn.send({ cmd: 'unsuback', messageId: id } as Packet); // MQTT-3.10.4-4
 }
