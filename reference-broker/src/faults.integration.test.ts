@@ -1,9 +1,10 @@
 // Each fault switch makes the broker misbehave in its one documented way (so the conformance
 // suites can be shown to catch it); plus the no-link-stealing configuration.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Packet } from '../../src/protocol/codec.ts';
-import { FAULT_NAMES, startBroker } from './index.ts';
+import { type BrokerConfig, FAULT_NAMES, loadBrokerConfig, startBroker } from './index.ts';
 import { RawClient } from './testing/support.ts';
 
 type P = Record<string, unknown>;
@@ -202,7 +203,183 @@ const scenarios: Record<string, (port: number) => Promise<void>> = {
     const [s2] = await RawClient.connect(port, 4, { clientId: 'dup1', clean: false });
     assert.equal(rec(await s2.next('publish')).dup, false);
   },
+  'no-assigned-client-id': async (port) => {
+    const [, ack] = await RawClient.connect(port, 5, { clientId: '' });
+    assert.equal(rec(ack).reasonCode, 0);
+    assert.equal(props(ack).assignedClientIdentifier, undefined);
+  },
+  'will-delay-ignored': async (port) => {
+    const w = await sub(port, 5, 'f/wd', 0);
+    const [c] = await RawClient.connect(port, 5, {
+      properties: { sessionExpiryInterval: 60 },
+      will: { topic: 'f/wd', payload: Buffer.from('will'), qos: 0, properties: { willDelayInterval: 60 } },
+    });
+    c.destroy();
+    assert.equal(String(rec(await w.next('publish')).payload), 'will');
+  },
+  'session-expiry-ignored': async (port) => {
+    const [c] = await RawClient.connect(port, 5, {
+      clientId: 'se1',
+      properties: { sessionExpiryInterval: 60 },
+    });
+    c.send({ cmd: 'disconnect' });
+    await c.waitClosed();
+    const [, ack] = await RawClient.connect(port, 5, { clientId: 'se1', clean: false });
+    assert.equal(rec(ack).sessionPresent, false);
+  },
+  'clean-start-ignored': async (port) => {
+    const [c] = await RawClient.connect(port, 4, { clientId: 'cs1', clean: false });
+    c.send({ cmd: 'disconnect' });
+    await c.waitClosed();
+    const [, ack] = await RawClient.connect(port, 4, { clientId: 'cs1', clean: true });
+    assert.equal(rec(ack).sessionPresent, true);
+  },
+  'will-retain-ignored': async (port) => {
+    const w = await sub(port, 4, 'f/wr', 0);
+    const [c] = await RawClient.connect(port, 4, {
+      will: { topic: 'f/wr', payload: Buffer.from('will'), qos: 0, retain: true },
+    });
+    c.destroy();
+    await w.next('publish');
+    const late = await sub(port, 4, 'f/wr', 0);
+    assert.equal((await pingFirst(late)).cmd, 'pingresp');
+  },
+  'empty-client-id-persistent-accepted': async (port) => {
+    const c = await RawClient.open(port, 4);
+    // CONNECT 3.1.1, Clean Session 0, keep alive 0, zero-length client id (mqtt-packet refuses to encode it)
+    c.sendRaw(Buffer.from('100c' + '00044d515454' + '04' + '00' + '0000' + '0000', 'hex'));
+    assert.equal(rec(await c.next('connack')).returnCode, 0);
+  },
+  'bad-password-accepted': async (port) => {
+    const [, ack] = await RawClient.connect(port, 4, {
+      username: 'crucible',
+      password: Buffer.from('wrong'),
+    });
+    assert.equal(rec(ack).returnCode, 0);
+  },
+  'will-qos-above-maximum-accepted': async (port) => {
+    const [, ack] = await RawClient.connect(port, 5, {
+      will: { topic: 'f/wq', payload: Buffer.from('will'), qos: 2 },
+    });
+    assert.equal(rec(ack).reasonCode, 0);
+  },
+  'unrequested-response-information': async (port) => {
+    const [, ack] = await RawClient.connect(port, 5);
+    assert.equal(typeof props(ack).responseInformation, 'string');
+  },
+  'retain-handling-ignored': async (port) => {
+    const [p] = await RawClient.connect(port, 5);
+    p.send(pub('f/rh', 'v', { retain: true }));
+    await pingFirst(p);
+    const s = await sub(port, 5, 'f/rh', 0, {}, { rh: 2 });
+    assert.equal(String(rec(await s.next('publish')).payload), 'v');
+  },
+  'retain-as-published-ignored': async (port) => {
+    const s = await sub(port, 5, 'f/rap', 0, {}, { rap: true });
+    const [p] = await RawClient.connect(port, 5);
+    p.send(pub('f/rap', 'x', { retain: true }));
+    assert.equal(rec(await s.next('publish')).retain, false);
+  },
+  'suback-order-reversed': async (port) => {
+    const [c] = await RawClient.connect(port, 4);
+    c.send({
+      cmd: 'subscribe',
+      messageId: 1,
+      subscriptions: [
+        { topic: 'f/o/a', qos: 0 },
+        { topic: 'f/o/b', qos: 1 },
+      ],
+    } as Packet);
+    assert.deepEqual(rec(await c.next('suback')).granted, [1, 0]);
+  },
+  'unsubscribe-ignored': async (port) => {
+    const c = await sub(port, 4, 'f/ui', 0);
+    c.send({ cmd: 'unsubscribe', messageId: 2, unsubscriptions: ['f/ui'] } as Packet);
+    await c.next('unsuback');
+    c.send(pub('f/ui', 'x'));
+    assert.equal((await c.next()).cmd, 'publish');
+  },
+  'unsuback-wrong-packet-id': async (port) => {
+    const c = await sub(port, 4, 'f/uw', 0);
+    c.send({ cmd: 'unsubscribe', messageId: 7, unsubscriptions: ['f/uw'] } as Packet);
+    assert.equal(rec(await c.next('unsuback')).messageId, 8);
+  },
+  'no-local-shared-accepted': async (port) => {
+    const c = await sub(port, 5, '$share/g/f/nl', 0, {}, { nl: true });
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'maximum-qos-not-enforced': async (port) => {
+    const [c] = await RawClient.connect(port, 5);
+    c.send(pub('f/mq', 'x', { qos: 2, messageId: 1 }));
+    assert.equal((await c.next()).cmd, 'pubrec');
+  },
+  'retain-unavailable-accepted': async (port) => {
+    const [c] = await RawClient.connect(port, 5);
+    c.send(pub('f/ra', 'x', { retain: true }));
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'topic-alias-maximum-ignored': async (port) => {
+    const [c] = await RawClient.connect(port, 5);
+    c.send(pub('f/ta', 'x', { properties: { topicAlias: 6 } }));
+    assert.equal((await pingFirst(c)).cmd, 'pingresp');
+  },
+  'publish-acl-ignored': async (port) => {
+    const creds = { username: 'crucible', password: Buffer.from('crucible-pass') };
+    const s = await sub(port, 4, 'denied/f', 0, creds);
+    const [p] = await RawClient.connect(port, 4, creds);
+    p.send(pub('denied/f', 'x'));
+    assert.equal(String(rec(await s.next('publish')).payload), 'x');
+  },
+  'response-topic-dropped': async (port) => {
+    const s = await sub(port, 5, 'f/rt', 0);
+    const [p] = await RawClient.connect(port, 5);
+    p.send(
+      pub('f/rt', 'x', {
+        properties: {
+          responseTopic: 'f/reply',
+          correlationData: Buffer.from('c'),
+          userProperties: { k: 'v' },
+        },
+      }),
+    );
+    const got = props(await s.next('publish'));
+    assert.equal(got.responseTopic, undefined);
+    assert.equal(got.correlationData, undefined);
+    assert.deepEqual({ ...(got.userProperties as P) }, { k: 'v' });
+  },
+  'no-pingresp': async (port) => {
+    const [c] = await RawClient.connect(port, 4);
+    c.send({ cmd: 'pingreq' });
+    c.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'f/p', qos: 0 }] } as Packet);
+    assert.equal((await c.next()).cmd, 'suback');
+  },
+  'outbound-alias-beyond-maximum': async (port) => {
+    const s = await sub(port, 5, 'f/oa/#', 0, { properties: { topicAliasMaximum: 1 } });
+    const [p] = await RawClient.connect(port, 5);
+    p.send(pub('f/oa/a', '1'));
+    p.send(pub('f/oa/b', '2'));
+    assert.equal(props(await s.next('publish')).topicAlias, 1);
+    assert.equal(props(await s.next('publish')).topicAlias, 2);
+  },
 };
+
+/** Faults that only show under a non-default configuration (reference-broker/configs/<name>.yaml). */
+const CONFIG: Record<string, string> = {
+  'bad-password-accepted': 'auth',
+  'publish-acl-ignored': 'auth',
+  'will-qos-above-maximum-accepted': 'qos1',
+  'maximum-qos-not-enforced': 'qos1',
+  'retain-unavailable-accepted': 'qos1',
+  'topic-alias-maximum-ignored': 'limits',
+};
+
+function configFor(name: string): Partial<BrokerConfig> {
+  const file = CONFIG[name];
+  if (!file) return {};
+  const loaded = loadBrokerConfig(join(import.meta.dirname, '..', 'configs', `${file}.yaml`));
+  if (!loaded.ok) throw new Error(`${file}.yaml: ${loaded.problems.map((p) => p.message).join('; ')}`);
+  return loaded.config;
+}
 
 describe('fault switches', () => {
   test('every documented fault has a scenario here', () => {
@@ -210,7 +387,7 @@ describe('fault switches', () => {
   });
   for (const [name, run] of Object.entries(scenarios)) {
     test(name, async () => {
-      const b = await startBroker({ faults: [name], sysIntervalSeconds: 0 });
+      const b = await startBroker({ ...configFor(name), faults: [name], sysIntervalSeconds: 0 });
       try {
         await run(b.listeners[0]!.port);
       } finally {
