@@ -115,7 +115,8 @@ export class LeanClient {
     this.state = S.Connecting;
     this.pending = undefined;
     // Unacknowledged publishes of a dropped connection are not re-sent (no payloads are kept): counted.
-    if (this.inflight && this.inflight.size > 0) this.host.stats.count('inflight.abandoned', this.inflight.size);
+    if (this.inflight && this.inflight.size > 0)
+      this.host.stats.count('inflight.abandoned', this.inflight.size);
     this.inflight = undefined;
     if (this.group.clean) this.qos2In = undefined;
     this.dropping = false;

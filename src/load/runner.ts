@@ -230,10 +230,11 @@ export class LoadWorker implements ClientHost {
     for (const l of this.lanes) if (l.next < next) next = l.next;
     if (next >= end) return;
     next += this.t0;
-    // Batch: wake at least a timer tick later unless already behind (then at once). Messages never go out
-    // before their intended time; the wait shows up as send lag.
-    const wait = next - clock();
-    this.schedule(wait <= 0 ? 0 : Math.min(50, Math.max(this.init.profile.batchMs, wait)));
+    // Batch: wake one batch window later (or when the next message is due, if later). Only a pass cut short
+    // by MAX_PER_TICK continues at once. Messages never go out before their intended time; waiting for the
+    // window shows up as send lag.
+    if (n >= MAX_PER_TICK) this.schedule(0);
+    else this.schedule(Math.min(50, Math.max(this.init.profile.batchMs, next - clock())));
   }
 
   private flush(q: TickQueue, n: number, now: number): void {
