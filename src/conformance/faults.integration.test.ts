@@ -15,6 +15,9 @@ interface FaultPlan {
 }
 
 const DEFAULT = { config: 'default', profile: 'reference-default' };
+const QOS1 = { config: 'qos1', profile: 'reference-qos1' };
+const AUTH = { config: 'auth', profile: 'reference-auth' };
+const LIMITS = { config: 'limits', profile: 'reference-limits' };
 const PLAN: Record<string, FaultPlan> = {
   'no-pubrec': { ...DEFAULT, areas: /publish|qos|pubrel|pubrec/ },
   'no-puback': { ...DEFAULT, areas: /publish|qos|puback/ },
@@ -30,7 +33,7 @@ const PLAN: Record<string, FaultPlan> = {
   'shared-deliver-all': { ...DEFAULT, areas: /shared/ },
   'dollar-wildcard': { ...DEFAULT, areas: /dollar|topic/ },
   'no-link-stealing': { ...DEFAULT, areas: /link|connect/ },
-  'ignore-receive-maximum': { config: 'limits', profile: 'reference-limits', areas: /flow|receive/ },
+  'ignore-receive-maximum': { ...LIMITS, areas: /flow|receive/ },
   'ignore-max-packet-size': { ...DEFAULT, areas: /packet-size/ },
   'no-local-ignored': { ...DEFAULT, areas: /subscri/ },
   'no-subscription-id': { ...DEFAULT, areas: /subscri/ },
@@ -40,6 +43,28 @@ const PLAN: Record<string, FaultPlan> = {
   'wildcard-publish-accepted': { ...DEFAULT, areas: /topic|publish/ },
   'retain-flag-live': { ...DEFAULT, areas: /retain|publish/ },
   'no-dup-on-redelivery': { ...DEFAULT, areas: /session|qos|publish/ },
+  'no-assigned-client-id': { ...DEFAULT, areas: /^connack$/ },
+  'will-delay-ignored': { ...DEFAULT, areas: /^will$/ },
+  'session-expiry-ignored': { ...DEFAULT, areas: /^session-expiry$/ },
+  'clean-start-ignored': { ...DEFAULT, areas: /^(connect|connack)$/ },
+  'will-retain-ignored': { ...DEFAULT, areas: /^will$/ },
+  'empty-client-id-persistent-accepted': { ...DEFAULT, areas: /^connect$/ },
+  'bad-password-accepted': { ...AUTH, areas: /^connect$/ },
+  'will-qos-above-maximum-accepted': { ...QOS1, areas: /^connack$/ },
+  'unrequested-response-information': { ...DEFAULT, areas: /^request-response$/ },
+  'retain-handling-ignored': { ...DEFAULT, areas: /^subscription-options$/ },
+  'retain-as-published-ignored': { ...DEFAULT, areas: /^subscription-options$/ },
+  'suback-order-reversed': { ...DEFAULT, areas: /^(suback|subscribe)$/ },
+  'unsubscribe-ignored': { ...DEFAULT, areas: /^unsubscribe$/ },
+  'unsuback-wrong-packet-id': { ...DEFAULT, areas: /^(unsubscribe|unsuback)$/ },
+  'no-local-shared-accepted': { ...DEFAULT, areas: /^subscription-options$/ },
+  'maximum-qos-not-enforced': { ...QOS1, areas: /^connack$/ },
+  'retain-unavailable-accepted': { ...QOS1, areas: /^connack$/ },
+  'topic-alias-maximum-ignored': { ...LIMITS, areas: /^topic-alias$/ },
+  'publish-acl-ignored': { ...AUTH, areas: /^publish$/ },
+  'response-topic-dropped': { ...DEFAULT, areas: /^request-response$/ },
+  'no-pingresp': { ...DEFAULT, areas: /^(ping|keepalive)$/ },
+  'outbound-alias-beyond-maximum': { ...DEFAULT, areas: /^topic-alias$/ },
 };
 
 /** Outcomes against the healthy broker, per configuration, by version + case id. */
@@ -68,7 +93,7 @@ describe('every broker fault is caught by a case of its area', () => {
     const hit = names.filter((n) => (caught[n]?.length ?? 0) > 0);
     const lines = names.map(
       (n) =>
-        `  ${n.padEnd(26)} ${caught[n]?.length ? `caught by ${caught[n]!.slice(0, 3).join(', ')}` : 'NOT CAUGHT'}`,
+        `  ${n.padEnd(36)} ${caught[n]?.length ? `caught by ${caught[n]!.slice(0, 3).join(', ')}` : 'NOT CAUGHT'}`,
     );
     console.log(
       `faults caught: ${hit.length}/${names.length} (${Math.round((100 * hit.length) / names.length)}%)\n${lines.join('\n')}`,
