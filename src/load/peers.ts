@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
@@ -94,4 +95,83 @@ export async function startMosquitto(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function waitListening(
+  port: number,
+  child: ChildProcess,
+  what: string,
+  stderr: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited: ${stderr().trim()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${what} did not listen on ${port} within 15 s: ${stderr().trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The reference broker as its own process (`crucible broker`), so benchmarks do not share its event loop. */
+export async function startReferenceBroker(extra: string[] = []): Promise<MosquittoPeer> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO, 'src/cli/main.ts'),
+      'broker',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      ...extra,
+    ],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  await waitListening(port, child, 'reference broker', () => stderr);
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([
+          new Promise((r) => child.once('exit', r)),
+          new Promise((r) => setTimeout(r, 3000)),
+        ]);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+    },
+  };
+}
+
+/** Brokers the benchmarks run against, side by side: BENCH_BROKERS=mosquitto,reference (default both). */
+export function benchBrokers(): Array<{ name: string; start: () => Promise<MosquittoPeer> }> {
+  const names = (process.env.BENCH_BROKERS ?? 'mosquitto,reference').split(',').map((s) => s.trim());
+  return names.map((name) => ({
+    name,
+    start: name === 'reference' ? () => startReferenceBroker() : () => startMosquitto({ fdLimit: 65536 }),
+  }));
 }

@@ -2,11 +2,12 @@
 // Each side runs in its own child process (so one side's freed memory never hides the other's growth); the
 // clients CONNECT and SUBSCRIBE to one topic each, then sit idle while memory is measured after GC.
 // Usage: npx tsx src/load/bench/connections.bench.ts [crucibleCount=10000] [mqttjsCount=2000]
+// Brokers side by side: BENCH_BROKERS=mosquitto,reference (default both).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import type { FromWorker } from '../messages.ts';
-import { startMosquitto } from '../peers.ts';
+import { benchBrokers } from '../peers.ts';
 import { LoadWorker } from '../runner.ts';
 import { profileFrom } from '../testing.ts';
 import { kb, type Mem, memory, table, waitFor } from './common.ts';
@@ -14,6 +15,7 @@ import { kb, type Mem, memory, table, waitFor } from './common.ts';
 const N = Number(process.argv[2] ?? 10_000);
 const M = Number(process.argv[3] ?? 2_000);
 const SIDE = process.argv[4];
+const BROKER = process.argv[5] ?? 'mosquitto';
 
 type Row = Record<string, string | number>;
 const perConn = (a: Mem, b: Mem, n: number) => ({
@@ -97,20 +99,28 @@ async function mqttjs(url: string): Promise<Row> {
 
 if (SIDE === undefined) {
   const self = fileURLToPath(import.meta.url);
-  const rows = ['crucible', 'mqttjs'].map((side) => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', self, String(N), String(M), side], {
-      encoding: 'utf8',
+  for (const b of benchBrokers()) {
+    const rows = ['crucible', 'mqttjs'].map((side) => {
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', self, String(N), String(M), side, b.name],
+        { encoding: 'utf8' },
+      );
+      return { broker: b.name, ...(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Row) } as Row;
     });
-    return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Row;
-  });
-  console.log(table(rows));
-  const [c, m] = rows.map((r) => Number(r['RSS KB/conn'])) as [number, number];
-  const [ch, mh] = rows.map((r) => Number(r['heap KB/conn'])) as [number, number];
-  console.log(
-    `\nper connection, crucible / MQTT.js: RSS ${(c / m).toFixed(3)}, heap ${(ch / mh).toFixed(3)}; target: crucible <= 8 KB`,
-  );
+    console.log(table(rows));
+    const [c, m] = rows.map((r) => Number(r['RSS KB/conn'])) as [number, number];
+    const [ch, mh] = rows.map((r) => Number(r['heap KB/conn'])) as [number, number];
+    console.log(
+      `${b.name}: per connection, crucible / MQTT.js: RSS ${(c / m).toFixed(3)}, heap ${(ch / mh).toFixed(3)}; target: crucible <= 8 KB\n`,
+    );
+  }
 } else {
-  const broker = await startMosquitto({ fdLimit: 65536 });
+  const broker = await (
+    benchBrokers().find((b) => b.name === BROKER) ?? {
+      start: () => Promise.reject(new Error(`unknown broker ${BROKER}`)),
+    }
+  ).start();
   try {
     console.log(JSON.stringify(SIDE === 'crucible' ? await crucible(broker.url) : await mqttjs(broker.url)));
   } finally {

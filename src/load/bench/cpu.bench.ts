@@ -1,13 +1,14 @@
 // Benchmark (b): generator CPU per message at the same QoS 0 rate: crucible vs an equivalent MQTT.js script
 // (same publishers, one subscriber, same payload size, a latency histogram per delivered message), and the raw
 // floor: pre-encoded packets written in batches with no parsing or measurement at all.
+// Brokers side by side: BENCH_BROKERS=mosquitto,reference (default both).
 // Usage: npx tsx src/load/bench/cpu.bench.ts [totalRate=20000] [seconds=8] [publishers=10] [batchMs=1] (the timer tick of all three)
 import net from 'node:net';
 import mqtt from 'mqtt';
 import { newHistogram, recordMs } from '../../metrics/histogram.ts';
 import { runLoad } from '../index.ts';
 import { clock } from '../payload.ts';
-import { startMosquitto } from '../peers.ts';
+import { benchBrokers } from '../peers.ts';
 import { profileFrom } from '../testing.ts';
 import { connectPacket, publishTemplate, subscribePacket } from '../wire.ts';
 import { settle, table, waitFor } from './common.ts';
@@ -143,17 +144,21 @@ async function rawFloor(url: string): Promise<Row> {
   );
 }
 
-const broker = await startMosquitto();
-try {
-  const rows = [await rawFloor(broker.url), await crucible(broker.url), await mqttjs(broker.url)];
-  console.log(table(rows));
-  const us = (r: Row) => Number(r['CPU us/msg']);
-  const [f, c, m] = rows.map(us) as [number, number, number];
-  console.log(`\nCPU per message, crucible / MQTT.js: ${(c / m).toFixed(3)} (target <= 0.333)`);
-  console.log(
-    `generator overhead above the raw floor, crucible / MQTT.js: ${((c - f) / (m - f)).toFixed(3)}`,
-  );
-} finally {
-  await broker.stop();
+for (const b of benchBrokers()) {
+  const broker = await b.start();
+  try {
+    const rows = [await rawFloor(broker.url), await crucible(broker.url), await mqttjs(broker.url)].map(
+      (r) => ({ broker: b.name, ...r }),
+    );
+    console.log(table(rows));
+    const us = (r: Row) => Number(r['CPU us/msg']);
+    const [f, c, m] = rows.map(us) as [number, number, number];
+    console.log(`${b.name}: CPU per message, crucible / MQTT.js: ${(c / m).toFixed(3)} (target <= 0.333)`);
+    console.log(
+      `${b.name}: generator overhead above the raw floor, crucible / MQTT.js: ${((c - f) / (m - f)).toFixed(3)}\n`,
+    );
+  } finally {
+    await broker.stop();
+  }
 }
 process.exit(0);

@@ -1,13 +1,14 @@
 // Benchmark (c): highest delivered rate against mosquitto (QoS 0, one publisher to one subscriber), crucible vs a
 // raw pre-encoded socket writer (the practical limit). Both are paced the same way (1 ms batches at the offered
 // rate, skipping while more than 8 MB wait in the socket) over a sweep of offered rates; the delivered rate is the
-// median per-second count at the subscriber (first and last second left out). A fresh mosquitto serves each run.
+// median per-second count at the subscriber (first and last second left out). A fresh broker serves each run.
 // Usage: npx tsx src/load/bench/throughput.bench.ts [seconds=8] [rates=50000,75000,100000,150000] [workers=1] [repeats=1]
+// Brokers side by side: BENCH_BROKERS=mosquitto,reference (default both; fresh broker per run).
 // With repeats > 1 the two sides alternate and each keeps its best median (the box may be shared).
 import net from 'node:net';
 import { runLoad } from '../index.ts';
 import { clock } from '../payload.ts';
-import { startMosquitto } from '../peers.ts';
+import { benchBrokers } from '../peers.ts';
 import { profileFrom } from '../testing.ts';
 import { connectPacket, publishTemplate, subscribePacket } from '../wire.ts';
 import { settle, table } from './common.ts';
@@ -94,46 +95,49 @@ groups:
   };
 }
 
-const rows: Array<Record<string, string | number>> = [];
-let rawBest = 0;
-let cBest = 0;
-for (const rate of RATES) {
-  let r1 = 0;
-  let r2 = 0;
-  let ps: number[] = [];
-  let c = { perSecond: [] as number[], sendLagP99: 0, skipped: 0 };
-  for (let rep = 0; rep < REPEATS; rep++) {
-    let m = await startMosquitto();
-    await settle();
-    const p1 = await raw(m.url, rate);
-    await m.stop();
-    m = await startMosquitto();
-    await settle();
-    const c1 = await crucible(m.url, rate);
-    await m.stop();
-    if (steady(p1) > r1) {
-      r1 = steady(p1);
-      ps = p1;
+for (const b of benchBrokers()) {
+  const rows: Array<Record<string, string | number>> = [];
+  let rawBest = 0;
+  let cBest = 0;
+  for (const rate of RATES) {
+    let r1 = 0;
+    let r2 = 0;
+    let ps: number[] = [];
+    let c = { perSecond: [] as number[], sendLagP99: 0, skipped: 0 };
+    for (let rep = 0; rep < REPEATS; rep++) {
+      let m = await b.start();
+      await settle();
+      const p1 = await raw(m.url, rate);
+      await m.stop();
+      m = await b.start();
+      await settle();
+      const c1 = await crucible(m.url, rate);
+      await m.stop();
+      if (steady(p1) > r1) {
+        r1 = steady(p1);
+        ps = p1;
+      }
+      if (steady(c1.perSecond) > r2) {
+        r2 = steady(c1.perSecond);
+        c = c1;
+      }
     }
-    if (steady(c1.perSecond) > r2) {
-      r2 = steady(c1.perSecond);
-      c = c1;
-    }
+    rawBest = Math.max(rawBest, r1);
+    cBest = Math.max(cBest, r2);
+    rows.push({
+      broker: b.name,
+      'offered msg/s': rate,
+      'raw writer delivered/s': r1,
+      'crucible delivered/s': r2,
+      'crucible send lag p99 ms': c.sendLagP99,
+      'crucible skipped': c.skipped,
+      'raw per second': ps.join(' '),
+      'crucible per second': c.perSecond.join(' '),
+    });
   }
-  rawBest = Math.max(rawBest, r1);
-  cBest = Math.max(cBest, r2);
-  rows.push({
-    'offered msg/s': rate,
-    'raw writer delivered/s': r1,
-    'crucible delivered/s': r2,
-    'crucible send lag p99 ms': c.sendLagP99,
-    'crucible skipped': c.skipped,
-    'raw per second': ps.join(' '),
-    'crucible per second': c.perSecond.join(' '),
-  });
+  console.log(table(rows));
+  console.log(
+    `${b.name}: highest delivered rate: raw writer ${rawBest}/s, crucible ${cBest}/s; crucible / raw writer: ${(cBest / rawBest).toFixed(3)} (target >= 0.9)\n`,
+  );
 }
-console.log(table(rows));
-console.log(
-  `\nhighest delivered rate: raw writer ${rawBest}/s, crucible ${cBest}/s; crucible / raw writer: ${(cBest / rawBest).toFixed(3)} (target >= 0.9)`,
-);
 process.exit(0);
