@@ -361,6 +361,28 @@ const scenarios: Record<string, (port: number) => Promise<void>> = {
     assert.equal(props(await s.next('publish')).topicAlias, 1);
     assert.equal(props(await s.next('publish')).topicAlias, 2);
   },
+  'will-properties-dropped': async (port) => {
+    const w = await sub(port, 5, 'f/wp', 0);
+    const [c] = await RawClient.connect(port, 5, {
+      will: {
+        topic: 'f/wp',
+        payload: Buffer.from('will'),
+        qos: 0,
+        properties: { contentType: 'text/plain' },
+      },
+    });
+    c.destroy();
+    assert.equal(props(await w.next('publish')).contentType, undefined);
+  },
+  'subscription-not-replaced': async (port) => {
+    // overlapping subscriptions of one session are delivered once at the highest QoS: the stale QoS 1 shows
+    const s = await sub(port, 4, 'f/sr', 1);
+    s.send({ cmd: 'subscribe', messageId: 2, subscriptions: [{ topic: 'f/sr', qos: 0 }] } as Packet);
+    await s.next('suback');
+    s.send(pub('f/sr', 'x', { qos: 1, messageId: 3 }));
+    await s.next('puback');
+    assert.equal(rec(await s.next('publish')).qos, 1);
+  },
 };
 
 /** Faults that only show under a non-default configuration (reference-broker/configs/<name>.yaml). */

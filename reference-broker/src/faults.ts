@@ -95,6 +95,10 @@ export const FAULTS = {
   'no-pingresp': 'never answer PINGREQ',
   /** Outbound topic aliases keep growing past the client's Topic Alias Maximum. MQTT-3.1.2-26, MQTT-3.3.2-11 (5.0). */
   'outbound-alias-beyond-maximum': "use outbound topic aliases above the client's Topic Alias Maximum",
+  /** The will is published without its properties (payload format, content type, response topic, ...). MQTT-3.1.2-7 (5.0). */
+  'will-properties-dropped': 'publish the will without its properties',
+  /** Subscribing again to an identical filter keeps the old subscription (options, no retained resend). MQTT-3.8.4-3 (both). */
+  'subscription-not-replaced': 'keep the old subscription when an identical filter is subscribed again',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

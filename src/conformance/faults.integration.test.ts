@@ -65,6 +65,8 @@ const PLAN: Record<string, FaultPlan> = {
   'response-topic-dropped': { ...DEFAULT, areas: /^request-response$/ },
   'no-pingresp': { ...DEFAULT, areas: /^(ping|keepalive)$/ },
   'outbound-alias-beyond-maximum': { ...DEFAULT, areas: /^topic-alias$/ },
+  'will-properties-dropped': { ...DEFAULT, areas: /^will$/ },
+  'subscription-not-replaced': { ...DEFAULT, areas: /^subscribe$/ },
 };
 
 /** Outcomes against the healthy broker, per configuration, by version + case id. */

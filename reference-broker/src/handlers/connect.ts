@@ -217,7 +217,7 @@ export function accept(
         : Buffer.from(String(p.will.payload)),
       qos: (p.will.qos ?? 0) as 0 | 1 | 2,
       retain: p.will.retain === true && !f['will-retain-ignored'],
-      props: v5 ? encodePropObject(rest) : undefined,
+      props: v5 && !f['will-properties-dropped'] ? encodePropObject(rest) : undefined,
       expiryInterval: mei,
       delay: typeof wp.willDelayInterval === 'number' && !f['will-delay-ignored'] ? wp.willDelayInterval : 0,
     };

@@ -57,6 +57,10 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
     }
     const qos = Math.min(req.qos, cfg.maximumQoS) as 0 | 1 | 2; // MQTT-3.2.2-10: accept, grant lower
     const existing = s.subs.get(filter);
+    if (existing && f['subscription-not-replaced']) {
+      granted.push(qos);
+      continue;
+    }
     const sub: Subscription = {
       session: s,
       filter,
