@@ -2,7 +2,7 @@
 // mqtt-packet decodes leniently: it replaces ill-formed UTF-8, keeps U+0000, ignores bytes after
 // the last field a CONNECT's flags announce, and accepts properties placed in the wrong packet.
 // These rules run on the frame before the packet's handler sees the decoded packet.
-import { PROPERTY_BY_ID, type PropertyPlace } from '../../src/protocol/constants.ts';
+import { PACKET_TYPES, PROPERTY_BY_ID, type PropertyPlace } from '../../src/protocol/constants.ts';
 import { checkUtf8 } from '../../src/protocol/utf8.ts';
 import { findField, scanPacket } from '../../src/protocol/wire.ts';
 
@@ -12,24 +12,7 @@ export interface Violation {
   reason: string;
 }
 
-const NAMES = [
-  'reserved',
-  'connect',
-  'connack',
-  'publish',
-  'puback',
-  'pubrec',
-  'pubrel',
-  'pubcomp',
-  'subscribe',
-  'suback',
-  'unsubscribe',
-  'unsuback',
-  'pingreq',
-  'pingresp',
-  'disconnect',
-  'auth',
-] as const;
+const NAMES = PACKET_TYPES;
 
 const malformed = (reason: string): Violation => ({ code: 0x81, reason });
 

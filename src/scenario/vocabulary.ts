@@ -1,23 +1,9 @@
 // The words a scenario may use: packet types and their mqtt-packet field names, property names,
 // matcher predicates, mutation ops, step actions.
+import { PACKET_TYPES, type PacketName } from '../protocol/constants.ts';
 
-export const PACKET_CMDS = [
-  'connect',
-  'connack',
-  'publish',
-  'puback',
-  'pubrec',
-  'pubrel',
-  'pubcomp',
-  'subscribe',
-  'suback',
-  'unsubscribe',
-  'unsuback',
-  'pingreq',
-  'pingresp',
-  'disconnect',
-  'auth',
-] as const;
+/** Packet type names (mqtt-packet `cmd`), in packet-type order. */
+export const PACKET_CMDS: readonly PacketName[] = PACKET_TYPES.slice(1) as PacketName[];
 
 const COMMON = ['cmd', 'dup', 'qos', 'retain', 'length'];
 
