@@ -1,7 +1,6 @@
 // `crucible run <files...> --broker <url>`: conversations through the engine (graded, reported), load
 // profiles through the load path (run-load.ts). Exit: 3 invalid input, 4 broker unreachable, 1 a case
 // failed or errored, 2 a load threshold failed, 0 otherwise.
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   BrokerUnreachableError,
@@ -31,7 +30,7 @@ import {
 } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { LOAD_FLAGS, loadFlags, runLoadFromCli } from './run-load.ts';
-import { yamlFilesUnder } from './validate.ts';
+import { expandFiles } from './validate.ts';
 
 const HELP = `usage: crucible run <file.yaml | dir>... --broker <url> [options]
 
@@ -66,34 +65,6 @@ function parseVars(flags: ParsedFlags): Record<string, unknown> {
       text === 'true' ? true : text === 'false' ? false : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
   }
   return out;
-}
-
-/** Files named on the command line (directories searched for *.yaml); missing ones are problems. */
-function expandFiles(args: string[]): { files: string[]; problems: Problem[] } {
-  const files: string[] = [];
-  const problems: Problem[] = [];
-  for (const arg of args) {
-    let isDir = false;
-    try {
-      isDir = statSync(arg).isDirectory();
-    } catch {
-      problems.push({ file: arg, line: 1, column: 1, field: '', message: 'no such file or directory' });
-      continue;
-    }
-    if (isDir) {
-      const found = yamlFilesUnder(arg);
-      if (found.length === 0)
-        problems.push({
-          file: arg,
-          line: 1,
-          column: 1,
-          field: '',
-          message: 'directory holds no .yaml/.yml files',
-        });
-      files.push(...found);
-    } else files.push(arg);
-  }
-  return { files: [...new Set(files)], problems };
 }
 
 /** Does any case need what the broker announces (requirements or `${cap.X}`)? */

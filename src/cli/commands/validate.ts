@@ -62,30 +62,7 @@ export async function run(argv: string[]): Promise<number> {
       'validate: give scenario files or directories, e.g. crucible validate suites/ scenarios/',
     );
   }
-  const files: string[] = [];
-  const missing: Problem[] = [];
-  for (const arg of flags.positionals) {
-    let isDir = false;
-    try {
-      isDir = statSync(arg).isDirectory();
-    } catch {
-      missing.push({ file: arg, line: 1, column: 1, field: '', message: 'no such file or directory' });
-      continue;
-    }
-    if (isDir) {
-      const found = yamlFilesUnder(arg);
-      if (found.length === 0)
-        missing.push({
-          file: arg,
-          line: 1,
-          column: 1,
-          field: '',
-          message: 'directory holds no .yaml/.yml files',
-        });
-      files.push(...found);
-    } else files.push(arg);
-  }
-  const unique = [...new Set(files)];
+  const { files: unique, problems: missing } = expandFiles(flags.positionals);
   const result = await loadFiles(unique);
   const problems = [...missing, ...result.problems];
   const cases = result.conversations.reduce((n, f) => n + f.cases.length, 0);
@@ -120,4 +97,33 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
   return EXIT.invalidInput;
+}
+
+/** Files named on the command line (directories searched for *.yaml); missing ones are problems. */
+export function expandFiles(args: string[]): { files: string[]; problems: Problem[] } {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  for (const arg of args) {
+    let isDir = false;
+    try {
+      isDir = statSync(arg).isDirectory();
+    } catch {
+      problems.push({ file: arg, line: 1, column: 1, field: '', message: 'no such file or directory' });
+      continue;
+    }
+    if (isDir) {
+      const found = yamlFilesUnder(arg);
+      if (found.length === 0) {
+        problems.push({
+          file: arg,
+          line: 1,
+          column: 1,
+          field: '',
+          message: 'directory holds no .yaml/.yml files',
+        });
+      }
+      files.push(...found);
+    } else files.push(arg);
+  }
+  return { files: [...new Set(files)], problems };
 }
