@@ -27,11 +27,16 @@ export interface ClientHost {
   readonly scratchHeader: DecodedHeader;
   /** Called once per connection attempt when it settles (ready = CONNACK ok and SUBACK received). */
   settled(c: LeanClient, ok: boolean): void;
+  /** Read batching window (ms, 0 = off) and the clients paused until the next window. */
+  readonly readBatchMs: number;
+  readonly pausedReads: LeanClient[];
   lost(c: LeanClient): void;
 }
 
 interface Sock {
   write(b: Buffer): boolean;
+  pause?(): unknown;
+  resume?(): unknown;
   destroy(): void;
   end(): void;
   readonly writableLength?: number;
@@ -231,7 +236,16 @@ export class LeanClient {
     return true;
   }
 
+  /** Resumes reading after a read-batching pause (called by the worker once per window). */
+  resumeReads(): void {
+    this.sock?.resume?.();
+  }
+
   private onData(chunk: Buffer): void {
+    if (this.host.readBatchMs > 0 && this.sock?.pause) {
+      this.sock.pause();
+      this.host.pausedReads.push(this);
+    }
     let buf = chunk;
     if (this.pending) {
       buf = Buffer.concat([this.pending, chunk]);

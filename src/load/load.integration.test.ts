@@ -139,6 +139,7 @@ describe('load runs', () => {
         profileFrom(`kind: load
 id: storm-share
 version: '5.0'
+readBatch: 2ms
 groups:
   - name: devices
     count: 20

@@ -19,6 +19,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A broker child never outlives this process (a crashed test or benchmark must not leave it running). */
+function killOnExit(child: ChildProcess): void {
+  const kill = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  child.once('exit', () => process.removeListener('exit', kill));
+}
+
 export interface MosquittoPeer {
   url: string;
   port: number;
@@ -57,6 +66,7 @@ export async function startMosquitto(
     ? `ulimit -n ${opts.fdLimit} 2>/dev/null || ulimit -n $(ulimit -Hn); exec ${MOSQUITTO} -c ${conf}`
     : `exec ${MOSQUITTO} -c ${conf}`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'ignore', 'pipe'] });
+  killOnExit(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -145,6 +155,7 @@ export async function startReferenceBroker(extra: string[] = []): Promise<Mosqui
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
+  killOnExit(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();

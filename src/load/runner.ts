@@ -48,6 +48,9 @@ export class LoadWorker implements ClientHost {
   readonly localAddresses: string[] = [];
   readonly scratchPublish = { qos: 0, packetId: 0, topicStart: 0, topicEnd: 0, payloadStart: 0 };
   readonly scratchHeader = { publisher: 0, seq: 0, intended: 0, actual: 0 };
+  readonly readBatchMs: number;
+  readonly pausedReads: LeanClient[] = [];
+  private readResumer: NodeJS.Timeout | undefined;
   private readonly plan: RunPlan;
   private readonly clients: LeanClient[];
   private readonly timeline: Timeline;
@@ -78,6 +81,7 @@ export class LoadWorker implements ClientHost {
     private readonly post: (m: FromWorker) => void,
   ) {
     this.brokerUrl = new URL(init.brokerUrl);
+    this.readBatchMs = init.profile.readBatchMs ?? 0;
     this.plan = makePlan(init.profile, init.runId);
     this.timeline = new Timeline(init.profile.phases);
     this.stats = new WorkerStats(
@@ -113,6 +117,12 @@ export class LoadWorker implements ClientHost {
       .map((c) => ({ c, due: start + c.plan.connectAt }))
       .sort((a, b) => a.due - b.due);
     this.housekeeping = setInterval(() => this.houseKeep(), 250);
+    if (this.readBatchMs > 0) {
+      this.readResumer = setInterval(() => {
+        const list = this.pausedReads.splice(0);
+        for (const c of list) c.resumeReads();
+      }, this.readBatchMs);
+    }
     if (this.clients.length === 0) this.post({ type: 'ready', connected: 0, failed: 0 });
     this.pump();
   }
@@ -352,6 +362,8 @@ export class LoadWorker implements ClientHost {
   private finish(): void {
     this.stopPublishing();
     if (this.housekeeping) clearInterval(this.housekeeping);
+    if (this.readResumer) clearInterval(this.readResumer);
+    for (const c of this.pausedReads.splice(0)) c.resumeReads();
     this.eld.disable();
     // The monitor's samples include its own resolution (10 ms): report the delay beyond it.
     const ms = (ns: number): number => Math.max(0, Math.round(ns / 1000 - 10_000) / 1000);

@@ -98,6 +98,9 @@ export interface LoadProfile {
   thresholds: ThresholdSpec[];
   /** Scheduler batching window (ms): due messages are written together at most this often per connection. */
   batchMs: number;
+  /** Read batching (ms, 0 = off): after each read a connection pauses reading this long, so inbound data is
+   *  taken in bigger chunks (fewer wake-ups for the broker and the generator; adds up to this much latency). */
+  readBatchMs: number;
   /** Send lag (ms, p99) above which the generator is declared saturated. */
   saturationLagMs: number;
 }

@@ -37,6 +37,7 @@ const TOP = [
   'thresholds',
   'saturationLag',
   'batch',
+  'readBatch',
 ];
 const GROUP = [
   'name',
@@ -121,7 +122,10 @@ export function validateLoadProfile(doc: LoadedYaml): { profile?: LoadProfile; p
     thresholds,
     saturationLagMs: r.duration(['saturationLag'], false) ?? 10,
     batchMs: r.duration(['batch'], false) ?? 1,
+    readBatchMs: r.duration(['readBatch'], false) ?? 0,
   };
+  if (profile.readBatchMs > 100)
+    r.problem(['readBatch'], 'readBatch is at most 100ms', '0 (the default) reads as soon as data arrives');
   if (profile.batchMs < 1 || profile.batchMs > 100)
     r.problem(
       ['batch'],
