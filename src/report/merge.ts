@@ -3,6 +3,8 @@
 // verdicts and summaries recomputed; load results of the same profile id + broker are merged exactly
 // (HDR histograms decoded and added, then summarised; counters, series and ledger added) and their
 // thresholds re-evaluated.
+
+import { mergeLedgerSummaries } from '../metrics/ledger.ts';
 import { statementVerdicts, summarize } from '../results/document.ts';
 import type {
   BrokerInfo,
@@ -83,6 +85,10 @@ function mergeSeries(parts: Series[]): Series {
 }
 
 function mergeLedger(parts: LoadResult['ledger'][]): LoadResult['ledger'] {
+  // Exact when every shard kept its per-pair counts: pairs whose publisher and subscriber ran in different
+  // shards only add up correctly pair by pair.
+  const exact = mergeLedgerSummaries(parts);
+  if (exact) return exact;
   const sum = (k: 'expected' | 'delivered' | 'lost' | 'duplicated' | 'outOfOrder') =>
     parts.reduce((a, l) => a + l[k], 0);
   const byQos: LoadResult['ledger']['byQos'] = {};
