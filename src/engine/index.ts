@@ -1,4 +1,4 @@
-// src/engine: per-client step interpreter, matchers, timers, wire transcript (docs/CONTRACTS.md).
+// src/engine: per-client step interpreter, matchers, timers, wire transcript (docs/architecture.md).
 import type { Failure, Finding, TranscriptEntry } from '../results/model.ts';
 import type { ConnectOptions } from '../transport/index.ts';
 

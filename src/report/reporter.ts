@@ -1,4 +1,4 @@
-// The one interface every view of a run implements (docs/CONTRACTS.md, src/report).
+// The one interface every view of a run implements (docs/architecture.md).
 // Reporters render; they never touch sockets and never decide the exit code.
 import type { LoadProgress } from '../results/events.ts';
 import type { CaseResult, ResultsDocument } from '../results/model.ts';
