@@ -2,9 +2,20 @@
 import type { Socket } from 'node:net';
 import type { Scheme } from './url.ts';
 
+/**
+ * How a ws connection frames one write: `binary` (the default, what MQTT requires), `text` (a TEXT data frame,
+ * which MQTT-6.0.0-1 forbids), `unmasked` (a binary frame without the client mask RFC 6455 section 5.1 requires).
+ */
+export type WsFrameKind = 'binary' | 'text' | 'unmasked';
+
 export interface Connection {
   /** tcp/tls: socket write; ws: one binary frame. Returns false when the caller should wait for drain. */
   write(data: Buffer): boolean;
+  /**
+   * ws/wss only (absent on tcp/tls): writes `data` as one frame of the given kind, for testing how a server
+   * treats frames MQTT or RFC 6455 forbid. Returns false when the caller should wait for drain.
+   */
+  writeFrame?(data: Buffer, frame: WsFrameKind): boolean;
   /** Raw chunks as they arrive (ws: each binary message's bytes). The engine decodes. */
   onData(cb: (chunk: Buffer) => void): void;
   /** Fires exactly once; `error` is set when the connection failed rather than closed cleanly. */

@@ -7,7 +7,7 @@ import { connectTls } from './tls.ts';
 import { type Endpoint, SCHEME_ALIASES, type Scheme, toEndpoint } from './url.ts';
 import { connectWs } from './ws.ts';
 
-export type { Connection } from './connection.ts';
+export type { Connection, WsFrameKind } from './connection.ts';
 export { TransportError, type TransportErrorKind } from './errors.ts';
 export type { ConnectOptions, TlsOptions } from './options.ts';
 export { resolveTls } from './tls.ts';
@@ -20,7 +20,7 @@ export {
   type Scheme,
   toEndpoint,
 } from './url.ts';
-export { wsSubprotocol } from './ws.ts';
+export { unmaskedFrameHeader, wsSubprotocol } from './ws.ts';
 
 /** Used when ConnectOptions.timeoutMs is missing, zero or not a number. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -1,9 +1,10 @@
-// WebSocket connector (ws://, wss://): subprotocol `mqtt` (`mqttv3.1` for MQTT 3.1), binary frames only.
+// WebSocket connector (ws://, wss://): subprotocol `mqtt` (`mqttv3.1` for MQTT 3.1), binary frames by default;
+// writeFrame() also sends TEXT frames and unmasked binary frames, to test how a server treats them.
 // MQTT over WebSockets: packets may span frames and a frame may hold several packets; we hand
 // raw message bytes to the engine, whose decoder reassembles the stream.
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { type Connection, ConnectionEvents, END_GRACE_MS } from './connection.ts';
+import { type Connection, ConnectionEvents, END_GRACE_MS, type WsFrameKind } from './connection.ts';
 import { classifyConnectError, TransportError } from './errors.ts';
 import type { ConnectOptions } from './options.ts';
 import { resolveTls } from './tls.ts';
@@ -12,6 +13,26 @@ import type { Endpoint } from './url.ts';
 /** The subprotocol to request for a protocol level (3 = MQTT 3.1). */
 export function wsSubprotocol(version: 3 | 4 | 5 | undefined): string {
   return version === 3 ? 'mqttv3.1' : 'mqtt';
+}
+
+/**
+ * The header of a final, unmasked binary frame (FIN + opcode 2, MASK bit clear) carrying `length` payload
+ * bytes (RFC 6455 section 5.2: 7-bit length, or 126 + 16-bit, or 127 + 64-bit).
+ */
+export function unmaskedFrameHeader(length: number): Buffer {
+  if (length < 126) return Buffer.from([0x82, length]);
+  if (length < 0x10000) {
+    const h = Buffer.alloc(4);
+    h[0] = 0x82;
+    h[1] = 126;
+    h.writeUInt16BE(length, 2);
+    return h;
+  }
+  const h = Buffer.alloc(10);
+  h[0] = 0x82;
+  h[1] = 127;
+  h.writeBigUInt64BE(BigInt(length), 2);
+  return h;
 }
 
 /** Above this many buffered bytes write() reports backpressure. */
@@ -70,6 +91,21 @@ class WsConnection implements Connection {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(data, { binary: true });
     return this.ws.bufferedAmount < WS_HIGH_WATER;
+  }
+
+  writeFrame(data: Buffer, frame: WsFrameKind): boolean {
+    if (frame === 'binary') return this.write(data);
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return false;
+    if (frame === 'text') {
+      // ws sends a Buffer as given (no UTF-8 check on send): one TEXT frame, masked as usual
+      this.ws.send(data, { binary: false });
+      return this.ws.bufferedAmount < WS_HIGH_WATER;
+    }
+    // Unmasked: ws always masks client frames, so the frame is written by hand on the socket under it. Without
+    // permessage-deflate ws writes each frame to the socket synchronously, so this one cannot split another.
+    const socket = this.socket();
+    if (!socket || socket.destroyed) return false;
+    return socket.write(Buffer.concat([unmaskedFrameHeader(data.length), data]));
   }
 
   onData(cb: (chunk: Buffer) => void): void {
