@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { CheckContext } from '../protocol/checker.ts';
 import type { Packet, ProtocolVersion } from '../protocol/codec.ts';
 import { Decoder } from '../protocol/codec.ts';
-import type { Connection } from '../transport/index.ts';
+import type { Connection, WsFrameKind } from '../transport/index.ts';
 import type { Transcript } from './transcript.ts';
 
 /** Default cap on one inbound frame, so a broker announcing a huge packet cannot exhaust memory. */
@@ -197,8 +197,11 @@ export class ScenarioClient {
     return id;
   }
 
-  /** Writes bytes already encoded; records them in the transcript. Returns an error text when closed. */
-  write(raw: Buffer, packet: object | undefined, note?: string): string | undefined {
+  /**
+   * Writes bytes already encoded; records them in the transcript. Returns an error text when closed.
+   * `frame` (ws only; check `canFrame` first) sends them as one frame of that kind instead of the default.
+   */
+  write(raw: Buffer, packet: object | undefined, note?: string, frame?: WsFrameKind): string | undefined {
     if (!this.conn) return `client ${this.name} has no open connection (connect or open first)`;
     if (this.conn.closed || this.closeItem) {
       return this.closedByUs
@@ -207,8 +210,14 @@ export class ScenarioClient {
     }
     this.transcript.packet(this.name, 'out', raw, packet, note);
     this.packetsSent++;
-    this.conn.write(raw);
+    if (frame !== undefined && this.conn.writeFrame) this.conn.writeFrame(raw, frame);
+    else this.conn.write(raw);
     return undefined;
+  }
+
+  /** Whether the open connection can shape its frames (ws/wss). */
+  get canFrame(): boolean {
+    return typeof this.conn?.writeFrame === 'function';
   }
 
   /** Clean close (FIN / ws close). */

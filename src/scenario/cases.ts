@@ -6,7 +6,7 @@ import { checkMatchValue } from './packets.ts';
 import { didYouMean, fieldOf, type Path } from './problems.ts';
 import { specVersionOf, statementIndex } from './statements.ts';
 import { duration, parseSteps, type StepEnv } from './steps.ts';
-import { checkBarriers, checkClientUse, checkVarRefs, checkVersionedFields } from './usage.ts';
+import { checkBarriers, checkClientUse, checkFrames, checkVarRefs, checkVersionedFields } from './usage.ts';
 import { findVarRefs, substituteVars } from './vars.ts';
 import { BUILTIN_VARS, CASE_KEYS, LEVELS, VAR_NAMESPACES, VERSIONS } from './vocabulary.ts';
 
@@ -300,6 +300,8 @@ export function parseCase(
     const clientNames = checkClientUse(ck, steps, clients, path);
     for (const n of checkClientUse(ck, cleanup, {}, path)) clientNames.add(n);
     checkBarriers(ck, [...steps, ...cleanup]);
+    checkFrames(ck, steps, clients);
+    checkFrames(ck, cleanup, clients);
     checkVersionedFields(ck, [...steps, ...cleanup], version ?? '5.0', clients);
     checkVarRefs(
       ck,

@@ -18,6 +18,12 @@ export type MatcherSpec = Record<string, unknown>;
 /** A packet as written in YAML: mqtt-packet field names, possibly with `${var}` strings. */
 export type PacketSpec = Record<string, unknown>;
 
+/**
+ * WebSocket framing of one send (ws clients only): `binary` (the default), `text` (a TEXT data frame,
+ * forbidden by MQTT-6.0.0-1), `unmasked` (a binary frame without the client mask, forbidden by RFC 6455 5.1).
+ */
+export type WsFrame = 'binary' | 'text' | 'unmasked';
+
 export type StepAction =
   | {
       kind: 'connect';
@@ -26,8 +32,8 @@ export type StepAction =
       transport?: 'tcp' | 'ws';
     }
   | { kind: 'open'; transport?: 'tcp' | 'ws' }
-  | { kind: 'send'; packet: PacketSpec }
-  | { kind: 'sendRaw'; hex: string }
+  | { kind: 'send'; packet: PacketSpec; frame?: WsFrame }
+  | { kind: 'sendRaw'; hex: string; frame?: WsFrame }
   | { kind: 'sendMutated'; packet: PacketSpec; mutate: Array<Record<string, unknown>> }
   | {
       kind: 'expect';

@@ -1,7 +1,7 @@
 // Steps: one action per step, validated and turned into the model's Step. Fragments (`use:`) are
 // inlined here, with their `with:` variables substituted, so the engine never sees `use`.
 import { type Checker, isObj, type Obj, typeName } from './context.ts';
-import type { MatcherSpec, Step, StepAction } from './model.ts';
+import type { MatcherSpec, Step, StepAction, WsFrame } from './model.ts';
 import { checkCapture, checkCmdList, checkCount, checkHex, checkMatcher, checkPacket } from './packets.ts';
 import { didYouMean, type Path } from './problems.ts';
 import {
@@ -102,6 +102,29 @@ function transportOf(ck: Checker, v: unknown, path: Path): 'tcp' | 'ws' | undefi
   return v === undefined ? undefined : ck.oneOf(v, path, 'transport', ['tcp', 'ws'] as const);
 }
 
+const WS_FRAMES = ['binary', 'text', 'unmasked'] as const;
+
+function frameOf(ck: Checker, v: unknown, path: Path): WsFrame | undefined {
+  return v === undefined ? undefined : ck.oneOf(v, path, 'frame', WS_FRAMES);
+}
+
+/** `sendRaw: "hex"` or `sendRaw: { hex: "...", frame: text | unmasked | binary }`. */
+function parseSendRaw(ck: Checker, v: unknown, at: Path): StepAction | undefined {
+  if (!isObj(v)) {
+    checkHex(ck, v, at, 'sendRaw');
+    return typeof v === 'string' ? { kind: 'sendRaw', hex: v } : undefined;
+  }
+  ck.unknownKeys(v, at, ['hex', 'frame'], 'sendRaw');
+  if (v.hex === undefined) {
+    ck.problem(at, "sendRaw needs 'hex' (the bytes)", 'e.g. sendRaw: { hex: "c0 00", frame: text }');
+    return undefined;
+  }
+  checkHex(ck, v.hex, [...at, 'hex'], 'sendRaw.hex');
+  const frame = frameOf(ck, v.frame, [...at, 'frame']);
+  if (typeof v.hex !== 'string') return undefined;
+  return { kind: 'sendRaw', hex: v.hex, ...(frame ? { frame } : {}) };
+}
+
 function parseAction(
   ck: Checker,
   action: string,
@@ -137,12 +160,13 @@ function parseAction(
       return { kind: 'open', ...(transport ? { transport } : {}) };
     }
     case 'send': {
-      const p = checkPacket(ck, v, at, { requireCmd: true });
-      return p ? { kind: 'send', packet: p } : undefined;
+      const p = checkPacket(ck, v, at, { requireCmd: true, extraKeys: ['frame'] });
+      if (!p) return undefined;
+      const frame = frameOf(ck, p.frame, [...at, 'frame']);
+      return { kind: 'send', packet: without(p, ['frame']), ...(frame ? { frame } : {}) };
     }
     case 'sendRaw':
-      checkHex(ck, v, at, 'sendRaw');
-      return typeof v === 'string' ? { kind: 'sendRaw', hex: v } : undefined;
+      return parseSendRaw(ck, v, at);
     case 'sendMutated':
       return parseSendMutated(ck, v, at);
     case 'expect': {

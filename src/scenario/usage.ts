@@ -45,6 +45,38 @@ function closestHint(name: string, known: string[]): string {
   return h.startsWith('did you mean') ? `${h} ` : '';
 }
 
+/**
+ * `frame:` (send, sendRaw) shapes WebSocket frames, so it needs a client that is on ws at that step: declared in
+ * `clients: { a: { transport: ws } }`, or opened by a connect/open with `transport: ws`. Walks the steps in order.
+ */
+export function checkFrames(
+  ck: Checker,
+  steps: Step[],
+  clients: Record<string, ClientSpec>,
+  on: Map<string, 'tcp' | 'ws' | undefined> = new Map(),
+): void {
+  for (const s of steps) {
+    const a = s.action;
+    if (a.kind === 'parallel') {
+      for (const b of a.branches) checkFrames(ck, b, clients, new Map(on));
+      continue;
+    }
+    if (s.client === undefined) continue;
+    if ((a.kind === 'connect' || a.kind === 'open') && a.transport !== undefined)
+      on.set(s.client, a.transport);
+    if ((a.kind !== 'send' && a.kind !== 'sendRaw') || a.frame === undefined) continue;
+    const transport = on.has(s.client) ? on.get(s.client) : clients[s.client]?.transport;
+    if (transport === 'ws') continue;
+    ck.problem(
+      [...(ck.stepPaths.get(s) ?? []), a.kind, 'frame'],
+      `frame: ${a.frame} shapes a WebSocket frame, but client '${s.client}' is ${
+        transport === 'tcp' ? 'on tcp' : 'not declared a WebSocket client'
+      } here`,
+      `give the case clients: { ${s.client}: { transport: ws } } and requires: { ws: true }`,
+    );
+  }
+}
+
 /** Packets a client sends: properties only exist in MQTT 5.0 (mqtt-packet drops them silently for 3.x). */
 export function checkVersionedFields(
   ck: Checker,

@@ -1,6 +1,6 @@
 // open, connect, disconnect, drop: the life of a client's network connection.
 import { encode } from '../../protocol/codec.ts';
-import type { Step, StepAction } from '../../scenario/model.ts';
+import type { Step, StepAction, WsFrame } from '../../scenario/model.ts';
 import { connect as openTransport, TransportError } from '../../transport/index.ts';
 import type { ScenarioClient } from '../client.ts';
 import { connectContext } from '../inbound-check.ts';
@@ -64,16 +64,37 @@ export function encodeFor(client: ScenarioClient, packet: Parameters<typeof enco
   }
 }
 
+function isWellFormedUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function writeOrFail(
   env: CaseEnv,
   client: ScenarioClient,
   raw: Buffer,
   packet: object | undefined,
   note?: string,
+  frame?: WsFrame,
 ): void {
   if (!client.conn)
     throw new StepError(`client ${client.name} has no connection yet (connect or open it first)`);
-  const err = client.write(raw, packet, note);
+  if (frame !== undefined && !client.canFrame)
+    throw new StepError(
+      `frame: ${frame} needs a WebSocket connection, but client ${client.name} is on ${client.conn.scheme}`,
+    );
+  if (frame === 'text' && !isWellFormedUtf8(raw))
+    env.transcript.event(
+      client.name,
+      'the TEXT frame is not valid UTF-8: a WebSocket server closes on that alone (RFC 6455 section 8.1)',
+    );
+  const framed =
+    frame === undefined || frame === 'binary' ? note : `${note ? `${note}, ` : ''}${frame} frame`;
+  const err = client.write(raw, packet, framed, frame);
   if (err) throw new StepFailure(err, undefined, 'connection closed');
   env.state.anySent = true;
 }

@@ -43,7 +43,7 @@ function decodeOwn(bytes: Buffer, version: ProtocolVersion): Packet | undefined 
 export function doSend(env: CaseEnv, step: Step, a: StepAction & { kind: 'send' }): void {
   const client = env.client(step.client);
   const packet = build(env, client, a.packet);
-  writeOrFail(env, client, encodeFor(client, packet), packet);
+  writeOrFail(env, client, encodeFor(client, packet), packet, undefined, a.frame);
 }
 
 export function doSendRaw(env: CaseEnv, step: Step, a: StepAction & { kind: 'sendRaw' }): void {
@@ -55,7 +55,7 @@ export function doSendRaw(env: CaseEnv, step: Step, a: StepAction & { kind: 'sen
     throw new StepError(`sendRaw: ${e instanceof Error ? e.message : String(e)}`);
   }
   const decoded = decodeOwn(bytes, client.version);
-  writeOrFail(env, client, bytes, decoded, decoded ? 'raw' : 'raw (not one valid packet)');
+  writeOrFail(env, client, bytes, decoded, decoded ? 'raw' : 'raw (not one valid packet)', a.frame);
 }
 
 export function doSendMutated(env: CaseEnv, step: Step, a: StepAction & { kind: 'sendMutated' }): void {
