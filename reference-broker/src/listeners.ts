@@ -69,6 +69,8 @@ export async function startListener(broker: Broker, l: ListenerConfig): Promise<
       return false;
     },
   });
+  // TEXT frames are refused in WsTransport (MQTT-6.0.0-1); unmasked client frames never reach it: the ws server
+  // closes the connection on them itself (RFC 6455 section 5.1; see src/engine/frames.integration.test.ts)
   wss.on('connection', (ws, req) => {
     accept(broker, new WsTransport(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
   });
