@@ -1,5 +1,5 @@
 // Byte transports under a connection: a TCP/TLS socket, or a WebSocket carrying MQTT in binary
-// frames. cork()/uncork() batch the writes of one tick into one writev (socket) or one frame (ws).
+// frames. cork()/uncork() batch the writes of one tick into one buffer (socket) or one frame (ws).
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 
@@ -24,8 +24,20 @@ export interface Transport {
   destroy(): void;
 }
 
+/**
+ * The socket transport batches by itself instead of socket.cork(): everything written between cork()
+ * and uncork() goes to the socket as ONE buffer, and while the socket is backed up (write() returned
+ * false) further output is held here and handed over as one buffer on 'drain'. Node's own buffering
+ * would hand libuv one writev of every small PUBLISH queued meanwhile (tens of thousands of buffers
+ * for a few MiB), and libuv writes at most IOV_MAX (1024) buffers per event-loop turn: under a flood
+ * of publishers (turns of ~1 s) such a backlog drains at ~1000 messages a turn while buffered()
+ * stays above maxWriteBufferBytes, so every new QoS 0 delivery to that client is dropped.
+ */
 export class SocketTransport implements Transport {
   readonly remote: string;
+  private parts: Buffer[] = [];
+  private partsLen = 0;
+  private corked = false;
   constructor(private readonly socket: Socket) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
@@ -33,21 +45,43 @@ export class SocketTransport implements Transport {
   attach(ev: TransportEvents): void {
     const s = this.socket;
     s.on('data', (c: Buffer) => ev.onData(c));
-    s.on('drain', () => ev.onDrain());
+    s.on('drain', () => {
+      this.flush();
+      ev.onDrain();
+    });
     s.on('error', () => {});
     s.on('close', (hadError: boolean) => ev.onTransportClose(hadError));
   }
   cork(): void {
-    this.socket.cork();
+    this.corked = true;
   }
   write(buf: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(buf);
+    if (this.socket.destroyed) return;
+    this.parts.push(buf);
+    this.partsLen += buf.length;
+    if (!this.corked) this.flush();
   }
   uncork(): void {
-    this.socket.uncork();
+    this.corked = false;
+    this.flush();
+  }
+  /** Hands the held bytes to the socket as one buffer, unless it is backed up (then on 'drain'). */
+  private flush(force = false): void {
+    if (this.parts.length === 0 || this.corked) return;
+    const s = this.socket;
+    if (s.destroyed) {
+      this.parts = [];
+      this.partsLen = 0;
+      return;
+    }
+    if (s.writableNeedDrain && !force) return;
+    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLen);
+    this.parts = [];
+    this.partsLen = 0;
+    s.write(b);
   }
   buffered(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.partsLen;
   }
   pause(): void {
     this.socket.pause();
@@ -57,11 +91,15 @@ export class SocketTransport implements Transport {
   }
   end(): void {
     if (this.socket.destroyed) return;
+    this.corked = false;
+    this.flush(true);
     this.socket.end();
     // do not wait forever for a peer that never reads
     setTimeout(() => this.socket.destroy(), 2000).unref();
   }
   destroy(): void {
+    this.parts = [];
+    this.partsLen = 0;
     this.socket.destroy();
   }
 }
