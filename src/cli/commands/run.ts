@@ -39,6 +39,7 @@ Runs scenario files against a broker: conversations (cases of steps) and load pr
   --broker <url>          mqtt://host:1883, mqtts://, ws://host:8080/mqtt, wss:// (required)
   --ws-url <url>          WebSocket endpoint of the same broker (for clients with transport: ws)
   --concurrency <n>       conversation cases in parallel (default 4)
+  --repeat <n>            run every case n times; a case whose outcomes differ is flagged flaky
   --reporter <names>      console,json,junit,markdown,html (default console)
   --out <dir>             write reports there; also writes results.json (default reports/latest for file reporters)
   --timeout <dur>         default step deadline, e.g. 2s (default: the file's timeout, else 2s)
@@ -103,6 +104,7 @@ export async function run(argv: string[]): Promise<number> {
       broker: { type: 'string' },
       'ws-url': { type: 'string' },
       concurrency: { type: 'string' },
+      repeat: { type: 'string' },
       reporter: { type: 'string', multiple: true },
       out: { type: 'string' },
       timeout: { type: 'string' },
@@ -130,6 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   const url = parseBrokerUrl(brokerText, '--broker');
   const brokerUrl = brokerText.includes('://') ? brokerText : url.toString();
   const concurrency = intFlag(flags, 'concurrency', 1, 256) ?? 4;
+  const repeat = intFlag(flags, 'repeat', 1, 100) ?? 1;
   const timeoutMs = durationFlag(flags, 'timeout');
   const vars = parseVars(flags);
   const tls = tlsFlags(flags);
@@ -208,6 +211,7 @@ export async function run(argv: string[]): Promise<number> {
       caps,
       concurrency,
       stepTimeoutMs: timeoutMs,
+      repeat,
       reporters,
     });
     process.removeListener('SIGINT', onSigint);
