@@ -71,23 +71,7 @@ export async function startMosquitto(
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr.trim()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`mosquitto did not listen on ${port} within 5 s: ${stderr.trim()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitListening(port, child, 'mosquitto', () => stderr, 5000);
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
@@ -114,8 +98,9 @@ async function waitListening(
   child: ChildProcess,
   what: string,
   stderr: () => string,
+  timeoutMs = 15_000,
 ): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${what} exited: ${stderr().trim()}`);
     const ok = await new Promise<boolean>((resolve) => {
@@ -128,7 +113,7 @@ async function waitListening(
     if (ok) return;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${what} did not listen on ${port} within 15 s: ${stderr().trim()}`);
+      throw new Error(`${what} did not listen on ${port} within ${timeoutMs / 1000} s: ${stderr().trim()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -193,21 +193,9 @@ export const PROPERTY_BY_FIELD: ReadonlyMap<string, PropertyDef> = new Map(
 );
 
 /** Packets whose 5.0 variable header carries a property section. */
-export const PACKETS_WITH_PROPERTIES: readonly PacketName[] = [
-  'connect',
-  'connack',
-  'publish',
-  'puback',
-  'pubrec',
-  'pubrel',
-  'pubcomp',
-  'subscribe',
-  'suback',
-  'unsubscribe',
-  'unsuback',
-  'disconnect',
-  'auth',
-];
+export const PACKETS_WITH_PROPERTIES: readonly PacketName[] = (PACKET_TYPES.slice(1) as PacketName[]).filter(
+  (n) => n !== 'pingreq' && n !== 'pingresp',
+);
 
 // ---------------------------------------------------------------------------------------------
 // Reason codes (5.0 section 2.4, Table 2-6) and 3.1.1 return codes

@@ -1,6 +1,8 @@
 // Shared bits of the load benchmarks: mosquitto peer, garbage collection, memory, a table printer.
+import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { connectPacket } from '../wire.ts';
 
 setFlagsFromString('--expose-gc');
 const gcFn = runInNewContext('gc') as () => void;
@@ -46,5 +48,16 @@ export function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean
       else setTimeout(poll, 20);
     };
     poll();
+  });
+}
+
+/** A raw 3.1.1 connection with CONNECT sent and CONNACK received: the benches' "no harness at all" baseline. */
+export function openRawClient(url: string, clientId: string): Promise<net.Socket> {
+  const u = new URL(url);
+  return new Promise<net.Socket>((resolve) => {
+    const s = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true }, () => {
+      s.write(connectPacket({ clientId, version: 4, clean: true, keepAlive: 0, sessionExpiry: 0 }));
+      s.once('data', () => resolve(s));
+    });
   });
 }

@@ -3,15 +3,14 @@
 // floor: pre-encoded packets written in batches with no parsing or measurement at all.
 // Brokers side by side: BENCH_BROKERS=mosquitto,reference (default both).
 // Usage: npx tsx src/load/bench/cpu.bench.ts [totalRate=20000] [seconds=8] [publishers=10] [batchMs=1] (the timer tick of all three)
-import net from 'node:net';
 import mqtt from 'mqtt';
 import { newHistogram, recordMs } from '../../metrics/histogram.ts';
 import { runLoad } from '../index.ts';
 import { clock } from '../payload.ts';
 import { benchBrokers } from '../peers.ts';
 import { profileFrom } from '../testing.ts';
-import { connectPacket, publishTemplate, subscribePacket } from '../wire.ts';
-import { settle, table, waitFor } from './common.ts';
+import { publishTemplate, subscribePacket } from '../wire.ts';
+import { openRawClient, settle, table, waitFor } from './common.ts';
 
 const RATE = Number(process.argv[2] ?? 20_000);
 const SECONDS = Number(process.argv[3] ?? 8);
@@ -98,14 +97,7 @@ async function mqttjs(url: string): Promise<Row> {
 
 async function rawFloor(url: string): Promise<Row> {
   await settle();
-  const u = new URL(url);
-  const open = (id: string) =>
-    new Promise<net.Socket>((resolve) => {
-      const s = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true }, () => {
-        s.write(connectPacket({ clientId: id, version: 4, clean: true, keepAlive: 0, sessionExpiry: 0 }));
-        s.once('data', () => resolve(s));
-      });
-    });
+  const open = (id: string) => openRawClient(url, id);
   const sub = await open('floor-sub');
   sub.write(subscribePacket(1, [{ filter: 'bench/floor/+', qos: 0 }], 4));
   await new Promise((r) => sub.once('data', r));

@@ -6,13 +6,12 @@
 // Brokers side by side: BENCH_BROKERS=mosquitto,reference (default both; fresh broker per run).
 // crucible runs twice per rate: reading eagerly (default) and with `readBatch: 1ms`.
 // With repeats > 1 the two sides alternate and each keeps its best median (the box may be shared).
-import net from 'node:net';
 import { runLoad } from '../index.ts';
 import { clock } from '../payload.ts';
 import { benchBrokers } from '../peers.ts';
 import { profileFrom } from '../testing.ts';
-import { connectPacket, publishTemplate, subscribePacket } from '../wire.ts';
-import { settle, table } from './common.ts';
+import { publishTemplate, subscribePacket } from '../wire.ts';
+import { openRawClient, settle, table } from './common.ts';
 
 const SECONDS = Number(process.argv[2] ?? 8);
 const RATES = (process.argv[3] ?? '50000,75000,100000,150000').split(',').map(Number);
@@ -27,14 +26,7 @@ function steady(perSecond: number[]): number {
 }
 
 async function raw(url: string, offered: number): Promise<number[]> {
-  const u = new URL(url);
-  const open = (id: string) =>
-    new Promise<net.Socket>((resolve) => {
-      const s = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true }, () => {
-        s.write(connectPacket({ clientId: id, version: 4, clean: true, keepAlive: 0, sessionExpiry: 0 }));
-        s.once('data', () => resolve(s));
-      });
-    });
+  const open = (id: string) => openRawClient(url, id);
   const sub = await open('tp-raw-sub');
   sub.write(subscribePacket(1, [{ filter: 'bench/tp/raw', qos: 0 }], 4));
   await new Promise((r) => sub.once('data', r));
