@@ -1,4 +1,5 @@
 // Does the broker under test meet a case's `requires`? Unmet -> not applicable, with the reason.
+import { matchValue } from '../engine/matcher.ts';
 import type { CaseSpec } from '../scenario/model.ts';
 import type { Capabilities } from './capabilities.ts';
 
@@ -53,38 +54,11 @@ function getPath(obj: unknown, path: string): unknown {
   return cur;
 }
 
-/** Equality, or a predicate object ($gte, $lte, $range, $in, $present, $absent, $not); a map is matched partially. */
+/** The engine's matching (equality, partial maps, predicates such as $gte, $range, $in, $present); `true` also
+ *  accepts any map, so `profile: { auth: true }` means "the profile names a user". */
 export function satisfies(have: unknown, want: unknown): boolean {
-  if (want && typeof want === 'object' && !Array.isArray(want)) {
-    const entries = Object.entries(want as Record<string, unknown>);
-    if (entries.length === 1 && entries[0]![0].startsWith('$')) {
-      const [op, arg] = entries[0]!;
-      switch (op) {
-        case '$present':
-          return (have !== undefined && have !== null) === Boolean(arg);
-        case '$absent':
-          return (have === undefined || have === null) === Boolean(arg);
-        case '$gte':
-          return typeof have === 'number' && have >= Number(arg);
-        case '$lte':
-          return typeof have === 'number' && have <= Number(arg);
-        case '$range':
-          return (
-            Array.isArray(arg) && typeof have === 'number' && have >= Number(arg[0]) && have <= Number(arg[1])
-          );
-        case '$in':
-          return Array.isArray(arg) && arg.some((a) => satisfies(have, a));
-        case '$not':
-          return !satisfies(have, arg);
-        default:
-          return false;
-      }
-    }
-    if (!have || typeof have !== 'object') return false;
-    return entries.every(([k, v]) => satisfies((have as Record<string, unknown>)[k], v));
-  }
-  if (want === true && have !== undefined && have !== null && typeof have === 'object') return true;
-  return have === want;
+  if (want === true && have !== null && typeof have === 'object') return true;
+  return matchValue(want, have) === undefined;
 }
 
 function show(v: unknown): string {
