@@ -1,6 +1,7 @@
 // A lean MQTT client: one object per connection with a handful of fields, no per-message allocation on the
 // publish path (template copied into a batch buffer and patched), a minimal inbound parser, acks batched per read.
 import net from 'node:net';
+import { type FrameErrorKind, type FrameHeader, FrameReader } from '../protocol/frames.ts';
 import type { GroupSpec } from '../scenario/load-profile/model.ts';
 import { connect as transportConnect } from '../transport/index.ts';
 import { clock, type DecodedHeader, patchHeader, readHeader } from './payload.ts';
@@ -31,6 +32,8 @@ export interface ClientHost {
   readonly readBatchMs: number;
   readonly pausedReads: LeanClient[];
   lost(c: LeanClient): void;
+  /** Largest inbound frame accepted; a larger one closes the connection (counted as an error). */
+  readonly maxInboundPacket: number;
 }
 
 interface Sock {
@@ -58,7 +61,10 @@ export class LeanClient {
   sock: Sock | undefined;
   /** Time CONNECT / SUBSCRIBE went out (common clock ms). */
   private sentAt = 0;
-  private pending: Buffer | undefined;
+  /** Frames the inbound stream of the current connection (created on first data). */
+  private reader: FrameReader | undefined;
+  /** Clock reading of the chunk being framed (one reading per chunk, not per message). */
+  private chunkNow = 0;
   private nextPid = 0;
   private inflight: Map<number, number> | undefined;
   private receiveMax = 65535;
@@ -118,7 +124,7 @@ export class LeanClient {
 
   connect(): void {
     this.state = S.Connecting;
-    this.pending = undefined;
+    this.reader = undefined;
     // Unacknowledged publishes of a dropped connection are not re-sent (no payloads are kept): counted.
     if (this.inflight && this.inflight.size > 0)
       this.host.stats.count('inflight.abandoned', this.inflight.size);
@@ -246,37 +252,11 @@ export class LeanClient {
       this.sock.pause();
       this.host.pausedReads.push(this);
     }
-    let buf = chunk;
-    if (this.pending) {
-      buf = Buffer.concat([this.pending, chunk]);
-      this.pending = undefined;
-    }
-    const now = clock();
-    const len = buf.length;
-    let off = 0;
-    while (off + 2 <= len) {
-      const b0 = buf[off] as number;
-      let rl = 0;
-      let mult = 1;
-      let p = off + 1;
-      let ok = false;
-      for (let n = 0; n < 4 && p < len; n++) {
-        const b = buf[p++] as number;
-        rl += (b & 0x7f) * mult;
-        mult *= 128;
-        if (!(b & 0x80)) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok || p + rl > len) break;
-      this.frame(b0 >> 4, b0 & 15, buf, p, p + rl, now);
-      off = p + rl;
-      if (this.state === S.Closed) break;
-    }
-    if (off < len) this.pending = Buffer.from(buf.subarray(off));
+    this.chunkNow = clock();
+    if (!this.reader) this.reader = new FrameReader(this, this.host.maxInboundPacket);
+    this.reader.push(chunk);
     if (this.deliveredInChunk > 0) {
-      this.host.stats.bump('delivered', now, this.deliveredInChunk);
+      this.host.stats.bump('delivered', this.chunkNow, this.deliveredInChunk);
       this.deliveredInChunk = 0;
     }
     this.flushAcks();
@@ -297,7 +277,18 @@ export class LeanClient {
     this.ackLen = 0;
   }
 
-  private frame(type: number, flags: number, buf: Buffer, body: number, end: number, now: number): void {
+  /** FrameSink: one whole inbound frame (the reader enforces the size cap and the 4-byte length). */
+  frame(buf: Buffer, start: number, end: number, h: FrameHeader): void {
+    if (this.state === S.Closed) return;
+    this.onFrame(h.byte0 >> 4, h.byte0 & 15, buf, start + h.headerLength, end, this.chunkNow);
+  }
+
+  /** FrameSink: the broker's stream cannot be framed (5-byte length, or a frame over the cap). */
+  error(kind: FrameErrorKind): void {
+    this.protocolError(kind === 'too-large' ? 'inbound.too-large' : 'inbound.malformed-length');
+  }
+
+  private onFrame(type: number, flags: number, buf: Buffer, body: number, end: number, now: number): void {
     const stats = this.host.stats;
     const g = this.plan.group;
     const v5 = this.group.version === 5;

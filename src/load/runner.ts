@@ -40,6 +40,16 @@ interface Lane {
 }
 
 const MAX_PER_TICK = 20_000;
+
+/** Inbound frames a load client accepts: the profile's largest PUBLISH plus room for topic and
+ *  properties, and never below 1 MiB. A broker sending more is misbehaving: the connection is closed
+ *  and counted (`inbound.too-large`), so it cannot grow the generator's memory. */
+export const MIN_INBOUND_PACKET = 1024 * 1024;
+export function maxInboundPacket(groups: ReadonlyArray<{ publish?: { payload: { size: number } } }>): number {
+  let largest = 0;
+  for (const g of groups) largest = Math.max(largest, g.publish?.payload.size ?? 0);
+  return Math.max(MIN_INBOUND_PACKET, largest + 64 * 1024);
+}
 const MAX_PENDING_CONNECTS = 256;
 
 export class LoadWorker implements ClientHost {
@@ -49,6 +59,7 @@ export class LoadWorker implements ClientHost {
   readonly scratchPublish = { qos: 0, packetId: 0, topicStart: 0, topicEnd: 0, payloadStart: 0 };
   readonly scratchHeader = { publisher: 0, seq: 0, intended: 0, actual: 0 };
   readonly readBatchMs: number;
+  readonly maxInboundPacket: number;
   readonly pausedReads: LeanClient[] = [];
   private readResumer: NodeJS.Timeout | undefined;
   private readonly plan: RunPlan;
@@ -82,6 +93,7 @@ export class LoadWorker implements ClientHost {
   ) {
     this.brokerUrl = new URL(init.brokerUrl);
     this.readBatchMs = init.profile.readBatchMs ?? 0;
+    this.maxInboundPacket = maxInboundPacket(init.profile.groups);
     this.plan = makePlan(init.profile, init.runId);
     this.timeline = new Timeline(init.profile.phases);
     this.stats = new WorkerStats(

@@ -6,6 +6,7 @@
 
 import type { Packet } from 'mqtt-packet';
 import mqttPacket from 'mqtt-packet';
+import { type FrameHeader, FrameReader } from './frames.ts';
 import {
   encodeAckFast,
   encodePublishFast,
@@ -21,8 +22,7 @@ export type { PublishTemplate, PublishTemplateInput } from './publish-fast.ts';
 /** Protocol level byte on the wire: 3 = MQTT 3.1 (MQIsdp), 4 = 3.1.1, 5 = 5.0. */
 export type ProtocolVersion = 3 | 4 | 5;
 
-/** Largest value a Variable Byte Integer can hold (MQTT-1.5.5 / 2.2.3). */
-export const MAX_REMAINING_LENGTH = 268_435_455;
+export { MAX_REMAINING_LENGTH } from './frames.ts';
 
 export class DecodeError extends Error {
   /** 'framing' = fixed header / remaining length problem; 'packet' = body rejected by the parser;
@@ -83,7 +83,7 @@ type MqttParser = ReturnType<typeof mqttPacket.parser>;
  * chunk's memory is reused by the caller.
  */
 export class Decoder {
-  private pending: Buffer | undefined;
+  private readonly frames: FrameReader;
   private parser: MqttParser;
   private current: Packet | undefined;
   private parseError: Error | undefined;
@@ -100,6 +100,13 @@ export class Decoder {
     this.parser = this.makeParser(version);
     this.parseVersion = version;
     this.fast = options.fastPublish !== false;
+    this.frames = new FrameReader(
+      {
+        frame: (buf, start, end, h) => this.onFrame(buf, start, end, h),
+        error: (kind, message, head) => this.fail(new DecodeError(message, kind), head),
+      },
+      options.maxPacketSize,
+    );
   }
 
   /** Switch protocol version (server side, once CONNECT has been read). */
@@ -151,66 +158,34 @@ export class Decoder {
 
   push(chunk: Buffer): void {
     if (this.failed) return;
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = undefined;
-    const len = buf.length;
-    const max = this.options.maxPacketSize;
-    let off = 0;
-    while (len - off >= 2) {
-      // Remaining length: at most 4 bytes of Variable Byte Integer (MQTT-1.5.5, 2.2.3).
-      let i = off + 1;
-      let b = buf[i++]!;
-      let rl = b & 0x7f;
-      if (b & 0x80) {
-        let mult = 128;
-        let complete = false;
-        for (let n = 1; n < 4; n++) {
-          if (i >= len) break;
-          b = buf[i++]!;
-          rl += (b & 0x7f) * mult;
-          mult *= 128;
-          if ((b & 0x80) === 0) {
-            complete = true;
-            break;
-          }
-          if (n === 3) {
-            this.fail(
-              new DecodeError('remaining length longer than 4 bytes', 'framing'),
-              buf.subarray(off, i),
-            );
-            return;
-          }
-        }
-        if (!complete) break;
-      }
-      const total = i - off + rl;
-      if (max !== undefined && total > max) {
-        this.fail(
-          new DecodeError(`packet of ${total} bytes exceeds maximum packet size ${max}`, 'too-large'),
-          buf.subarray(off, i),
-        );
-        return;
-      }
-      if (len - off < total) break;
-      const raw = buf.subarray(off, off + total);
-      off += total;
-      let pk: Packet | DecodeError | undefined;
-      if (this.fast && buf[off - total]! >> 4 === 3)
-        pk = parsePublishFast(raw, i - (off - total), this.parseVersion);
-      if (pk === undefined) pk = this.slowParse(raw);
-      if (pk instanceof DecodeError) {
-        this.fail(pk, raw);
-        return;
-      }
-      this.handlers.packet(pk, raw);
-      if (this.failed) return;
+    this.frames.push(chunk);
+  }
+
+  /** Bytes of an incomplete frame held when the stream stopped (a truncated packet), else empty. */
+  pendingBytes(): Buffer {
+    return this.frames.pendingBytes();
+  }
+
+  /** Size the incomplete frame announced in its header (0 when not even the header arrived). */
+  get pendingAnnounced(): number {
+    return this.frames.announced;
+  }
+
+  private onFrame(buf: Buffer, start: number, end: number, h: FrameHeader): void {
+    const raw = buf.subarray(start, end);
+    let pk: Packet | DecodeError | undefined;
+    if (this.fast && h.byte0 >> 4 === 3) pk = parsePublishFast(raw, h.headerLength, this.parseVersion);
+    if (pk === undefined) pk = this.slowParse(raw);
+    if (pk instanceof DecodeError) {
+      this.fail(pk, raw);
+      return;
     }
-    if (off < len) this.pending = Buffer.from(buf.subarray(off));
+    this.handlers.packet(pk, raw);
   }
 
   private fail(err: DecodeError, raw: Buffer | undefined): void {
     this.failed = true;
-    this.pending = undefined;
+    this.frames.stop();
     this.handlers.error(err, raw ? Buffer.from(raw) : undefined);
   }
 }

@@ -1,0 +1,157 @@
+// The MQTT frame reader: splits a byte stream into whole control packets (fixed header + Remaining
+// Length + body), without parsing them. One implementation for every reader of a stream:
+// - Remaining Length is a Variable Byte Integer of at most 4 bytes (MQTT-1.5.5-1, MQTT 3.1.1 2.2.3);
+//   a fifth continuation byte is a framing error, reported as soon as it arrives;
+// - a frame larger than `maxPacketSize` is refused from its header, before its body is buffered;
+// - reassembly is linear in the bytes received: while a frame is incomplete its chunks are kept in a
+//   list and joined once, when the last one arrives (never re-copied per chunk).
+
+/** Largest value a Variable Byte Integer can hold (MQTT-1.5.5 / 2.2.3). */
+export const MAX_REMAINING_LENGTH = 268_435_455;
+
+/** Header of a frame: first byte, Remaining Length, and where the body starts in the frame. */
+export interface FrameHeader {
+  /** Fixed-header byte 1: packet type in the high nibble, flags in the low one. */
+  byte0: number;
+  remainingLength: number;
+  /** Bytes of fixed header (1 + length of the Variable Byte Integer). */
+  headerLength: number;
+}
+
+export type FrameErrorKind = 'framing' | 'too-large';
+
+export interface FrameSink {
+  /** One whole frame: `buf[start, end)` holds it; `buf` may be reused after the call returns. */
+  frame(buf: Buffer, start: number, end: number, header: FrameHeader): void;
+  /** The stream cannot be framed any further; no more callbacks follow. `head` = the offending bytes. */
+  error(kind: FrameErrorKind, message: string, head: Buffer): void;
+}
+
+/**
+ * Reads the fixed header at `off`. Returns the header, `undefined` when more bytes are needed, or an
+ * error message when the Remaining Length runs past 4 bytes.
+ */
+export function readFrameHeader(buf: Buffer, off: number, end: number): FrameHeader | undefined | string {
+  if (end - off < 2) return undefined;
+  let value = 0;
+  let mult = 1;
+  for (let n = 0; n < 4; n++) {
+    const p = off + 1 + n;
+    if (p >= end) return undefined;
+    const b = buf[p] as number;
+    value += (b & 0x7f) * mult;
+    if ((b & 0x80) === 0) return { byte0: buf[off] as number, remainingLength: value, headerLength: n + 2 };
+    mult *= 128;
+  }
+  return 'remaining length longer than 4 bytes';
+}
+
+export class FrameReader {
+  /** Bytes of a frame (or header) not yet complete; `parts` are joined only when the frame is whole. */
+  private parts: Buffer[] = [];
+  private partsLength = 0;
+  /** Total size of the incomplete frame once its header is known, else 0. */
+  private need = 0;
+  private failed = false;
+
+  constructor(
+    private readonly sink: FrameSink,
+    /** Refuse frames whose total size (header included) exceeds this. */
+    private readonly maxPacketSize: number = MAX_REMAINING_LENGTH + 5,
+  ) {}
+
+  /** Bytes held for an incomplete frame (for a transcript when the stream ends mid-frame). */
+  get buffered(): number {
+    return this.partsLength;
+  }
+
+  /** Announced size of the incomplete frame, when its header has arrived (else 0). */
+  get announced(): number {
+    return this.need;
+  }
+
+  /** The bytes of the incomplete frame (a copy; for reporting a truncated packet). */
+  pendingBytes(): Buffer {
+    return Buffer.concat(this.parts, this.partsLength);
+  }
+
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
+  reset(): void {
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
+    this.failed = false;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.failed || chunk.length === 0) return;
+    if (this.partsLength > 0) {
+      this.parts.push(chunk);
+      this.partsLength += chunk.length;
+      // waiting for the body of a frame whose header is known: join only once it is complete
+      if (this.need > 0 && this.partsLength < this.need) return;
+      const joined = Buffer.concat(this.parts, this.partsLength);
+      this.parts = [];
+      this.partsLength = 0;
+      this.need = 0;
+      this.scan(joined);
+      return;
+    }
+    this.scan(chunk);
+  }
+
+  private scan(buf: Buffer): void {
+    const end = buf.length;
+    let off = 0;
+    while (off < end) {
+      const h = readFrameHeader(buf, off, end);
+      if (typeof h === 'string') {
+        this.fail('framing', h, buf.subarray(off, Math.min(end, off + 5)));
+        return;
+      }
+      if (h === undefined) break;
+      const total = h.headerLength + h.remainingLength;
+      if (total > this.maxPacketSize) {
+        this.fail(
+          'too-large',
+          `packet of ${total} bytes exceeds maximum packet size ${this.maxPacketSize}`,
+          buf.subarray(off, off + h.headerLength),
+        );
+        return;
+      }
+      if (end - off < total) {
+        this.need = total;
+        break;
+      }
+      this.sink.frame(buf, off, off + total, h);
+      if (this.failed) return;
+      off += total;
+    }
+    if (off < end) {
+      // keep the tail; a copy, since the caller may reuse `buf` (socket chunks are not retained)
+      const tail = Buffer.from(buf.subarray(off));
+      this.parts.push(tail);
+      this.partsLength = tail.length;
+    }
+  }
+
+  /** Stop framing: the sink's error is the last callback. */
+  private fail(kind: FrameErrorKind, message: string, head: Buffer): void {
+    this.failed = true;
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
+    this.sink.error(kind, message, Buffer.from(head));
+  }
+
+  /** Stop without an error (the owner judged the stream itself). */
+  stop(): void {
+    this.failed = true;
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
+  }
+}
