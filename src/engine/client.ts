@@ -12,8 +12,11 @@ import type { Transcript } from './transcript.ts';
 /** Default cap on one inbound frame, so a broker announcing a huge packet cannot exhaust memory. */
 export const DEFAULT_MAX_INBOUND_PACKET = 64 * 1024 * 1024;
 
-/** Unconsumed packets kept per client before the stream is treated as a flood. */
-const MAX_INBOX = 100_000;
+/** Unconsumed packets (and their bytes) kept per client before the stream is treated as a flood: the
+ *  connection is then closed and the case fails, so a broker pushing unsolicited packets cannot exhaust
+ *  the harness's memory. */
+export const MAX_INBOX_PACKETS = 10_000;
+export const MAX_INBOX_BYTES = 16 * 1024 * 1024;
 
 export type InboxItem =
   | { kind: 'packet'; packet: Packet; raw: Buffer; t: number }
@@ -27,6 +30,9 @@ export class ScenarioClient {
   conn: Connection | undefined;
   decoder: Decoder | undefined;
   private inbox: InboxItem[] = [];
+  private inboxBytes = 0;
+  /** Why the broker's stream was cut as a flood (the case fails with it), once that happened. */
+  flood: string | undefined;
   private waiters: Array<() => void> = [];
   /** Terminal item (close or malformed stream) once it happened; stays at the end of the inbox. */
   terminal: InboxItem | undefined;
@@ -62,6 +68,7 @@ export class ScenarioClient {
   attach(conn: Connection): void {
     this.conn = conn;
     this.inbox = [];
+    this.inboxBytes = 0;
     this.terminal = undefined;
     this.closeItem = undefined;
     this.closedByUs = false;
@@ -93,6 +100,7 @@ export class ScenarioClient {
       if (this.conn !== conn) return;
       const t = this.transcript.now();
       const byUs = this.closedByUs;
+      if (!byUs) this.truncatedBeforeClose(decoder, t);
       const why = info.error ? `: ${info.error.message}` : '';
       this.transcript.event(this.name, `${byUs ? 'closed by client' : 'connection closed by broker'}${why}`);
       const item: InboxItem = { kind: 'close', t, byUs };
@@ -120,14 +128,37 @@ export class ScenarioClient {
     return { ...packet, topic: mapped };
   }
 
+  /**
+   * The broker closed the connection in the middle of a packet: the partial frame is kept in the
+   * transcript and judged as a malformed packet (it is not a clean close).
+   */
+  private truncatedBeforeClose(decoder: Decoder, t: number): void {
+    if (decoder.failed) return;
+    const partial = decoder.pendingBytes();
+    if (partial.length === 0) return;
+    const announced = decoder.pendingAnnounced;
+    const message =
+      `truncated packet: the connection closed after ${partial.length} bytes of a packet` +
+      (announced > 0 ? ` announcing ${announced} bytes` : ' (its fixed header incomplete)');
+    this.transcript.event(this.name, `malformed packet from broker: ${message}`, partial);
+    this.onInbound?.(undefined, partial, this);
+    this.enqueue({ kind: 'malformed', message, raw: partial, t });
+  }
+
   private enqueue(item: InboxItem): void {
     if (this.closeItem) return;
-    if (item.kind === 'packet' && !this.terminal && this.inbox.length >= MAX_INBOX) {
-      // a broker flooding a client no step reads from: stop buffering, fail the next read
-      const message = `more than ${MAX_INBOX} packets received and not consumed (flood)`;
-      this.transcript.event(this.name, message);
-      this.destroy();
-      item = { kind: 'malformed', message, raw: undefined, t: item.t };
+    if (item.kind === 'packet' && !this.terminal) {
+      this.inboxBytes += item.raw.length;
+      if (this.inbox.length >= MAX_INBOX_PACKETS || this.inboxBytes > MAX_INBOX_BYTES) {
+        // a broker flooding a client no step reads from: stop buffering, close, fail the case
+        const message =
+          `flood: more than ${MAX_INBOX_PACKETS} packets or ${MAX_INBOX_BYTES / (1024 * 1024)} MiB ` +
+          `received and not consumed (${this.inbox.length} packets, ${this.inboxBytes} bytes held)`;
+        this.flood = message;
+        this.transcript.event(this.name, message);
+        this.destroy();
+        item = { kind: 'malformed', message, raw: undefined, t: item.t };
+      }
     }
     if (item.kind === 'close') this.closeItem = item;
     if (this.terminal) {
@@ -162,6 +193,7 @@ export class ScenarioClient {
         if (item.kind !== 'packet') return item;
         if (pred(item.packet)) {
           this.inbox.splice(i, 1);
+          this.inboxBytes -= item.raw.length;
           return item;
         }
       }

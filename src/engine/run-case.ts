@@ -248,6 +248,14 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
     ctx.signal?.removeEventListener('abort', onOuterAbort);
     controller.abort();
   }
+  // A broker that flooded a client with packets no step consumed fails the case even when no later
+  // step read from that client (the stream was cut at the inbox limit).
+  const flooded = [...env.clients.values()].find((c) => c.flood !== undefined);
+  if (status === 'pass' && flooded) {
+    status = 'fail';
+    reason = `${flooded.name}: ${flooded.flood}`;
+    failure = { stepIndex: -1, step: `${flooded.name} inbox`, message: flooded.flood ?? 'flood' };
+  }
   await closeAll([...env.clients.values()]);
   // Cleanup: always after the steps (unless nothing ever reached the broker), never changes the outcome.
   if (spec.cleanup && spec.cleanup.length > 0 && env.state.anySent && errorKind !== 'unreachable')

@@ -6,7 +6,20 @@ import type { TranscriptEntry } from '../results/model.ts';
 /** Hex of raw bytes kept per entry; longer frames are cut (the note says so). */
 const MAX_HEX_BYTES = 64 * 1024;
 /** Entries kept per case; a flood beyond this is summarised by one event. */
-const MAX_ENTRIES = 20_000;
+export const MAX_ENTRIES = 20_000;
+/** Approximate bytes of transcript kept per case and per client (hex, decoded view, notes). Past a
+ *  client's share its further packets are counted, not kept; `finish()` says how many were left out. */
+export const MAX_CASE_BYTES = 2 * 1024 * 1024;
+export const MAX_CLIENT_BYTES = 1024 * 1024;
+/** Events (opens, closes, errors, step failures) may use this much beyond the case budget, so the
+ *  end of a flooded case is still explained. */
+const EVENT_RESERVE_BYTES = 128 * 1024;
+const EVENT_RESERVE_ENTRIES = 200;
+
+/** Approximate cost of an entry: hex doubles the bytes, the decoded view repeats them once. */
+function costOf(rawLength: number, note: string | undefined): number {
+  return Math.min(rawLength, MAX_HEX_BYTES) * 3 + (note?.length ?? 0) + 96;
+}
 
 function isPrintableUtf8(buf: Buffer): boolean {
   const text = buf.toString('utf8');
@@ -50,9 +63,17 @@ function packetView(packet: object): Record<string, unknown> {
   return p;
 }
 
+interface ClientTally {
+  bytes: number;
+  dropped: number;
+  droppedBytes: number;
+}
+
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private dropped = 0;
+  private bytes = 0;
+  private readonly perClient = new Map<string, ClientTally>();
 
   constructor(readonly start: number = performance.now()) {}
 
@@ -60,9 +81,34 @@ export class Transcript {
     return Math.round((performance.now() - this.start) * 1000) / 1000;
   }
 
+  private tally(client: string): ClientTally {
+    let t = this.perClient.get(client);
+    if (!t) {
+      t = { bytes: 0, dropped: 0, droppedBytes: 0 };
+      this.perClient.set(client, t);
+    }
+    return t;
+  }
+
+  /** Whether a packet entry of this cost still fits its client's share and the case's budget. */
+  private admit(client: string, cost: number): boolean {
+    const t = this.tally(client);
+    if (
+      this.entries.length >= MAX_ENTRIES ||
+      t.bytes + cost > MAX_CLIENT_BYTES ||
+      this.bytes + cost > MAX_CASE_BYTES
+    ) {
+      t.dropped++;
+      t.droppedBytes += cost;
+      return false;
+    }
+    t.bytes += cost;
+    this.bytes += cost;
+    return true;
+  }
+
   private push(e: TranscriptEntry): void {
-    if (this.entries.length < MAX_ENTRIES) this.entries.push(e);
-    else this.dropped++;
+    this.entries.push(e);
   }
 
   packet(
@@ -72,6 +118,8 @@ export class Transcript {
     packet: object | undefined,
     note?: string,
   ): void {
+    // decide before building the decoded view, so a flood past the budget costs no copies
+    if (!this.admit(client, costOf(raw?.length ?? 0, note))) return;
     const e: TranscriptEntry = { t: this.now(), client, dir };
     if (raw) e.hex = raw.subarray(0, MAX_HEX_BYTES).toString('hex');
     if (packet) e.packet = packetView(packet);
@@ -83,6 +131,15 @@ export class Transcript {
   }
 
   event(client: string, note: string, raw?: Buffer): void {
+    const cost = costOf(raw?.length ?? 0, note);
+    if (
+      this.entries.length >= MAX_ENTRIES + EVENT_RESERVE_ENTRIES ||
+      this.bytes + cost > MAX_CASE_BYTES + EVENT_RESERVE_BYTES
+    ) {
+      this.dropped++;
+      return;
+    }
+    this.bytes += cost;
     const e: TranscriptEntry = { t: this.now(), client, dir: 'event', note };
     if (raw && raw.length > 0) e.hex = raw.subarray(0, MAX_HEX_BYTES).toString('hex');
     this.push(e);
@@ -90,12 +147,26 @@ export class Transcript {
 
   /** The entries, with a closing note when some were dropped. */
   finish(): TranscriptEntry[] {
+    for (const [client, t] of this.perClient) {
+      if (t.dropped === 0) continue;
+      this.entries.push({
+        t: this.now(),
+        client,
+        dir: 'event',
+        note:
+          `transcript truncated: ${t.dropped} more packets of ${client || 'the case'} (about ` +
+          `${Math.ceil(t.droppedBytes / 1024)} KiB) not recorded; limits ${MAX_CLIENT_BYTES / 1024} KiB per ` +
+          `client, ${MAX_CASE_BYTES / 1024} KiB and ${MAX_ENTRIES} entries per case`,
+      });
+      t.dropped = 0;
+      t.droppedBytes = 0;
+    }
     if (this.dropped > 0) {
       this.entries.push({
         t: this.now(),
         client: '',
         dir: 'event',
-        note: `${this.dropped} more entries not recorded`,
+        note: `transcript truncated: ${this.dropped} more events not recorded`,
       });
       this.dropped = 0;
     }

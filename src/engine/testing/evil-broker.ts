@@ -10,11 +10,55 @@ export type EvilMode =
   | 'close-early'
   | 'connack-then-garbage'
   | 'connack-bad-flags'
-  | 'v5-alias';
+  | 'v5-alias'
+  | 'flood'
+  | 'truncated-close'
+  | 'suback-then-long-length'
+  | 'suback-then-huge';
 
 export interface EvilBroker {
   port: number;
   stop(): Promise<void>;
+}
+
+const FLOOD_FRAME = Buffer.concat([
+  Buffer.from([0x30, 0x85, 0x08, 0x00, 0x03]),
+  Buffer.from('f/x'),
+  Buffer.alloc(1024, 0x7a),
+]);
+
+function floodUntilClosed(s: net.Socket): void {
+  const burst = Buffer.concat(Array.from({ length: 64 }, () => FLOOD_FRAME));
+  const pump = (): void => {
+    while (!s.destroyed && s.write(burst)) {}
+    if (!s.destroyed) s.once('drain', pump);
+  };
+  pump();
+}
+
+function answerThenEvil(
+  s: net.Socket,
+  mode: 'suback-then-long-length' | 'suback-then-huge',
+  first: Buffer,
+): void {
+  let acked = false;
+  const onData = (d: Buffer): void => {
+    // the first chunk holds CONNECT; SUBSCRIBE follows (0x82 ...): answer each once
+    if (!acked && d[0] === 0x10) s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+    const sub = d.indexOf(0x82);
+    if (!acked && sub >= 0 && d.length >= sub + 4) {
+      acked = true;
+      const id = d.readUInt16BE(sub + 2);
+      s.write(Buffer.from([0x90, 0x03, id >> 8, id & 0xff, 0x00]));
+      s.write(
+        mode === 'suback-then-huge'
+          ? Buffer.from([0x30, 0x80, 0x80, 0xd0, 0x5f, 0x00])
+          : Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]),
+      );
+    }
+  };
+  onData(first);
+  s.on('data', onData);
 }
 
 export async function startEvilBroker(mode: EvilMode): Promise<EvilBroker> {
@@ -23,7 +67,7 @@ export async function startEvilBroker(mode: EvilMode): Promise<EvilBroker> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => {});
-    s.once('data', () => {
+    s.once('data', (first: Buffer) => {
       switch (mode) {
         case 'garbage':
           s.write(Buffer.from('ffffffffff0102', 'hex'));
@@ -73,6 +117,22 @@ export async function startEvilBroker(mode: EvilMode): Promise<EvilBroker> {
             ),
           );
           break;
+        case 'flood':
+          // CONNACK, then unsolicited QoS 0 PUBLISH packets of 1 KiB as fast as the socket takes them
+          s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+          floodUntilClosed(s);
+          break;
+        case 'truncated-close':
+          // CONNACK, then the first 6 bytes of a 20-byte PUBLISH, then FIN
+          s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+          s.end(Buffer.from([0x30, 0x12, 0x00, 0x03, 0x61, 0x2f]));
+          break;
+        case 'suback-then-long-length':
+        case 'suback-then-huge':
+          // answers CONNACK and SUBACK like a broker, then sends a frame the client must refuse:
+          // a Remaining Length with a fifth continuation byte, or one announcing 200 MB
+          answerThenEvil(s, mode, first);
+          return;
         case 'connack-then-garbage':
           s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
           setTimeout(() => s.write(Buffer.from('00000000', 'hex')), 20);
