@@ -1,4 +1,6 @@
 // Runs suite cases against one broker: capabilities detected once, then every case in a bounded pool.
+
+import { TranscriptBudget } from '../engine/transcript-budget.ts';
 import type { BrokerInfo, CaseResult } from '../results/model.ts';
 import type { CaseSpec } from '../scenario/model.ts';
 import type { ConnectOptions } from '../transport/index.ts';
@@ -57,8 +59,10 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     repeat: opts.repeat,
     stepTimeoutMs: opts.stepTimeoutMs,
   };
+  const transcripts = new TranscriptBudget();
   const cases = await mapPool(opts.cases, opts.concurrency, async (spec) => {
     const { result } = await runOneCase(spec, target);
+    result.transcript = transcripts.admit(result.transcript);
     opts.onCaseEnd?.(result);
     return result;
   });

@@ -38,3 +38,16 @@ test('Transcript: a huge payload is cut, with a note', () => {
   assert.match(e?.note ?? '', /200000 bytes/);
   assert.deepEqual(Object.keys((e?.packet?.payload as object) ?? {}), ['$hex', '$size']);
 });
+
+test('TranscriptBudget: whole while the run is under budget, then head and tail with a note', async () => {
+  const { TranscriptBudget } = await import('./transcript-budget.ts');
+  const entry = (i: number) => ({ t: i, client: 'a', dir: 'in' as const, hex: 'ab'.repeat(1000) });
+  const many = Array.from({ length: 200 }, (_, i) => entry(i));
+  const b = new TranscriptBudget(500 * 1024);
+  assert.equal(b.admit(many).length, 200);
+  const trimmed = b.admit(many);
+  assert.ok(trimmed.length < 50, `${trimmed.length} entries kept`);
+  assert.equal(trimmed[0]?.t, 0);
+  assert.equal(trimmed.at(-1)?.t, 199);
+  assert.ok(trimmed.some((e) => /transcript truncated: \d+ entries left out/.test(e.note ?? '')));
+});
