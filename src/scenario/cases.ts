@@ -5,7 +5,7 @@ import type { CaseSpec, ClientSpec, Level, MqttVersion, SourceLoc, Step } from '
 import { checkMatchValue } from './packets.ts';
 import { didYouMean, fieldOf, type Path } from './problems.ts';
 import { specVersionOf, statementIndex } from './statements.ts';
-import { duration, parseSteps, type StepEnv } from './steps.ts';
+import { duration, MAX_EXPANDED_STEPS, parseSteps, type StepEnv } from './steps.ts';
 import { checkBarriers, checkClientUse, checkFrames, checkVarRefs, checkVersionedFields } from './usage.ts';
 import { findVarRefs, substituteVars } from './vars.ts';
 import { BUILTIN_VARS, CASE_KEYS, LEVELS, VAR_NAMESPACES, VERSIONS } from './vocabulary.ts';
@@ -85,6 +85,9 @@ function checkRequires(ck: Checker, requires: Obj, path: Path): void {
     else ck.num(v, at, k, 0);
   }
 }
+
+/** Cases one case may expand to through `params` (and a version loop), checked before expanding. */
+export const MAX_PARAM_COMBINATIONS = 512;
 
 function cartesian(loops: Array<[string, unknown[]]>): Array<Record<string, unknown>> {
   let combos: Array<Record<string, unknown>> = [{}];
@@ -267,6 +270,16 @@ export function parseCase(
   if (versionLoop) loops.push(['version', versions]);
   loops.sort((a, b) => a[0].localeCompare(b[0]));
   const out: CaseSpec[] = [];
+  const combos = loops.reduce((n, [, values]) => n * values.length, 1);
+  if (combos > MAX_PARAM_COMBINATIONS) {
+    ck.problem(
+      [...path, c.params !== undefined ? 'params' : 'version'],
+      `params expand to ${combos} cases; the limit is ${MAX_PARAM_COMBINATIONS} per case`,
+      'split the case, or loop over fewer values',
+    );
+    return out;
+  }
+  const stepBudget = { left: MAX_EXPANDED_STEPS };
   for (const combo of cartesian(loops)) {
     const version = (combo.version as MqttVersion | undefined) ?? versions[0];
     const env: StepEnv = {
@@ -278,6 +291,7 @@ export function parseCase(
       parallelDepth: 0,
       defaultTimeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       collectRefs: true,
+      stepBudget,
     };
     ck.refs = [];
     const steps: Step[] =

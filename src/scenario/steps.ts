@@ -31,6 +31,8 @@ export interface StepEnv {
   defaultTimeoutMs: number;
   /** Record `${...}` references for the variable check (off when checking a fragment on its own). */
   collectRefs: boolean;
+  /** Steps this case may still expand to (params x fragments); shared by its expansions. */
+  stepBudget?: { left: number; reported?: boolean };
 }
 
 export function parseSteps(ck: Checker, value: unknown, path: Path, env: StepEnv): Step[] {
@@ -38,8 +40,25 @@ export function parseSteps(ck: Checker, value: unknown, path: Path, env: StepEnv
     ck.problem(path, `steps must be a list, got ${typeName(value)}`);
     return [];
   }
+  const budget = env.stepBudget;
+  if (budget) {
+    budget.left -= value.length;
+    if (budget.left < 0) {
+      if (!budget.reported)
+        ck.problem(
+          path,
+          `steps expand past ${MAX_EXPANDED_STEPS} per case (params x fragment uses)`,
+          'use fragments fewer times, or split the case',
+        );
+      budget.reported = true;
+      return [];
+    }
+  }
   return value.flatMap((s, i) => parseStep(ck, s, [...path, i], env));
 }
+
+/** Steps one case may expand to, over all its parameter combinations and fragment uses. */
+export const MAX_EXPANDED_STEPS = 20_000;
 
 const ACTION_LIST: readonly string[] = STEP_ACTIONS;
 
