@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { formatProblems, loadText } from './index.ts';
 import type { CaseSpec } from './model.ts';
-import { validateSchema } from './testing/json-schema-lite.ts';
+import { validateSchema } from './testing/json-schema.ts';
 
 function load(body: string): { cases: CaseSpec[]; problems: string } {
   const r = loadText(`version: "5.0"\ncases:\n${body}`, 'x.yaml');

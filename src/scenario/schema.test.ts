@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { loadFiles } from './index.ts';
-import { validateSchema } from './testing/json-schema-lite.ts';
+import { validateSchema } from './testing/json-schema.ts';
 import { MUTATION_OPS, PREDICATES, PROPERTY_NAMES, STEP_ACTIONS } from './vocabulary.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type EvilMode, startEvilBroker } from '../../engine/testing/evil-broker.ts';
 import type { ResultsDocument } from '../../results/model.ts';
-import { validateSchema } from '../../scenario/testing/json-schema-lite.ts';
+import { validateSchema } from '../../scenario/testing/json-schema.ts';
 import {
   freePort,
   type MosquittoInstance,
