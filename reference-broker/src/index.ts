@@ -4,6 +4,7 @@ import { formatProblems, parseBrokerConfig } from './config/parse.ts';
 import type { BrokerConfig, ListenerKind } from './config/schema.ts';
 import { type RunningListener, startListener } from './listeners.ts';
 import { startSys } from './sys.ts';
+import { warmUp } from './warmup.ts';
 
 export { ScramClient } from './auth/scram.ts';
 export { hashPassword } from './auth/users.ts';
@@ -28,6 +29,9 @@ export interface RunningBroker {
 export interface StartOptions {
   /** where trace lines and notices go (default: stdout when trace is on) */
   log?: (line: string) => void;
+  /** Run the start-up warm-up conversation (warmup.ts) before returning (the `crucible broker`
+   *  command does; embedded brokers in tests need not). Default false. */
+  warmUp?: boolean;
 }
 
 /** Starts a broker. A partial config is completed with the defaults and validated (throws on problems). */
@@ -48,6 +52,8 @@ export async function startBroker(
     broker.shutdown();
     throw e;
   }
+  const tcp = running.find((l) => l.kind === 'tcp');
+  if (tcp && opts.warmUp === true) await warmUp(broker, tcp.port, tcp.host);
   const sys = startSys(broker);
   let closed = false;
   return {

@@ -17,6 +17,12 @@ import {
 } from './publish-fast.ts';
 
 export type { Packet } from 'mqtt-packet';
+
+// mqtt-packet caches the 2-byte form of every number 0..65535 the first time it encodes anything:
+// 65,536 small Buffers, built during the first CONNACK a broker sends (about 50 ms plus the garbage
+// collection they cause, measured on a cold reference broker), and held for the process's lifetime.
+// The packets on hot paths have encoders of their own here, so the cache buys nothing: turn it off.
+(mqttPacket.writeToStream as unknown as { cacheNumbers: boolean }).cacheNumbers = false;
 export type { PublishTemplate, PublishTemplateInput } from './publish-fast.ts';
 
 /** Protocol level byte on the wire: 3 = MQTT 3.1 (MQIsdp), 4 = 3.1.1, 5 = 5.0. */
@@ -57,8 +63,32 @@ export function encode(packet: Packet, version: ProtocolVersion): Buffer {
   } else if (cmd === 'puback' || cmd === 'pubrec' || cmd === 'pubrel' || cmd === 'pubcomp') {
     const fast = encodeAckFast(packet, version);
     if (fast) return fast;
+  } else if (cmd === 'connack') {
+    const fast = encodeConnackFast(packet as ConnackFields, version);
+    if (fast) return fast;
   }
   return mqttPacket.generate(packet, { protocolVersion: version });
+}
+
+interface ConnackFields {
+  sessionPresent?: boolean;
+  returnCode?: number;
+  reasonCode?: number;
+  properties?: Record<string, unknown>;
+}
+
+/** CONNACK without properties: the bytes mqtt-packet writes, without its stream machinery. */
+function encodeConnackFast(p: ConnackFields, version: ProtocolVersion): Buffer | undefined {
+  const sp = p.sessionPresent ? 1 : 0;
+  if (version === 5) {
+    if (p.properties && Object.keys(p.properties).length > 0) return undefined;
+    const rc = p.reasonCode ?? 0;
+    if (!Number.isInteger(rc) || rc < 0 || rc > 255) return undefined;
+    return Buffer.from([0x20, 0x03, sp, rc, 0x00]);
+  }
+  const rc = p.returnCode ?? 0;
+  if (!Number.isInteger(rc) || rc < 0 || rc > 255) return undefined;
+  return Buffer.from([0x20, 0x02, sp, rc]);
 }
 
 /**
@@ -74,6 +104,50 @@ export function encodePublishTemplate(
 
 type MqttParser = ReturnType<typeof mqttPacket.parser>;
 
+/** What the decoder relies on inside mqtt-packet's parser (public fields plus two of its internals). */
+interface ParserInternals {
+  settings: Record<string, unknown>;
+  _list: { length: number };
+  _stateCounter: number;
+}
+
+/**
+ * One mqtt-packet parser serves every Decoder. Between whole frames its only state is its settings
+ * (the protocol level, and after a CONNECT the CONNECT itself, which it adopts), so each Decoder keeps
+ * its own settings and swaps them in for the one synchronous parse of one complete frame. Creating a
+ * parser per connection (an EventEmitter and a stream-backed buffer list) was a large share of the cost
+ * of accepting a connection. A parser left mid-frame by an error is dropped and made anew.
+ */
+const shared: { parser: MqttParser | undefined; packet: Packet | undefined; error: Error | undefined } = {
+  parser: undefined,
+  packet: undefined,
+  error: undefined,
+};
+
+function sharedParser(): MqttParser {
+  if (shared.parser) return shared.parser;
+  const p = mqttPacket.parser({ protocolVersion: 4 });
+  p.on('packet', (pk: Packet) => {
+    shared.packet = pk;
+  });
+  p.on('error', (e: Error) => {
+    shared.error = e;
+  });
+  shared.parser = p;
+  return p;
+}
+
+/** PINGREQ, PINGRESP and a DISCONNECT without body: the object mqtt-packet makes, without parsing. */
+function emptyPacket(raw: Buffer, version: number): Packet | undefined {
+  if (raw.length !== 2) return undefined;
+  const b0 = raw[0] as number;
+  const cmd = b0 === 0xc0 ? 'pingreq' : b0 === 0xd0 ? 'pingresp' : b0 === 0xe0 ? 'disconnect' : undefined;
+  if (cmd === undefined) return undefined;
+  const p = { cmd, retain: false, qos: 0, dup: false, length: 0, topic: null, payload: null };
+  // MQTT 5: a DISCONNECT without a body means Reason Code 0x00 (MQTT 5 3.14.2.1)
+  return (cmd === 'disconnect' && version === 5 ? { ...p, reasonCode: 0 } : p) as unknown as Packet;
+}
+
 /**
  * Stream decoder. push() any chunking of the byte stream; each complete frame is parsed and handed
  * to handlers.packet with its raw bytes. After the first error the decoder is failed and ignores
@@ -84,9 +158,8 @@ type MqttParser = ReturnType<typeof mqttPacket.parser>;
  */
 export class Decoder {
   private readonly frames: FrameReader;
-  private parser: MqttParser;
-  private current: Packet | undefined;
-  private parseError: Error | undefined;
+  /** mqtt-packet settings of this stream (see `shared`). */
+  private settings: Record<string, unknown>;
   /** Version mqtt-packet actually parses with: it adopts the level of a CONNECT it has parsed. */
   private parseVersion: number;
   private readonly fast: boolean;
@@ -95,9 +168,9 @@ export class Decoder {
   constructor(
     private version: ProtocolVersion,
     private readonly handlers: DecoderHandlers,
-    private readonly options: DecoderOptions = {},
+    options: DecoderOptions = {},
   ) {
-    this.parser = this.makeParser(version);
+    this.settings = { protocolVersion: version };
     this.parseVersion = version;
     this.fast = options.fastPublish !== false;
     this.frames = new FrameReader(
@@ -113,7 +186,7 @@ export class Decoder {
   setVersion(version: ProtocolVersion): void {
     if (version !== this.version) {
       this.version = version;
-      this.parser = this.makeParser(version);
+      this.settings = { protocolVersion: version };
       this.parseVersion = version;
     }
   }
@@ -122,37 +195,35 @@ export class Decoder {
     return this.version;
   }
 
-  private makeParser(version: ProtocolVersion): MqttParser {
-    const p = mqttPacket.parser({ protocolVersion: version });
-    p.on('packet', (pk: Packet) => {
-      this.current = pk;
-    });
-    p.on('error', (e: Error) => {
-      this.parseError = e;
-    });
-    return p;
-  }
-
   /** Parses one complete frame with mqtt-packet. */
   private slowParse(raw: Buffer): Packet | DecodeError {
-    this.current = undefined;
-    this.parseError = undefined;
+    const parser = sharedParser();
+    const inner = parser as unknown as ParserInternals;
+    shared.packet = undefined;
+    shared.error = undefined;
+    inner.settings = this.settings;
     try {
-      this.parser.parse(raw);
+      parser.parse(raw);
     } catch (e) {
       // mqtt-packet should report through 'error'; never let a throw escape the decoder
-      this.parseError = e instanceof Error ? e : new Error(String(e));
+      shared.error = e instanceof Error ? e : new Error(String(e));
     }
-    const err = this.parseError as Error | undefined;
-    const pk = this.current as Packet | undefined;
-    this.current = undefined;
+    const err = shared.error as Error | undefined;
+    const pk = shared.packet as Packet | undefined;
+    shared.packet = undefined;
+    shared.error = undefined;
+    // mqtt-packet's parser adopts the settings of a CONNECT it parsed (protocol level included).
+    const adopted = inner.settings;
+    if (err || !pk || inner._list.length !== 0 || inner._stateCounter !== 0) shared.parser = undefined;
     if (err || !pk) {
-      this.parser = this.makeParser(this.version);
+      this.settings = { protocolVersion: this.version };
       this.parseVersion = this.version;
       return new DecodeError(err ? err.message : 'frame not consumed by parser', 'packet');
     }
-    // mqtt-packet's parser adopts the settings of a CONNECT it parsed (protocol level included).
-    if (pk.cmd === 'connect') this.parseVersion = pk.protocolVersion ?? this.parseVersion;
+    if (pk.cmd === 'connect') {
+      this.settings = adopted;
+      this.parseVersion = pk.protocolVersion ?? this.parseVersion;
+    }
     return pk;
   }
 
@@ -175,6 +246,7 @@ export class Decoder {
     const raw = buf.subarray(start, end);
     let pk: Packet | DecodeError | undefined;
     if (this.fast && h.byte0 >> 4 === 3) pk = parsePublishFast(raw, h.headerLength, this.parseVersion);
+    else if (this.fast) pk = emptyPacket(raw, this.parseVersion);
     if (pk === undefined) pk = this.slowParse(raw);
     if (pk instanceof DecodeError) {
       this.fail(pk, raw);

@@ -105,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let broker: Awaited<ReturnType<typeof startBroker>>;
   try {
-    broker = await startBroker(r.config, { log: (line) => console.log(line) });
+    broker = await startBroker(r.config, { log: (line) => console.log(line), warmUp: true });
   } catch (e) {
     console.error(`broker: cannot start: ${(e as Error).message}`);
     return 5;
