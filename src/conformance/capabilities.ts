@@ -17,6 +17,9 @@ export interface Capabilities {
   topicAliasMaximum: number;
   maximumPacketSize: number;
   serverKeepAlive: number | undefined;
+  /** 3.1.1 cannot announce a maximum QoS: the grant of a QoS 2 SUBSCRIBE on a probe connection, when 3.1.1 is
+   *  spoken. Cases of 3.1.1 (and 3.1) read `maximumQoS` from here. */
+  mqtt311MaximumQoS?: number | undefined;
 }
 
 /** Defaults of MQTT 5.0 when CONNACK omits a property (3.2.2.3.x). */
@@ -53,10 +56,51 @@ export class BrokerUnreachableError extends Error {
   }
 }
 
-type ProbeResult = { kind: 'connack'; packet: Packet } | { kind: 'closed' } | { kind: 'timeout' };
+/** The broker answered the probe CONNECT with a refusal about who we are or whether it serves us: no case can
+ *  run, so the run stops before the first one (exit 6). */
+export class ProbeRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly code: number,
+  ) {
+    super(message);
+    this.name = 'ProbeRefusedError';
+  }
+}
+
+/** Refusals that no case can get past: 3.1.1 return codes and 5.0 reason codes (3.2.2.2, 3.2.2.2 in 5.0). */
+const REFUSALS_V4: Record<number, string> = {
+  3: 'server unavailable',
+  4: 'bad user name or password',
+  5: 'not authorized',
+};
+const REFUSALS_V5: Record<number, string> = {
+  134: 'Bad User Name or Password',
+  135: 'Not authorized',
+  136: 'Server unavailable',
+  137: 'Server busy',
+  138: 'Banned',
+  140: 'Bad authentication method',
+};
+
+type ProbeResult =
+  | { kind: 'connack'; packet: Packet; granted?: number }
+  | { kind: 'closed' }
+  | { kind: 'timeout' };
+
+/** Options of one probe: `subscribeQoS2` also subscribes at QoS 2 after an accepted CONNACK and reads the grant. */
+interface ProbeWhat {
+  subscribeQoS2?: boolean;
+}
 
 /** One CONNECT/CONNACK exchange; the transport error propagates when the broker cannot be reached at all. */
-async function probe(url: string, version: ProtocolVersion, opts: ProbeOptions): Promise<ProbeResult> {
+async function probe(
+  url: string,
+  version: ProtocolVersion,
+  opts: ProbeOptions,
+  what: ProbeWhat = {},
+): Promise<ProbeResult> {
   const conn = await connect(url, {
     timeoutMs: opts.timeoutMs,
     version,
@@ -77,14 +121,41 @@ async function probe(url: string, version: ProtocolVersion, opts: ProbeOptions):
       } else conn.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ kind: 'timeout' }), opts.timeoutMs);
+    const timer = setTimeout(
+      () => finish(connack ? { kind: 'connack', packet: connack } : { kind: 'timeout' }),
+      opts.timeoutMs,
+    );
+    let connack: Packet | undefined;
+    const clientId = `crucibleprobe${randomBytes(4).toString('hex')}`;
     const decoder = new Decoder(version, {
-      packet: (p) => finish(p.cmd === 'connack' ? { kind: 'connack', packet: p } : { kind: 'closed' }),
-      error: () => finish({ kind: 'closed' }),
+      packet: (p) => {
+        if (p.cmd === 'connack' && !connack) {
+          connack = p;
+          const rc = (p as { returnCode?: number; reasonCode?: number }).returnCode ?? p.reasonCode;
+          if (!what.subscribeQoS2 || rc !== 0) return finish({ kind: 'connack', packet: p });
+          // a private topic: the probe's own client id, only [a-z0-9] and '/'
+          const sub = {
+            cmd: 'subscribe',
+            messageId: 1,
+            subscriptions: [{ topic: `crucible/${clientId}`, qos: 2 }],
+          };
+          conn.write(encode(sub as unknown as Packet, version));
+          return;
+        }
+        if (p.cmd === 'suback' && connack) {
+          const g = (p as { granted?: number[] }).granted?.[0];
+          return finish({
+            kind: 'connack',
+            packet: connack,
+            ...(typeof g === 'number' ? { granted: g } : {}),
+          });
+        }
+        finish(connack ? { kind: 'connack', packet: connack } : { kind: 'closed' });
+      },
+      error: () => finish(connack ? { kind: 'connack', packet: connack } : { kind: 'closed' }),
     });
     conn.onData((chunk) => decoder.push(chunk));
-    conn.onClose(() => finish({ kind: 'closed' }));
-    const clientId = `crucibleprobe${randomBytes(4).toString('hex')}`;
+    conn.onClose(() => finish(connack ? { kind: 'connack', packet: connack } : { kind: 'closed' }));
     const packet: Record<string, unknown> = {
       cmd: 'connect',
       protocolId: version === 3 ? 'MQIsdp' : 'MQTT',
@@ -117,6 +188,31 @@ function speaks(r: ProbeResult): boolean {
   return c !== undefined && c !== 1 && c !== 0x84;
 }
 
+/** Throws ProbeRefusedError when neither version was accepted and at least one probe got a refusal above. */
+function refusedProbe(opts: ProbeOptions, v5: ProbeResult, v4: ProbeResult): void {
+  if (accepted(v5) || accepted(v4)) return;
+  const c5 = code(v5);
+  const c4 = code(v4);
+  const why5 = c5 !== undefined ? REFUSALS_V5[c5] : undefined;
+  const why4 = c4 !== undefined ? REFUSALS_V4[c4] : undefined;
+  if (!why5 && !why4) return;
+  const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+  const parts = [
+    ...(why5 ? [`MQTT 5.0 reason code ${hex(c5 as number)} (${why5})`] : []),
+    ...(why4 ? [`MQTT 3.1.1 return code ${c4} (${why4})`] : []),
+  ];
+  const user = opts.auth?.username;
+  const hint =
+    user === undefined
+      ? 'the probe connected without credentials: give a user the broker accepts under the `auth` key of --profile, e.g. auth: { username: u, password: p }'
+      : `the probe connected as '${user}' from the \`auth\` key of --profile: check that user and password on the broker`;
+  throw new ProbeRefusedError(
+    `broker at ${opts.brokerUrl} refused the probe CONNECT with ${parts.join(' and ')}; no case was run. ${hint}`,
+    opts.brokerUrl,
+    (c5 ?? c4) as number,
+  );
+}
+
 export async function detectCapabilities(opts: ProbeOptions): Promise<Capabilities> {
   const caps: Capabilities = { ...DEFAULT_CAPABILITIES };
   let v5: ProbeResult;
@@ -128,7 +224,10 @@ export async function detectCapabilities(opts: ProbeOptions): Promise<Capabiliti
       opts.brokerUrl,
     );
   }
-  const v4 = await probe(opts.brokerUrl, 4, opts).catch((): ProbeResult => ({ kind: 'closed' }));
+  const v4 = await probe(opts.brokerUrl, 4, opts, { subscribeQoS2: true }).catch(
+    (): ProbeResult => ({ kind: 'closed' }),
+  );
+  refusedProbe(opts, v5, v4);
   caps.mqtt5 = speaks(v5);
   caps.mqtt311 = speaks(v4);
   if (!caps.mqtt5 && !caps.mqtt311) {
@@ -139,6 +238,8 @@ export async function detectCapabilities(opts: ProbeOptions): Promise<Capabiliti
       opts.brokerUrl,
     );
   }
+  // MQTT 3.1.1 cannot announce a maximum QoS: a QoS 2 SUBSCRIBE granted 0 or 1 shows it (3.8.4 allows it)
+  if (accepted(v4) && v4.granted !== undefined && v4.granted <= 2) caps.mqtt311MaximumQoS = v4.granted;
   if (accepted(v5)) {
     const props = ((v5.packet as { properties?: Record<string, unknown> }).properties ?? {}) as Record<
       string,

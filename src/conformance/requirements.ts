@@ -28,6 +28,14 @@ export function unmetRequirement(spec: CaseSpec, caps: Capabilities, profile: Pr
       }
       continue;
     }
+    // 3.1.1 and 3.1 cases: the maximum QoS detected from a QoS 2 SUBSCRIBE's grant (no CONNACK property there)
+    const v3 = spec.version !== '5.0';
+    if (key === 'maximumQoS' && v3 && caps.mqtt311MaximumQoS !== undefined) {
+      const have = caps.mqtt311MaximumQoS;
+      if (!satisfies(have, want))
+        return `broker grants QoS ${have} at most (3.1.1: a QoS 2 SUBSCRIBE was granted ${have}), case needs maximumQoS ${show(want)}`;
+      continue;
+    }
     const have = (caps as unknown as Record<string, unknown>)[key];
     if (!satisfies(have, want)) return `broker ${key} is ${show(have)}, case needs ${show(want)}`;
   }

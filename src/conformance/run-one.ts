@@ -93,6 +93,7 @@ export async function runOneCase(spec: CaseSpec, target: CaseTarget): Promise<Ca
       durationMs: Math.round(run.durationMs * 10) / 10,
       ...(run.failure ? { failure: run.failure } : {}),
       ...(run.findings.length ? { findings: run.findings } : {}),
+      ...(run.variations?.length ? { variations: run.variations } : {}),
       transcript: run.transcript,
     };
     // Keep the worst attempt: its transcript is the one worth reading.

@@ -181,6 +181,11 @@ export class ScenarioClient {
     }
   }
 
+  /** Returns packets read ahead of what a step consumed to the head of the inbox, in their order. */
+  putBack(items: InboxItem[]): void {
+    if (items.length > 0) this.inbox.unshift(...items);
+  }
+
   /** Packets received and not consumed (for failure reports). */
   pending(): InboxItem[] {
     return [...this.inbox];

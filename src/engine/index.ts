@@ -27,6 +27,8 @@ export interface CaseRunOutcome {
   vars: Record<string, unknown>;
   /** For status 'error': why. 'unreachable' = the first connection of the case could not be opened. */
   errorKind?: 'unreachable' | 'scenario' | 'internal';
+  /** Behaviour the spec allows that differs from what the case asked for (e.g. a lower granted QoS). */
+  variations?: string[];
 }
 
 export { compileExpect, matchPacket, matchValue } from './matcher.ts';
