@@ -20,6 +20,9 @@ export interface Capabilities {
   /** 3.1.1 cannot announce a maximum QoS: the grant of a QoS 2 SUBSCRIBE on a probe connection, when 3.1.1 is
    *  spoken. Cases of 3.1.1 (and 3.1) read `maximumQoS` from here. */
   mqtt311MaximumQoS?: number | undefined;
+  /** Unacknowledged QoS 1 deliveries the broker sent at once to a probe client (up to 25), when measured. Cases
+   *  that need several in flight require `inflightDeliveries: { $gte: n }`; absent means not measured (no limit assumed). */
+  inflightDeliveries?: number | undefined;
 }
 
 /** Defaults of MQTT 5.0 when CONNACK omits a property (3.2.2.3.x). */
@@ -36,6 +39,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = {
   topicAliasMaximum: 0,
   maximumPacketSize: 268_435_460,
   serverKeepAlive: undefined,
+  inflightDeliveries: 25,
 };
 
 export interface ProbeOptions {
@@ -84,8 +88,13 @@ const REFUSALS_V5: Record<number, string> = {
   140: 'Bad authentication method',
 };
 
+/** QoS 1 messages the probe publishes to itself to see how many deliveries arrive unacknowledged. */
+const PROBE_BURST = 25;
+/** Quiet time after the last PUBACK and delivery before the count is taken. */
+const PROBE_SETTLE_MS = 300;
+
 type ProbeResult =
-  | { kind: 'connack'; packet: Packet; granted?: number }
+  | { kind: 'connack'; packet: Packet; granted?: number; inflight?: number }
   | { kind: 'closed' }
   | { kind: 'timeout' };
 
@@ -112,6 +121,7 @@ async function probe(
       if (done) return;
       done = true;
       clearTimeout(timer);
+      if (quiet) clearTimeout(quiet);
       if (
         r.kind === 'connack' &&
         (r.packet as { returnCode?: number; reasonCode?: number }).returnCode === 0
@@ -121,11 +131,26 @@ async function probe(
       } else conn.destroy();
       resolve(r);
     };
-    const timer = setTimeout(
-      () => finish(connack ? { kind: 'connack', packet: connack } : { kind: 'timeout' }),
-      opts.timeoutMs,
-    );
+    const timer = setTimeout(() => finish(connack ? result() : { kind: 'timeout' }), opts.timeoutMs);
     let connack: Packet | undefined;
+    let granted: number | undefined;
+    let deliveries = 0;
+    let pubacks = 0;
+    let quiet: NodeJS.Timeout | undefined;
+    const result = (): ProbeResult =>
+      connack
+        ? {
+            kind: 'connack',
+            packet: connack,
+            ...(granted !== undefined ? { granted, inflight: deliveries } : {}),
+          }
+        : { kind: 'closed' };
+    // every PUBACK back, then no delivery for PROBE_SETTLE_MS: what arrived is what the broker sends unacknowledged
+    const settle = (): void => {
+      if (pubacks < PROBE_BURST) return;
+      if (quiet) clearTimeout(quiet);
+      quiet = setTimeout(() => finish(result()), deliveries >= PROBE_BURST ? 0 : PROBE_SETTLE_MS);
+    };
     const clientId = `crucibleprobe${randomBytes(4).toString('hex')}`;
     const decoder = new Decoder(version, {
       packet: (p) => {
@@ -144,18 +169,34 @@ async function probe(
         }
         if (p.cmd === 'suback' && connack) {
           const g = (p as { granted?: number[] }).granted?.[0];
-          return finish({
-            kind: 'connack',
-            packet: connack,
-            ...(typeof g === 'number' ? { granted: g } : {}),
-          });
+          if (typeof g !== 'number' || g < 1 || g > 2)
+            return finish({
+              kind: 'connack',
+              packet: connack,
+              ...(typeof g === 'number' ? { granted: g } : {}),
+            });
+          granted = g;
+          // how many QoS 1 deliveries the broker keeps unacknowledged at once: a burst we never acknowledge
+          for (let i = 1; i <= PROBE_BURST; i++) {
+            const pub = { cmd: 'publish', topic: `crucible/${clientId}`, qos: 1, messageId: i, payload: 'x' };
+            conn.write(encode(pub as unknown as Packet, version));
+          }
+          return;
+        }
+        if (p.cmd === 'publish' && granted !== undefined) {
+          deliveries++;
+          return settle();
+        }
+        if (p.cmd === 'puback' && granted !== undefined) {
+          pubacks++;
+          return settle();
         }
         finish(connack ? { kind: 'connack', packet: connack } : { kind: 'closed' });
       },
-      error: () => finish(connack ? { kind: 'connack', packet: connack } : { kind: 'closed' }),
+      error: () => finish(result()),
     });
     conn.onData((chunk) => decoder.push(chunk));
-    conn.onClose(() => finish(connack ? { kind: 'connack', packet: connack } : { kind: 'closed' }));
+    conn.onClose(() => finish(result()));
     const packet: Record<string, unknown> = {
       cmd: 'connect',
       protocolId: version === 3 ? 'MQIsdp' : 'MQTT',
@@ -240,6 +281,8 @@ export async function detectCapabilities(opts: ProbeOptions): Promise<Capabiliti
   }
   // MQTT 3.1.1 cannot announce a maximum QoS: a QoS 2 SUBSCRIBE granted 0 or 1 shows it (3.8.4 allows it)
   if (accepted(v4) && v4.granted !== undefined && v4.granted <= 2) caps.mqtt311MaximumQoS = v4.granted;
+  // a server may keep fewer deliveries in flight than the client allows, down to one (4.9 / 3.3.4 in 5.0)
+  if (accepted(v4) && v4.inflight !== undefined && v4.inflight >= 1) caps.inflightDeliveries = v4.inflight;
   if (accepted(v5)) {
     const props = ((v5.packet as { properties?: Record<string, unknown> }).properties ?? {}) as Record<
       string,
