@@ -234,6 +234,8 @@ function refusedProbe(opts: ProbeOptions, v5: ProbeResult, v4: ProbeResult): voi
   if (accepted(v5) || accepted(v4)) return;
   const c5 = code(v5);
   const c4 = code(v4);
+  // a 5.0 redirection (Use another server / Server moved) is served by the redirection cases
+  if (c5 === 0x9c || c5 === 0x9d) return;
   const why5 = c5 !== undefined ? REFUSALS_V5[c5] : undefined;
   const why4 = c4 !== undefined ? REFUSALS_V4[c4] : undefined;
   if (!why5 && !why4) return;
