@@ -1,7 +1,11 @@
 // Verdicts that hold on every broker: for each class of false alarm, the reference broker is made to behave the
 // way the spec allows (configuration, or a test-only variation switch) and the suites must not fail it.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { runCase } from '../engine/index.ts';
+import { A, caseOf, step } from '../engine/testing/spec.ts';
 import type { CaseResult } from '../results/model.ts';
 import { ProbeRefusedError } from './capabilities.ts';
 import { runConformance } from './runner.ts';
@@ -111,6 +115,50 @@ describe('false alarms: what the spec allows is never reported as a failure', ()
       await target.broker.close();
     }
     assert.equal(begun, false, 'no case began');
+  });
+
+  test('refused probe: `crucible conform` exits 6 naming the return code and the auth key', async () => {
+    const target = await startReference('auth');
+    running.push(target);
+    const main = join(import.meta.dirname, '..', 'cli', 'main.ts');
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', main, 'conform', target.tcpUrl, '--only', 'connect.*'],
+        { timeout: 60_000 },
+        (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
+      );
+    });
+    await target.broker.close();
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(r.stderr, /refused the probe CONNECT with MQTT 5\.0 reason code 0x8[67]/);
+    assert.match(r.stderr, /`auth` key of --profile/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  test('say what arrived: a PUBACK where a PUBREC was expected is named, not "nothing received"', async () => {
+    const target = await startReference('default');
+    running.push(target);
+    try {
+      const out = await runCase(
+        caseOf(
+          [
+            step('p', A.connect()),
+            step(
+              'p',
+              A.send({ cmd: 'publish', topic: 'crucible/arrived', qos: 1, messageId: 1, payload: 'x' }),
+            ),
+            step('p', A.expect({ cmd: 'pubrec', messageId: 1 }), { timeoutMs: 300 }),
+          ],
+          { version: '5.0' },
+        ),
+        { brokerUrl: target.tcpUrl, vars: {} },
+      );
+      assert.equal(out.status, 'fail');
+      assert.equal(out.failure?.message, 'expected PUBREC id 1, got PUBACK id 1');
+    } finally {
+      await target.broker.close();
+    }
   });
 
   test("credentials in raw CONNECTs: the raw client-id case runs with the profile's user", async () => {
