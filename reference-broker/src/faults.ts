@@ -112,6 +112,8 @@ export const VARIATIONS = {
   'mqtt311-only': 'refuse MQTT 5.0 CONNECTs as a 3.1.1-only server does',
   /** Overlapping subscriptions of one session get one copy per matching subscription. Allowed: MQTT-3.3.5-1 (3.1.1), 5.0 section 3.3.4. */
   'copy-per-subscription': 'deliver one copy per matching subscription instead of one at the highest QoS',
+  /** Every server DISCONNECT for an error carries 0x83 (Implementation specific error) instead of the code the spec names. Allowed: the close is the MUST, the code is guidance (5.0 section 4.13); graded non-strict, never failed. */
+  'other-error-reason-code': 'send DISCONNECT 0x83 for every error instead of the specific reason code',
   /** A quirk, not allowed (MQTT-4.7.3-4 3.1.1 / MQTT-4.7.3-4 5.0 topic names pass unchanged): '.' in delivered topic names becomes '/'. One case must catch it, and only one. */
   'rewrite-dots': "rewrite '.' in delivered topic names to '/'",
 } as const;

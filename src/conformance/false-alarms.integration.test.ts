@@ -76,6 +76,17 @@ describe('false alarms: what the spec allows is never reported as a failure', ()
     assert.equal(describeFailures(results), '');
   });
 
+  test('levels from the spec: another error reason code before the close is non-strict, never a failure', async () => {
+    const results = await suitesAgainst('default', ['other-error-reason-code'], 'reference-default', (id) =>
+      id.startsWith('5.0:'),
+    );
+    assert.equal(describeFailures(results), '');
+    const graded = results.filter(
+      (r) => r.outcome === 'non-strict' && /0x83 where the spec names/.test(r.reason ?? ''),
+    );
+    assert.ok(graded.length > 0, 'the other reason code is reported as non-strict');
+  });
+
   test("safe topic characters: a broker rewriting '.' fails the one case about it, and only that", async () => {
     const results = await suitesAgainst('default', ['rewrite-dots'], 'reference-default');
     const failed = results.filter((r) => r.outcome === 'fail' || r.outcome === 'error');

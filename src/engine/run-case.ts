@@ -287,6 +287,7 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   if (failure !== undefined) out.failure = failure;
   if (errorKind !== undefined) out.errorKind = errorKind;
   if (env.state.variations?.length) out.variations = [...new Set(env.state.variations)];
+  if (env.state.nonStrict?.length) out.nonStrict = [...new Set(env.state.nonStrict)];
   return out;
 }
 
