@@ -40,6 +40,8 @@ export class ScenarioClient {
   foreignProtocol = false;
   /** What the last CONNECT announced (strict checker context). */
   connectInfo: CheckContext['connect'];
+  /** Keep alive in force on this connection, seconds: the CONNECT's, or the CONNACK's Server Keep Alive. */
+  keepAliveSeconds: number | undefined;
   /** Topic aliases the broker assigned in PUBLISH packets (MQTT 5), alias -> topic. */
   readonly inboundAliases = new Map<number, string>();
 

@@ -12,7 +12,7 @@ import type { CaseRunContext, CaseRunOutcome } from './index.ts';
 import { protocolLevel } from './packet-defaults.ts';
 import { type CaseEnv, isRecord, StepError, StepFailure } from './steps/common.ts';
 import { doConnect, doDisconnect, doDrop, doOpen } from './steps/connection.ts';
-import { expectClose, expectNothing, expectOn } from './steps/expect.ts';
+import { closeWindowMs, expectClose, expectNothing, expectOn } from './steps/expect.ts';
 import { doBarrier, doParallel, doSet, doWait } from './steps/flow.ts';
 import { doPublish, doSend, doSendMutated, doSendRaw, doSubscribe, doUnsubscribe } from './steps/send.ts';
 import { countWindow } from './steps/window.ts';
@@ -390,7 +390,10 @@ async function runStep(step: Step, env: CaseEnv): Promise<void> {
     case 'expectNothing':
       return expectNothing(env, env.client(step.client), a.forMs, a.except);
     case 'expectClose':
-      return expectClose(env, env.client(step.client), { ...a, withinMs: a.withinMs });
+      return expectClose(env, env.client(step.client), {
+        ...a,
+        withinMs: closeWindowMs(env, env.client(step.client), a),
+      });
     case 'disconnect':
       return doDisconnect(env, step, a);
     case 'drop':

@@ -1,6 +1,7 @@
 // expect, expectNothing, expectClose: reading what the broker sent from a client's inbox.
 import { performance } from 'node:perf_hooks';
 import type { Packet } from '../../protocol/codec.ts';
+import { TIMING_TOLERANCE_MS } from '../../scenario/step-actions.ts';
 import type { InboxItem, ScenarioClient } from '../client.ts';
 import {
   type Alternative,
@@ -308,6 +309,27 @@ export async function expectNothing(
     const f = describeItem(item, forMs, 'nothing');
     throw new StepFailure(`expected nothing for ${forMs}ms: ${f.message}`, 'nothing', f.actual);
   }
+}
+
+/** The window of an expectClose: as written, or for `within: keepAlive` the spec's 1.5 times the keep alive in
+ *  force on the connection (MQTT-3.1.2-22 in 5.0, MQTT-3.1.2-24 in 3.1.1) plus the one documented tolerance. */
+export function closeWindowMs(
+  env: CaseEnv,
+  client: ScenarioClient,
+  a: { withinMs: number; keepAlive?: boolean },
+): number {
+  if (!a.keepAlive) return a.withinMs;
+  const ka = client.keepAliveSeconds;
+  if (ka === undefined || ka === 0)
+    throw new StepError(
+      `within: keepAlive needs a connection with a non-zero keep alive (client ${client.name} has ${ka ?? 'none'})`,
+    );
+  const ms = Math.min(a.withinMs, 1.5 * ka * 1000 + TIMING_TOLERANCE_MS);
+  env.transcript.event(
+    client.name,
+    `close expected within ${ms}ms: 1.5 x keep alive ${ka}s + ${TIMING_TOLERANCE_MS}ms tolerance`,
+  );
+  return ms;
 }
 
 export async function expectClose(
