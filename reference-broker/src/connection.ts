@@ -333,7 +333,9 @@ export class Connection implements TransportEvents {
     if (this.v5 && this.state === 'connected') {
       const properties: Record<string, unknown> = {};
       if (this.broker.config.reasonStrings && this.requestProblemInfo) properties.reasonString = reason;
-      this.send({ cmd: 'disconnect', reasonCode, properties } as Packet);
+      // test-only variation: another error code than the one the spec names (4.13 leaves the choice open)
+      const code = this.broker.faults['other-error-reason-code'] && reasonCode >= 0x80 ? 0x83 : reasonCode;
+      this.send({ cmd: 'disconnect', reasonCode: code, properties } as Packet);
     }
     this.end();
   }

@@ -101,15 +101,33 @@ export const FAULTS = {
   'subscription-not-replaced': 'keep the old subscription when an identical filter is subscribed again',
 } as const;
 
-export type FaultName = keyof typeof FAULTS;
-export const FAULT_NAMES: string[] = Object.keys(FAULTS);
+/**
+ * Test-only variations: behaviours a conformance tool must not misjudge, switched on through the same `faults`
+ * setting. All but one are what the spec allows another broker to do; the harness's verdict tests
+ * (src/conformance/false-alarms.integration.test.ts) run the suites against them and expect no failure, or,
+ * for the one quirk, exactly the one case about it.
+ */
+export const VARIATIONS = {
+  /** Speaks MQTT 3.1.1 (and 3.1) only: a 5.0 CONNECT gets the 3.1.1 CONNACK 0x01 (unacceptable protocol level). Allowed: a 3.1.1 server answers so (MQTT-3.1.2-2, 3.1.1). */
+  'mqtt311-only': 'refuse MQTT 5.0 CONNECTs as a 3.1.1-only server does',
+  /** Overlapping subscriptions of one session get one copy per matching subscription. Allowed: MQTT-3.3.5-1 (3.1.1), 5.0 section 3.3.4. */
+  'copy-per-subscription': 'deliver one copy per matching subscription instead of one at the highest QoS',
+  /** Every server DISCONNECT for an error carries 0x83 (Implementation specific error) instead of the code the spec names. Allowed: the close is the MUST, the code is guidance (5.0 section 4.13); graded non-strict, never failed. */
+  'other-error-reason-code': 'send DISCONNECT 0x83 for every error instead of the specific reason code',
+  /** A quirk, not allowed (MQTT-4.7.3-4 3.1.1 / MQTT-4.7.3-4 5.0 topic names pass unchanged): '.' in delivered topic names becomes '/'. One case must catch it, and only one. */
+  'rewrite-dots': "rewrite '.' in delivered topic names to '/'",
+} as const;
 
-/** Fast lookup object: one boolean per fault, read on the hot path. */
+export type FaultName = keyof typeof FAULTS | keyof typeof VARIATIONS;
+export const FAULT_NAMES: string[] = Object.keys(FAULTS);
+export const VARIATION_NAMES: string[] = Object.keys(VARIATIONS);
+
+/** Fast lookup object: one boolean per fault or variation, read on the hot path. */
 export type FaultFlags = Record<FaultName, boolean>;
 
 export function faultFlags(names: readonly string[]): FaultFlags {
   const f = {} as FaultFlags;
-  for (const n of FAULT_NAMES) f[n as FaultName] = names.includes(n);
+  for (const n of [...FAULT_NAMES, ...VARIATION_NAMES]) f[n as FaultName] = names.includes(n);
   return f;
 }
 

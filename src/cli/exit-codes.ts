@@ -6,6 +6,8 @@ export const EXIT = {
   invalidInput: 3,
   brokerUnreachable: 4,
   harnessError: 5,
+  /** conform: the broker refused the probe CONNECT (credentials, authorization, availability). */
+  probeRefused: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -17,6 +17,12 @@ export interface Capabilities {
   topicAliasMaximum: number;
   maximumPacketSize: number;
   serverKeepAlive: number | undefined;
+  /** 3.1.1 cannot announce a maximum QoS: the grant of a QoS 2 SUBSCRIBE on a probe connection, when 3.1.1 is
+   *  spoken. Cases of 3.1.1 (and 3.1) read `maximumQoS` from here. */
+  mqtt311MaximumQoS?: number | undefined;
+  /** Unacknowledged QoS 1 deliveries the broker sent at once to a probe client (up to 25), when measured. Cases
+   *  that need several in flight require `inflightDeliveries: { $gte: n }`; absent means not measured (no limit assumed). */
+  inflightDeliveries?: number | undefined;
 }
 
 /** Defaults of MQTT 5.0 when CONNACK omits a property (3.2.2.3.x). */
@@ -33,6 +39,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = {
   topicAliasMaximum: 0,
   maximumPacketSize: 268_435_460,
   serverKeepAlive: undefined,
+  inflightDeliveries: 25,
 };
 
 export interface ProbeOptions {
@@ -53,10 +60,56 @@ export class BrokerUnreachableError extends Error {
   }
 }
 
-type ProbeResult = { kind: 'connack'; packet: Packet } | { kind: 'closed' } | { kind: 'timeout' };
+/** The broker answered the probe CONNECT with a refusal about who we are or whether it serves us: no case can
+ *  run, so the run stops before the first one (exit 6). */
+export class ProbeRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly code: number,
+  ) {
+    super(message);
+    this.name = 'ProbeRefusedError';
+  }
+}
+
+/** Refusals that no case can get past: 3.1.1 return codes and 5.0 reason codes (3.2.2.2, 3.2.2.2 in 5.0). */
+const REFUSALS_V4: Record<number, string> = {
+  3: 'server unavailable',
+  4: 'bad user name or password',
+  5: 'not authorized',
+};
+const REFUSALS_V5: Record<number, string> = {
+  134: 'Bad User Name or Password',
+  135: 'Not authorized',
+  136: 'Server unavailable',
+  137: 'Server busy',
+  138: 'Banned',
+  140: 'Bad authentication method',
+};
+
+/** QoS 1 messages the probe publishes to itself to see how many deliveries arrive unacknowledged. */
+const PROBE_BURST = 25;
+/** Quiet time after the last PUBACK and delivery before the count is taken. */
+const PROBE_SETTLE_MS = 300;
+
+type ProbeResult =
+  | { kind: 'connack'; packet: Packet; granted?: number; inflight?: number }
+  | { kind: 'closed' }
+  | { kind: 'timeout' };
+
+/** Options of one probe: `subscribeQoS2` also subscribes at QoS 2 after an accepted CONNACK and reads the grant. */
+interface ProbeWhat {
+  subscribeQoS2?: boolean;
+}
 
 /** One CONNECT/CONNACK exchange; the transport error propagates when the broker cannot be reached at all. */
-async function probe(url: string, version: ProtocolVersion, opts: ProbeOptions): Promise<ProbeResult> {
+async function probe(
+  url: string,
+  version: ProtocolVersion,
+  opts: ProbeOptions,
+  what: ProbeWhat = {},
+): Promise<ProbeResult> {
   const conn = await connect(url, {
     timeoutMs: opts.timeoutMs,
     version,
@@ -68,6 +121,7 @@ async function probe(url: string, version: ProtocolVersion, opts: ProbeOptions):
       if (done) return;
       done = true;
       clearTimeout(timer);
+      if (quiet) clearTimeout(quiet);
       if (
         r.kind === 'connack' &&
         (r.packet as { returnCode?: number; reasonCode?: number }).returnCode === 0
@@ -77,14 +131,72 @@ async function probe(url: string, version: ProtocolVersion, opts: ProbeOptions):
       } else conn.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ kind: 'timeout' }), opts.timeoutMs);
+    const timer = setTimeout(() => finish(connack ? result() : { kind: 'timeout' }), opts.timeoutMs);
+    let connack: Packet | undefined;
+    let granted: number | undefined;
+    let deliveries = 0;
+    let pubacks = 0;
+    let quiet: NodeJS.Timeout | undefined;
+    const result = (): ProbeResult =>
+      connack
+        ? {
+            kind: 'connack',
+            packet: connack,
+            ...(granted !== undefined ? { granted, inflight: deliveries } : {}),
+          }
+        : { kind: 'closed' };
+    // every PUBACK back, then no delivery for PROBE_SETTLE_MS: what arrived is what the broker sends unacknowledged
+    const settle = (): void => {
+      if (pubacks < PROBE_BURST) return;
+      if (quiet) clearTimeout(quiet);
+      quiet = setTimeout(() => finish(result()), deliveries >= PROBE_BURST ? 0 : PROBE_SETTLE_MS);
+    };
+    const clientId = `crucibleprobe${randomBytes(4).toString('hex')}`;
     const decoder = new Decoder(version, {
-      packet: (p) => finish(p.cmd === 'connack' ? { kind: 'connack', packet: p } : { kind: 'closed' }),
-      error: () => finish({ kind: 'closed' }),
+      packet: (p) => {
+        if (p.cmd === 'connack' && !connack) {
+          connack = p;
+          const rc = (p as { returnCode?: number; reasonCode?: number }).returnCode ?? p.reasonCode;
+          if (!what.subscribeQoS2 || rc !== 0) return finish({ kind: 'connack', packet: p });
+          // a private topic: the probe's own client id, only [a-z0-9] and '/'
+          const sub = {
+            cmd: 'subscribe',
+            messageId: 1,
+            subscriptions: [{ topic: `crucible/${clientId}`, qos: 2 }],
+          };
+          conn.write(encode(sub as unknown as Packet, version));
+          return;
+        }
+        if (p.cmd === 'suback' && connack) {
+          const g = (p as { granted?: number[] }).granted?.[0];
+          if (typeof g !== 'number' || g < 1 || g > 2)
+            return finish({
+              kind: 'connack',
+              packet: connack,
+              ...(typeof g === 'number' ? { granted: g } : {}),
+            });
+          granted = g;
+          // how many QoS 1 deliveries the broker keeps unacknowledged at once: a burst we never acknowledge
+          for (let i = 1; i <= PROBE_BURST; i++) {
+            const pub = { cmd: 'publish', topic: `crucible/${clientId}`, qos: 1, messageId: i, payload: 'x' };
+            conn.write(encode(pub as unknown as Packet, version));
+          }
+          return;
+        }
+        if (p.cmd === 'publish' && granted !== undefined) {
+          deliveries++;
+          return settle();
+        }
+        if (p.cmd === 'puback' && granted !== undefined) {
+          pubacks++;
+          return settle();
+        }
+        finish(connack ? { kind: 'connack', packet: connack } : { kind: 'closed' });
+      },
+      error: () => finish(result()),
     });
     conn.onData((chunk) => decoder.push(chunk));
-    conn.onClose(() => finish({ kind: 'closed' }));
-    const clientId = `crucibleprobe${randomBytes(4).toString('hex')}`;
+    conn.onClose(() => finish(result()));
     const packet: Record<string, unknown> = {
       cmd: 'connect',
       protocolId: version === 3 ? 'MQIsdp' : 'MQTT',
@@ -117,6 +229,33 @@ function speaks(r: ProbeResult): boolean {
   return c !== undefined && c !== 1 && c !== 0x84;
 }
 
+/** Throws ProbeRefusedError when neither version was accepted and at least one probe got a refusal above. */
+function refusedProbe(opts: ProbeOptions, v5: ProbeResult, v4: ProbeResult): void {
+  if (accepted(v5) || accepted(v4)) return;
+  const c5 = code(v5);
+  const c4 = code(v4);
+  // a 5.0 redirection (Use another server / Server moved) is served by the redirection cases
+  if (c5 === 0x9c || c5 === 0x9d) return;
+  const why5 = c5 !== undefined ? REFUSALS_V5[c5] : undefined;
+  const why4 = c4 !== undefined ? REFUSALS_V4[c4] : undefined;
+  if (!why5 && !why4) return;
+  const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+  const parts = [
+    ...(why5 ? [`MQTT 5.0 reason code ${hex(c5 as number)} (${why5})`] : []),
+    ...(why4 ? [`MQTT 3.1.1 return code ${c4} (${why4})`] : []),
+  ];
+  const user = opts.auth?.username;
+  const hint =
+    user === undefined
+      ? 'the probe connected without credentials: give a user the broker accepts under the `auth` key of --profile, e.g. auth: { username: u, password: p }'
+      : `the probe connected as '${user}' from the \`auth\` key of --profile: check that user and password on the broker`;
+  throw new ProbeRefusedError(
+    `broker at ${opts.brokerUrl} refused the probe CONNECT with ${parts.join(' and ')}; no case was run. ${hint}`,
+    opts.brokerUrl,
+    (c5 ?? c4) as number,
+  );
+}
+
 export async function detectCapabilities(opts: ProbeOptions): Promise<Capabilities> {
   const caps: Capabilities = { ...DEFAULT_CAPABILITIES };
   let v5: ProbeResult;
@@ -128,7 +267,10 @@ export async function detectCapabilities(opts: ProbeOptions): Promise<Capabiliti
       opts.brokerUrl,
     );
   }
-  const v4 = await probe(opts.brokerUrl, 4, opts).catch((): ProbeResult => ({ kind: 'closed' }));
+  const v4 = await probe(opts.brokerUrl, 4, opts, { subscribeQoS2: true }).catch(
+    (): ProbeResult => ({ kind: 'closed' }),
+  );
+  refusedProbe(opts, v5, v4);
   caps.mqtt5 = speaks(v5);
   caps.mqtt311 = speaks(v4);
   if (!caps.mqtt5 && !caps.mqtt311) {
@@ -139,6 +281,10 @@ export async function detectCapabilities(opts: ProbeOptions): Promise<Capabiliti
       opts.brokerUrl,
     );
   }
+  // MQTT 3.1.1 cannot announce a maximum QoS: a QoS 2 SUBSCRIBE granted 0 or 1 shows it (3.8.4 allows it)
+  if (accepted(v4) && v4.granted !== undefined && v4.granted <= 2) caps.mqtt311MaximumQoS = v4.granted;
+  // a server may keep fewer deliveries in flight than the client allows, down to one (4.9 / 3.3.4 in 5.0)
+  if (accepted(v4) && v4.inflight !== undefined && v4.inflight >= 1) caps.inflightDeliveries = v4.inflight;
   if (accepted(v5)) {
     const props = ((v5.packet as { properties?: Record<string, unknown> }).properties ?? {}) as Record<
       string,

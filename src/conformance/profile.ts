@@ -18,8 +18,28 @@ const KEYS: Record<string, { kind: Kind; fields?: Record<string, Kind> }> = {
   enhancedAuth: { kind: 'map', fields: { method: 'string', username: 'string', password: 'string' } },
   serverRedirection: { kind: 'map', fields: { reasonCode: 'number', serverReference: 'string' } },
   urls: { kind: 'map', fields: { ws: 'string', wss: 'string', tcp: 'string', tls: 'string' } },
-  features: { kind: 'map' },
+  /** Capabilities the probe cannot see (3.1.1 announces none) or gets wrong: they replace the detected values. */
+  features: {
+    kind: 'map',
+    fields: {
+      maximumQoS: 'number',
+      retainAvailable: 'boolean',
+      wildcardSubscriptionAvailable: 'boolean',
+      sharedSubscriptionAvailable: 'boolean',
+      subscriptionIdentifiersAvailable: 'boolean',
+      receiveMaximum: 'number',
+      topicAliasMaximum: 'number',
+      maximumPacketSize: 'number',
+      serverKeepAlive: 'number',
+      inflightDeliveries: 'number',
+    },
+  },
+  /** Why the profile opts out of a MUST that runs by default (linkStealing: false, keepAliveEnforced: false). */
+  reasons: { kind: 'map', fields: { linkStealing: 'string', keepAliveEnforced: 'string' } },
 };
+
+/** MUST cases that run unless the profile opts out with `false`, and then it must say why (`reasons.<key>`). */
+export const OPT_OUTS = ['linkStealing', 'keepAliveEnforced'] as const;
 
 function kindOf(v: unknown): Kind | 'other' {
   if (typeof v === 'boolean') return 'boolean';
@@ -100,5 +120,24 @@ export function loadProfile(file: string): { profile: BrokerProfile; problems: P
       }
     }
   }
-  return { profile: value as BrokerProfile, problems };
+  const profile = value as BrokerProfile;
+  const reasons = (profile.reasons ?? {}) as Record<string, unknown>;
+  for (const key of OPT_OUTS) {
+    if (profile[key] !== false || typeof reasons[key] === 'string') continue;
+    const pair = doc.contents.items.find((p) => String((p.key as { value?: unknown })?.value) === key);
+    at(
+      pair?.value as Node,
+      key,
+      `'${key}: false' opts out of MUST cases that run by default: say why in reasons.${key}`,
+      `e.g. reasons: { ${key}: "the broker is configured so, see its ..." }`,
+    );
+  }
+  return { profile, problems };
+}
+
+/** The detected capabilities with the profile's `features` laid over them (the profile knows better). */
+export function withFeatures<T extends object>(caps: T, profile: BrokerProfile): T {
+  const features = profile.features;
+  if (!features || typeof features !== 'object') return caps;
+  return { ...caps, ...(features as Record<string, unknown>) };
 }

@@ -24,8 +24,20 @@ export function unmetRequirement(spec: CaseSpec, caps: Capabilities, profile: Pr
       if (!want || typeof want !== 'object') return 'requires.profile must be a map';
       for (const [pk, pv] of Object.entries(want as Record<string, unknown>)) {
         const have = getPath(profile, pk);
-        if (!satisfies(have, pv)) return `profile ${pk} is ${show(have)}, case needs ${show(pv)}`;
+        if (satisfies(have, pv)) continue;
+        const why = getPath(profile, `reasons.${pk}`);
+        if (have === false && typeof why === 'string') return `the profile opts out (${pk}: false): ${why}`;
+        return `profile ${pk} is ${show(have)}, case needs ${show(pv)}`;
       }
+      continue;
+    }
+    // 3.1.1 and 3.1 cases: the maximum QoS detected from a QoS 2 SUBSCRIBE's grant (no CONNACK property there)
+    const v3 = spec.version !== '5.0';
+    const pinned = (profile.features as Record<string, unknown> | undefined)?.maximumQoS !== undefined;
+    if (key === 'maximumQoS' && v3 && !pinned && caps.mqtt311MaximumQoS !== undefined) {
+      const have = caps.mqtt311MaximumQoS;
+      if (!satisfies(have, want))
+        return `broker grants QoS ${have} at most (3.1.1: a QoS 2 SUBSCRIBE was granted ${have}), case needs maximumQoS ${show(want)}`;
       continue;
     }
     const have = (caps as unknown as Record<string, unknown>)[key];

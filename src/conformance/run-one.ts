@@ -84,15 +84,20 @@ export async function runOneCase(spec: CaseSpec, target: CaseTarget): Promise<Ca
         : {}),
     });
     if (run.errorKind === 'unreachable') unreachable = true;
-    const outcome = grade(run.status, spec.level);
+    // a SHOULD the broker did not meet in a case that otherwise passed (e.g. another error reason code)
+    const advisory = run.status === 'pass' && run.nonStrict?.length ? run.nonStrict.join('; ') : undefined;
+    const outcome = advisory
+      ? grade('fail', spec.level === 'must' ? 'should' : spec.level)
+      : grade(run.status, spec.level);
     attempts.push(outcome);
     const result: CaseResult = {
       ...base,
       outcome,
-      ...(run.reason ? { reason: run.reason } : {}),
+      ...(run.reason ? { reason: run.reason } : advisory ? { reason: advisory } : {}),
       durationMs: Math.round(run.durationMs * 10) / 10,
       ...(run.failure ? { failure: run.failure } : {}),
       ...(run.findings.length ? { findings: run.findings } : {}),
+      ...(run.variations?.length ? { variations: run.variations } : {}),
       transcript: run.transcript,
     };
     // Keep the worst attempt: its transcript is the one worth reading.

@@ -6,7 +6,7 @@ import type { CaseSpec } from '../scenario/model.ts';
 import type { ConnectOptions } from '../transport/index.ts';
 import { type Capabilities, detectCapabilities } from './capabilities.ts';
 import { mapPool } from './pool.ts';
-import type { BrokerProfile } from './profile.ts';
+import { type BrokerProfile, withFeatures } from './profile.ts';
 import { type CaseTarget, runOneCase } from './run-one.ts';
 
 export interface ConformanceOptions {
@@ -33,7 +33,7 @@ export interface ConformanceRun {
 
 export async function runConformance(opts: ConformanceOptions): Promise<ConformanceRun> {
   const auth = opts.profile.auth as { username?: string; password?: string } | undefined;
-  const caps =
+  const detected =
     opts.capabilities ??
     (await detectCapabilities({
       brokerUrl: opts.brokerUrl,
@@ -42,6 +42,8 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
       auth,
       ...(opts.tls ? { tls: opts.tls } : {}),
     }));
+  // `features:` of the profile replace what was detected (MQTT 3.1.1 announces nothing, for one)
+  const caps = withFeatures(detected, opts.profile);
   const broker: BrokerInfo = {
     label: opts.label,
     url: opts.brokerUrl,

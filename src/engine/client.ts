@@ -46,6 +46,8 @@ export class ScenarioClient {
   foreignProtocol = false;
   /** What the last CONNECT announced (strict checker context). */
   connectInfo: CheckContext['connect'];
+  /** Keep alive in force on this connection, seconds: the CONNECT's, or the CONNACK's Server Keep Alive. */
+  keepAliveSeconds: number | undefined;
   /** Topic aliases the broker assigned in PUBLISH packets (MQTT 5), alias -> topic. */
   readonly inboundAliases = new Map<number, string>();
 
@@ -211,6 +213,11 @@ export class ScenarioClient {
         this.waiters.push(done);
       });
     }
+  }
+
+  /** Returns packets read ahead of what a step consumed to the head of the inbox, in their order. */
+  putBack(items: InboxItem[]): void {
+    if (items.length > 0) this.inbox.unshift(...items);
   }
 
   /** Packets received and not consumed (for failure reports). */

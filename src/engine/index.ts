@@ -27,6 +27,11 @@ export interface CaseRunOutcome {
   vars: Record<string, unknown>;
   /** For status 'error': why. 'unreachable' = the first connection of the case could not be opened. */
   errorKind?: 'unreachable' | 'scenario' | 'internal';
+  /** Behaviour the spec allows that differs from what the case asked for (e.g. a lower granted QoS). */
+  variations?: string[];
+  /** What the broker did that the spec advises against but does not forbid (e.g. another error reason code):
+   *  a case that otherwise passed is graded non-strict. */
+  nonStrict?: string[];
 }
 
 export { compileExpect, matchPacket, matchValue } from './matcher.ts';

@@ -14,6 +14,12 @@ test('uniqueRunIds: distinct, topic prefix without wildcards, client-id stem <= 
   assert.doesNotMatch(a.t, /[+#$]/);
 });
 
+test('uniqueRunIds: topics use only [a-z0-9] and / (characters every broker passes unchanged)', () => {
+  const { t } = uniqueRunIds('Publish.QoS_2-exactly[qos=1,mode=a.b]');
+  assert.match(t, /^[a-z0-9/]+$/);
+  assert.match(t, /\/publishqos2exactlyqos1modeab$/);
+});
+
 test('an aborted case ends at once as an error (interrupted)', async () => {
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 50);

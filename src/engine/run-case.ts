@@ -12,7 +12,7 @@ import type { CaseRunContext, CaseRunOutcome } from './index.ts';
 import { protocolLevel } from './packet-defaults.ts';
 import { type CaseEnv, isRecord, StepError, StepFailure } from './steps/common.ts';
 import { doConnect, doDisconnect, doDrop, doOpen } from './steps/connection.ts';
-import { expectClose, expectNothing, expectOn } from './steps/expect.ts';
+import { closeWindowMs, expectClose, expectNothing, expectOn } from './steps/expect.ts';
 import { doBarrier, doParallel, doSet, doWait } from './steps/flow.ts';
 import { doPublish, doSend, doSendMutated, doSendRaw, doSubscribe, doUnsubscribe } from './steps/send.ts';
 import { countWindow } from './steps/window.ts';
@@ -24,14 +24,22 @@ const CASE_CAP_MS = 15 * 60_000;
 const CLEANUP_MARGIN_MS = 2000;
 
 /** Per-run topic prefix and client-id stem, unique across concurrent runs. */
+/**
+ * Topic prefix and client-id stem of one run of a case. Both use only `[a-z0-9]` and `/`, characters every
+ * broker passes through unchanged (RabbitMQ, for one, maps `.` to `/`), so a broker's character quirk fails
+ * the one case about it (topics.punctuation-unchanged), not every case.
+ */
 export function uniqueRunIds(caseId: string): { t: string; cid: string } {
   const cid = `c${randomBytes(8).readBigUInt64BE().toString(36).padStart(11, '0').slice(-11)}`;
-  const safe = caseId.replace(/[^A-Za-z0-9._=-]+/g, '_').slice(0, 80);
+  const safe = caseId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '')
+    .slice(0, 80);
   return { t: `crucible/${cid.slice(1, 7)}/${safe}`, cid };
 }
 
 function clientIdFor(cid: string, name: string): string {
-  return `${cid}${name.replace(/[^a-zA-Z0-9]/g, '')}`.slice(0, 23);
+  return `${cid}${name.toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 23);
 }
 
 function flatten(steps: Step[], out: Step[] = []): Step[] {
@@ -286,6 +294,8 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
   if (reason !== undefined) out.reason = reason;
   if (failure !== undefined) out.failure = failure;
   if (errorKind !== undefined) out.errorKind = errorKind;
+  if (env.state.variations?.length) out.variations = [...new Set(env.state.variations)];
+  if (env.state.nonStrict?.length) out.nonStrict = [...new Set(env.state.nonStrict)];
   return out;
 }
 
@@ -388,7 +398,10 @@ async function runStep(step: Step, env: CaseEnv): Promise<void> {
     case 'expectNothing':
       return expectNothing(env, env.client(step.client), a.forMs, a.except);
     case 'expectClose':
-      return expectClose(env, env.client(step.client), { ...a, withinMs: a.withinMs });
+      return expectClose(env, env.client(step.client), {
+        ...a,
+        withinMs: closeWindowMs(env, env.client(step.client), a),
+      });
     case 'disconnect':
       return doDisconnect(env, step, a);
     case 'drop':

@@ -6,6 +6,7 @@ import { emptyCounts, summarize } from '../results/document.ts';
 import type { LoadProgress } from '../results/events.ts';
 import type { CaseResult, Outcome, OutcomeCounts, ResultsDocument } from '../results/model.ts';
 import { defaultColor, makeStyle, type Style } from './ansi.ts';
+import { capabilityLine, notApplicableGroups, someIds, variationEntries } from './detected.ts';
 import { describeEntry, fmtMs, fmtValue, OUTCOMES } from './format.ts';
 import { loadSummaryLines } from './load-text.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';
@@ -137,6 +138,29 @@ export class ConsoleReporter implements Reporter {
   }
 }
 
+/** Detected capabilities per broker, not-applicable reasons (grouped) and allowed variations. */
+function detectedLines(doc: ResultsDocument, cases: CaseResult[], st: Style): string[] {
+  const lines: string[] = [];
+  for (const b of doc.brokers)
+    if (b.capabilities) lines.push('', `${st.bold(`Detected (${b.label}):`)} ${capabilityLine(b)}`);
+  const na = notApplicableGroups(cases);
+  if (na.length > 0) {
+    const n = na.reduce((s, g) => s + g.ids.length, 0);
+    lines.push('', st.bold(`Not applicable (${n}):`));
+    for (const g of na)
+      lines.push(
+        `  ${st.dim(`${g.ids.length} x`)} ${g.reason} ${st.dim(`[${g.broker}: ${someIds(g.ids)}]`)}`,
+      );
+  }
+  const vars = variationEntries(cases);
+  if (vars.length > 0) {
+    lines.push('', st.bold(`Allowed variations (${vars.length} case(s), not failures):`));
+    for (const { c, notes } of vars.slice(0, 20)) lines.push(`  ${c.id} [${c.broker}]: ${notes.join('; ')}`);
+    if (vars.length > 20) lines.push(`  ... and ${vars.length - 20} more`);
+  }
+  return lines;
+}
+
 /** The end-of-run text: failures, per-broker counts, load tables. Also used by `start` and `report`. */
 export function renderConsoleSummary(doc: ResultsDocument, st: Style = makeStyle(false)): string[] {
   const lines: string[] = [];
@@ -154,6 +178,7 @@ export function renderConsoleSummary(doc: ResultsDocument, st: Style = makeStyle
       lines.push(`  ${st.yellow(c.id)} [${c.broker}] ${c.statements.join(', ')}${why ? ` — ${why}` : ''}`);
     }
   }
+  lines.push(...detectedLines(doc, cases, st));
   if (cases.length > 0) {
     lines.push('');
     const by = summarize(cases);

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarize } from '../results/document.ts';
 import type { CaseResult, ResultsDocument } from '../results/model.ts';
+import { capabilityPairs, notApplicableGroups, someIds, variationEntries } from './detected.ts';
 import { deliveredRate, fmtMs, fmtNum, fmtPct, fmtRate, OUTCOMES } from './format.ts';
 import type { Reporter } from './reporter.ts';
 import { allCases, verdictOf } from './verdict.ts';
@@ -46,6 +47,48 @@ function failureRows(cases: CaseResult[]): string[][] {
     ]);
 }
 
+/** Detected capabilities, not-applicable reasons and allowed variations. */
+function detectedMd(doc: ResultsDocument, cases: CaseResult[]): string[] {
+  const out: string[] = [];
+  for (const b of doc.brokers) {
+    const pairs = capabilityPairs(b);
+    if (pairs.length === 0) continue;
+    out.push('', `#### Detected: ${mdCell(b.label)}`, '');
+    out.push(
+      ...tableMd(
+        ['capability', 'value'],
+        pairs.map(([l, v]) => [mdCell(l), mdCell(v)]),
+      ),
+    );
+  }
+  const na = notApplicableGroups(cases);
+  if (na.length > 0) {
+    const n = na.reduce((s, g) => s + g.ids.length, 0);
+    out.push('', `<details><summary>Not applicable: ${n}</summary>`, '');
+    out.push(
+      ...tableMd(
+        ['broker', 'cases', 'reason', 'examples'],
+        na.map((g) => [mdCell(g.broker), String(g.ids.length), mdCell(g.reason), mdCell(someIds(g.ids))]),
+      ),
+    );
+    out.push('', '</details>');
+  }
+  const vars = variationEntries(cases);
+  if (vars.length > 0) {
+    out.push('', `<details><summary>Allowed variations (not failures): ${vars.length}</summary>`, '');
+    out.push(
+      ...tableMd(
+        ['broker', 'case', 'variation'],
+        vars
+          .slice(0, MAX_FAILURE_ROWS)
+          .map(({ c, notes }) => [mdCell(c.broker), mdCode(c.id), mdCell(notes.join('; '))]),
+      ),
+    );
+    out.push('', '</details>');
+  }
+  return out;
+}
+
 export function renderMarkdown(doc: ResultsDocument, opts: { reportLink?: string } = {}): string {
   const v = verdictOf(doc);
   const out: string[] = [];
@@ -81,6 +124,7 @@ export function renderMarkdown(doc: ResultsDocument, opts: { reportLink?: string
       out.push(...tableMd(['broker', 'case', 'outcome', 'statements', 'reason'], failureRows(nonStrict)));
       out.push('', '</details>');
     }
+    out.push(...detectedMd(doc, cases));
   }
   const loads = doc.load ?? [];
   if (loads.length > 0) {

@@ -72,6 +72,9 @@ export interface CaseResult {
   failure?: Failure;
   /** Strict-checker findings on what the broker sent (each also fails or grades the case). */
   findings?: Finding[];
+  /** What the broker did differently from the request, within what the spec allows (a lower granted QoS):
+   *  shown as allowed variations, never graded. */
+  variations?: string[];
   transcript: TranscriptEntry[];
   /** With --repeat: outcomes of every attempt; `flaky` when they differ. */
   attempts?: Outcome[];

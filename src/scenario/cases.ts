@@ -29,6 +29,7 @@ export const REQUIREMENT_KEYS = [
   'mqtt311',
   'ws',
   'profile',
+  'inflightDeliveries',
 ];
 
 export interface FileDefaults {

@@ -57,7 +57,10 @@ export type StepAction =
   | { kind: 'expectNothing'; forMs: number; except: string[] }
   | {
       kind: 'expectClose';
+      /** With `keepAlive`, an upper bound (the window itself comes from the connection's keep alive). */
       withinMs: number;
+      /** `within: keepAlive`: 1.5 times the keep alive in force plus TIMING_TOLERANCE_MS (MQTT-3.1.2-22/-24). */
+      keepAlive?: boolean;
       disconnect: 'optional' | 'required' | 'forbidden';
       reasonCodes: number[] | undefined;
       allowPackets: boolean;

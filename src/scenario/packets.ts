@@ -309,8 +309,13 @@ export function checkMatcher(
     extraKeys?: readonly string[];
     /** `within:` (a counting window) is allowed next to `count` (top-level expect only). */
     allowWithin?: boolean;
+    /** What the engine can run here (src/engine/nested.ts): `any` (expect), `one` packet (an unordered item, a
+     *  count's match: a packet matcher or a oneOf of them), `plain` (one packet matcher, or a close). An ack
+     *  context (fixedCmd) is `one` with close alternatives. */
+    shape?: 'any' | 'one' | 'plain';
   } = {},
 ): MatcherSpec | undefined {
+  const shape = opts.shape ?? (opts.fixedCmd !== undefined ? 'one' : 'any');
   const m = ck.obj(value, path, 'matcher', opts.fixedCmd !== undefined);
   if (!m) return undefined;
   if (m.capture !== undefined) checkCapture(ck, m.capture, [...path, 'capture'], captures);
@@ -323,15 +328,33 @@ export function checkMatcher(
   }
   const variants = ['oneOf', 'unordered', 'count'].filter((k) => m[k] !== undefined);
   if (variants.length > 1) ck.problem(path, `a matcher may use only one of ${variants.join(', ')}`);
+  const refused = variants.filter((k) => (shape === 'plain' ? true : shape === 'one' && k !== 'oneOf'));
+  if (refused.length > 0) {
+    ck.problem(
+      path,
+      `${refused.join(', ')} cannot stand here: this matcher ${shape === 'plain' ? 'is one packet' : 'stands for one packet'}`,
+      shape === 'plain'
+        ? 'write the packet matcher itself'
+        : 'write a packet matcher or a oneOf of packet matchers',
+    );
+    return m;
+  }
   if (m.oneOf !== undefined || m.unordered !== undefined) {
     const key = m.oneOf !== undefined ? 'oneOf' : 'unordered';
     ck.unknownKeys(m, path, [key, 'capture', 'skip'], key);
     const list = m[key];
+    // what the engine runs inside (src/engine/nested.ts): oneOf alternatives may nest further at the top,
+    // unordered items and the alternatives of a one-packet oneOf are single packets
+    const inner = {
+      ...(opts.fixedCmd !== undefined ? { fixedCmd: opts.fixedCmd } : {}),
+      allowClose: key === 'oneOf' && (shape === 'any' || opts.fixedCmd !== undefined),
+      shape: key === 'unordered' ? ('one' as const) : shape === 'any' ? ('any' as const) : ('plain' as const),
+    };
     if (!Array.isArray(list) || list.length === 0)
       ck.problem([...path, key], `${key} must be a non-empty list of matchers`);
     else
       list.forEach((alt, i) => {
-        checkMatcher(ck, alt, [...path, key, i], captures, { ...opts, allowClose: key === 'oneOf' });
+        checkMatcher(ck, alt, [...path, key, i], captures, inner);
       });
     return m;
   }
@@ -340,7 +363,7 @@ export function checkMatcher(
     ck.unknownKeys(m, path, keys, 'count');
     checkCount(ck, m.count, [...path, 'count'], opts.allowWithin === true && m.within !== undefined);
     if (m.match === undefined) ck.problem(path, 'count needs a match: { ... } matcher');
-    else checkMatcher(ck, m.match, [...path, 'match'], captures);
+    else checkMatcher(ck, m.match, [...path, 'match'], captures, { shape: 'one' });
     return m;
   }
   if (opts.allowWithin && m.within !== undefined)

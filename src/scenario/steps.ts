@@ -320,7 +320,7 @@ function parseExpectAmong(ck: Checker, v: unknown, at: Path, env: StepEnv): Step
     });
   let match: MatcherSpec | undefined;
   if (o.match === undefined) ck.problem(at, 'expectAmong needs match: { ... } (the packets to count)');
-  else match = checkMatcher(ck, o.match, [...at, 'match'], env.captures);
+  else match = checkMatcher(ck, o.match, [...at, 'match'], env.captures, { shape: 'one' });
   const count = o.count ?? 1;
   if (o.count !== undefined) checkCount(ck, o.count, [...at, 'count'], true);
   if (o.within === undefined)

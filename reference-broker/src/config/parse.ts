@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { FAULT_NAMES } from '../faults.ts';
+import { FAULT_NAMES, VARIATION_NAMES } from '../faults.ts';
+
+/** Test-only switches: faults and allowed variations. */
+const SWITCHES = [...FAULT_NAMES, ...VARIATION_NAMES];
+
 import {
   type AclRule,
   type BrokerConfig,
@@ -213,11 +217,11 @@ export function parseBrokerConfig(obj: unknown, baseDir?: string): ConfigResult 
         } else config.authMethods = value as BrokerConfig['authMethods'];
         break;
       case 'faults':
-        if (!Array.isArray(value) || value.some((f) => !FAULT_NAMES.includes(f as string))) {
-          const bad = Array.isArray(value) ? value.filter((f) => !FAULT_NAMES.includes(f as string)) : value;
+        if (!Array.isArray(value) || value.some((f) => !SWITCHES.includes(f as string))) {
+          const bad = Array.isArray(value) ? value.filter((f) => !SWITCHES.includes(f as string)) : value;
           problems.push({
             key,
-            message: `unknown fault ${JSON.stringify(bad)}; allowed: ${FAULT_NAMES.join(', ')}`,
+            message: `unknown fault ${JSON.stringify(bad)}; allowed: ${SWITCHES.join(', ')}`,
           });
         } else config.faults = value as string[];
         break;

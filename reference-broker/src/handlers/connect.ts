@@ -53,6 +53,10 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
   if (conn.connectTimer) clearTimeout(conn.connectTimer);
   conn.connectTimer = undefined;
   const v5 = conn.v5;
+  if (v5 && b.faults['mqtt311-only']) {
+    conn.write(Buffer.from([0x20, 0x02, 0x00, 0x01])); // variation: the 3.1.1 answer to an unknown level
+    return conn.end();
+  }
   const props = (p.properties ?? {}) as Record<string, unknown>;
   conn.requestProblemInfo = props.requestProblemInformation !== false;
   const f = b.faults;

@@ -43,8 +43,9 @@ export function handlePublish(conn: Connection, p: InPublish) {
     }
     if (f['response-topic-dropped']) p.props = withoutProperties(p.props, [0x08, 0x09]);
   }
-  if (p.qos > cfg.maximumQoS && !f['maximum-qos-not-enforced'])
-    return conn.protocolError(0x9b, 'QoS not supported'); // MQTT-3.2.2-11
+  // MQTT-3.2.2-11 (5.0 only: 3.1.1 has no Maximum QoS, its clients may publish at any QoS)
+  if (conn.v5 && p.qos > cfg.maximumQoS && !f['maximum-qos-not-enforced'])
+    return conn.protocolError(0x9b, 'QoS not supported');
   if (p.retain && !cfg.retainAvailable && !f['retain-unavailable-accepted'])
     return conn.protocolError(0x9a, 'retain not supported'); // MQTT-3.2.2-14
   const qos = p.qos;

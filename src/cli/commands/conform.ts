@@ -1,7 +1,7 @@
 // `crucible conform <url>`: the bundled suites against one broker, graded per case and per statement.
 import { resolve } from 'node:path';
 import { compareWithBaseline, loadBaseline, movedAgainst } from '../../conformance/baseline.ts';
-import { BrokerUnreachableError } from '../../conformance/capabilities.ts';
+import { BrokerUnreachableError, ProbeRefusedError } from '../../conformance/capabilities.ts';
 import { loadProfile } from '../../conformance/profile.ts';
 import { runConformance } from '../../conformance/runner.ts';
 import { type Selection, selectCases } from '../../conformance/select.ts';
@@ -154,6 +154,10 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
+    if (err instanceof ProbeRefusedError) {
+      console.error(`crucible: ${err.message}`);
+      return EXIT.probeRefused;
+    }
     if (err instanceof BrokerUnreachableError) {
       console.error(`crucible: ${err.message}`);
       return EXIT.brokerUnreachable;

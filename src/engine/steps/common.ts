@@ -44,7 +44,7 @@ export interface CaseEnv {
   findings: Finding[];
   signal: AbortSignal;
   /** Any packet written on any client so far (a later connect failure is no longer "unreachable"). */
-  state: { anySent: boolean; connectAttempts: number };
+  state: { anySent: boolean; connectAttempts: number; variations?: string[]; nonStrict?: string[] };
   barrier: BarrierGroup | undefined;
   client(name: string | undefined): ScenarioClient;
   versionOf(name: string): ProtocolVersion;

@@ -120,11 +120,17 @@ export async function doConnect(
   if ((level === 3 || level === 4 || level === 5) && level !== client.version) client.setVersion(level);
   writeOrFail(env, client, encodeFor(client, packet), packet);
   client.connectInfo = connectContext(packet);
+  const ka = (packet as { keepalive?: unknown }).keepalive;
+  client.keepAliveSeconds = typeof ka === 'number' ? ka : undefined;
   if (a.connack === 'none') return;
   const ok: Record<string, unknown> = client.version === 5 ? { reasonCode: 0 } : { returnCode: 0 };
   const given: Record<string, unknown> = a.connack ? env.resolve(a.connack) : ok;
   const matcher = Array.isArray(given.oneOf) ? given : { cmd: 'connack', ...given };
-  await expectOn(env, client, matcher, [], timeoutMs);
+  const [connack] = await expectOn(env, client, matcher, [], timeoutMs);
+  // MQTT-3.2.2-21: the Server Keep Alive replaces the client's
+  const ska = (connack as { properties?: { serverKeepAlive?: unknown } } | undefined)?.properties
+    ?.serverKeepAlive;
+  if (typeof ska === 'number') client.keepAliveSeconds = ska;
 }
 
 export async function doDisconnect(

@@ -4,6 +4,7 @@ import { type Mutation, mutate } from '../../protocol/mutate.ts';
 import { hexToBytes } from '../../protocol/raw.ts';
 import type { Step, StepAction } from '../../scenario/model.ts';
 import type { ScenarioClient } from '../client.ts';
+import { withCredentials } from '../credentials.ts';
 import { fillDefaults } from '../packet-defaults.ts';
 import { type CaseEnv, isRecord, StepError } from './common.ts';
 import { encodeFor, writeOrFail } from './connection.ts';
@@ -54,13 +55,29 @@ export function doSendRaw(env: CaseEnv, step: Step, a: StepAction & { kind: 'sen
   } catch (e) {
     throw new StepError(`sendRaw: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const creds = env.ctx.connectDefaults;
+  if (typeof creds?.username === 'string') {
+    const pw = creds.password as string | Buffer | undefined;
+    const injected = withCredentials(bytes, creds.username, pw);
+    if (injected) {
+      env.transcript.event(client.name, "raw CONNECT: the profile's user name and password added");
+      bytes = injected;
+    }
+  }
   const decoded = decodeOwn(bytes, client.version);
   writeOrFail(env, client, bytes, decoded, decoded ? 'raw' : 'raw (not one valid packet)', a.frame);
 }
 
 export function doSendMutated(env: CaseEnv, step: Step, a: StepAction & { kind: 'sendMutated' }): void {
   const client = env.client(step.client);
-  const packet = build(env, client, a.packet);
+  // a mutated CONNECT carries the profile's credentials too, unless it names its own (as connect: does) or
+  // sets the flags byte itself (connectFlags: the payload must be what those flags say)
+  const own =
+    'username' in a.packet ||
+    'password' in a.packet ||
+    a.mutate.some((m) => (m as { op?: unknown }).op === 'connectFlags');
+  const spec = a.packet.cmd === 'connect' && !own ? { ...env.ctx.connectDefaults, ...a.packet } : a.packet;
+  const packet = build(env, client, spec);
   const mutations = env.resolve(a.mutate);
   let bytes: Buffer;
   try {
@@ -123,8 +140,11 @@ export async function doSubscribe(
     subscriptions: Array<{ qos?: number }>;
   };
   writeOrFail(env, client, encodeFor(client, packet), packet);
-  const matcher = a.suback ? env.resolve(a.suback) : { granted: packet.subscriptions.map((s) => s.qos ?? 0) };
-  await expectAck(
+  const requested = packet.subscriptions.map((s) => s.qos ?? 0);
+  // Unless the case pins the SUBACK, any granted QoS at or below the request passes: a server may grant a
+  // lower maximum QoS (MQTT-3.2.2-10, MQTT-3.8.4-7 in 5.0; 3.8.4 in 3.1.1); a failure code does not.
+  const matcher = a.suback ? env.resolve(a.suback) : { granted: requested.map((q) => ({ $lte: q })) };
+  const suback = await expectAck(
     env,
     client,
     'suback',
@@ -132,6 +152,16 @@ export async function doSubscribe(
     isRecord(matcher) ? matcher : {},
     env.deadlineMs(step),
   );
+  if (a.suback || !suback) return;
+  const granted = (suback as { granted?: unknown[] }).granted ?? [];
+  requested.forEach((q, i) => {
+    const g = granted[i];
+    if (typeof g !== 'number' || g >= q) return;
+    const topic = (packet.subscriptions[i] as { topic?: string }).topic;
+    const note = `${client.name}: granted QoS ${g} for ${topic} (requested ${q}): a lower grant is allowed`;
+    env.transcript.event(client.name, note);
+    env.state.variations = [...(env.state.variations ?? []), note];
+  });
 }
 
 export async function doUnsubscribe(

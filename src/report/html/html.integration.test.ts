@@ -88,6 +88,14 @@ describe('HTML report in Chromium', {
     assert.deepEqual(blocked, []);
   });
 
+  test('the overview shows what was detected and why cases were not applicable', async () => {
+    const card = page.locator('#panel-overview .card', { hasText: 'reference' }).first();
+    assert.match((await card.locator('details.caps').textContent()) ?? '', /maximum QoS \(5\.0\)\s*2/);
+    const na = (await card.locator('details.na-reasons').textContent()) ?? '';
+    assert.match(na, /Not applicable: \d+/);
+    assert.match(na, /×/);
+  });
+
   test('outcome, broker and text filters change the visible rows', async () => {
     await page.click('nav.tabs a[data-tab="cases"]');
     const rows = page.locator('#case-table tr.case-row');

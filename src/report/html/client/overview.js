@@ -13,6 +13,82 @@ function outcomeBar(c) {
     if (c[o] > 0) bar.append(h('span', { class: `b-${o}`, style: `width:${(100 * c[o]) / c.total}%` }));
   return bar;
 }
+const CAP_LABELS = [
+  ['mqtt5', 'MQTT 5.0'],
+  ['mqtt311', 'MQTT 3.1.1'],
+  ['ws', 'WebSocket'],
+  ['maximumQoS', 'maximum QoS (5.0)'],
+  ['mqtt311MaximumQoS', 'maximum QoS granted (3.1.1)'],
+  ['retainAvailable', 'retain'],
+  ['wildcardSubscriptionAvailable', 'wildcard subscriptions'],
+  ['sharedSubscriptionAvailable', 'shared subscriptions'],
+  ['subscriptionIdentifiersAvailable', 'subscription identifiers'],
+  ['receiveMaximum', 'receive maximum'],
+  ['topicAliasMaximum', 'topic alias maximum'],
+  ['maximumPacketSize', 'maximum packet size'],
+  ['serverKeepAlive', 'server keep alive'],
+  ['inflightDeliveries', 'deliveries in flight'],
+];
+const capText = (v) => (v === true ? 'yes' : v === false ? 'no' : v == null ? 'not announced' : String(v));
+// What was detected (and what the profile's features: set), why cases were not applicable, allowed variations.
+function detectedBlock(info, list) {
+  const caps = info?.capabilities || {};
+  const features = info?.profile?.features || {};
+  const rows = CAP_LABELS.filter(([k]) => k in caps || k in features).map(([k, l]) =>
+    h(
+      'tr',
+      {},
+      h('td', { text: l }),
+      h('td', { class: 'mono', text: capText(caps[k]) + (k in features ? ' (profile)' : '') }),
+    ),
+  );
+  const groups = new Map();
+  for (const c of list.filter((x) => x.outcome === 'not-applicable')) {
+    const r = c.reason || 'no reason recorded';
+    if (!groups.has(r)) groups.set(r, []);
+    groups.get(r).push(`${c.version} ${c.id}`);
+  }
+  const na = [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
+  const varied = list.filter((c) => c.variations?.length);
+  return h(
+    'div',
+    { class: 'detected' },
+    rows.length
+      ? h(
+          'details',
+          { class: 'caps' },
+          h('summary', { text: 'Detected capabilities' }),
+          h('table', {}, h('tbody', {}, rows)),
+        )
+      : null,
+    na.length
+      ? h(
+          'details',
+          { class: 'na-reasons' },
+          h('summary', {
+            text: `Not applicable: ${list.filter((x) => x.outcome === 'not-applicable').length}`,
+          }),
+          h(
+            'ul',
+            {},
+            na.map(([r, ids]) => h('li', { title: ids.join('\n') }, h('b', { text: `${ids.length} × ` }), r)),
+          ),
+        )
+      : null,
+    varied.length
+      ? h(
+          'details',
+          { class: 'variations' },
+          h('summary', { text: `Allowed variations (not failures): ${varied.length}` }),
+          h(
+            'ul',
+            {},
+            varied.map((c) => h('li', { text: `${c.id}: ${c.variations.join('; ')}` })),
+          ),
+        )
+      : null,
+  );
+}
 function renderOverview(sec) {
   const grid = h('div', { class: 'grid' });
   for (const b of brokers) {
@@ -62,6 +138,7 @@ function renderOverview(sec) {
             h('span', { class: `badge o-${o}`, text: `${c[o]} ${o}` }),
           ),
         ),
+        detectedBlock(info, list),
       ),
     );
   }
