@@ -96,6 +96,18 @@ export class Broker {
     this.router.route(msg);
   }
 
+  /**
+   * publish() from a socket or timer callback, outside the per-packet guard of connection.ts: a
+   * bug must close nothing and crash nothing, only be logged.
+   */
+  publishSafely(msg: Message, what: string): void {
+    try {
+      this.publish(msg);
+    } catch (e) {
+      this.logger(`internal error publishing the ${what}: ${(e as Error).stack}`);
+    }
+  }
+
   storeRetained(msg: Message): void {
     if (!msg.retain) return; // MQTT-3.3.1-8
     if (msg.payload.length === 0) {
@@ -188,7 +200,7 @@ export class Broker {
       );
       const fire = () => {
         this.willTimers.delete(s);
-        this.publish(msg);
+        this.publishSafely(msg, `will of ${s.clientId}`);
       };
       if (will.delay > 0 && owns && s.expiryInterval !== 0) {
         const t = setTimeout(fire, Math.min(will.delay, 2147483) * 1000);

@@ -106,4 +106,17 @@ describe('SubscriptionTrie', () => {
     }
     assert.deepEqual(picks, ['c1', 'c2', 'c3', 'c1', 'c2', 'c3']);
   });
+
+  test('lookups of 65,535 levels do not recurse (no stack overflow)', () => {
+    const t = new SubscriptionTrie();
+    const s = new Session('deep', 5);
+    const deepest = '/'.repeat(65534);
+    t.add(sub(s, deepest));
+    t.add(sub(s, `${'+/'.repeat(32766)}#`));
+    t.add(sub(s, `${'a/'.repeat(5000)}a`));
+    t.add(sub(s, `${'+/'.repeat(5000)}+`));
+    assert.equal(matches(t, deepest).length, 2);
+    assert.equal(matches(t, `${'a/'.repeat(5000)}a`).length, 2);
+    assert.equal(matches(t, `${'a/'.repeat(5001)}a`).length, 0);
+  });
 });

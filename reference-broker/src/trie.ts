@@ -47,6 +47,9 @@ export class SubscriptionTrie {
   private lastLevels: string[] = [''];
   /** When true, a leading wildcard matches $ topics too (fault 'dollar-wildcard'). */
   dollarWildcard = false;
+  /** scratch stacks of walk() (reused: no allocation per lookup) */
+  private readonly stackNodes: TrieNode[] = [];
+  private readonly stackDepth: number[] = [];
 
   add(sub: Subscription): void {
     const node = this.nodeFor(sub.topicFilter, true)!;
@@ -127,27 +130,52 @@ export class SubscriptionTrie {
       this.lastLevels = levels;
     }
     const dollar = !this.dollarWildcard && topic.charCodeAt(0) === 0x24;
-    this.walk(this.root, levels, 0, out, dollar);
+    this.walk(levels, out, dollar);
   }
 
-  private walk(node: TrieNode, levels: string[], i: number, out: MatchResult, dollar: boolean): void {
-    const ch = node.children;
-    if (i === levels.length) {
-      collect(node, out);
-      // "a/#" also matches "a" (MQTT 4.7.1.2)
-      const hash = ch?.get('#');
-      if (hash) collect(hash, out);
-      return;
+  /**
+   * Depth-first walk with an explicit stack (no recursion: a topic may have 65,535 levels, and a
+   * hostile peer sends such topics as will, PUBLISH and filter). Each trie node is visited at most
+   * once, so the cost is bounded by the number of matching nodes.
+   */
+  private walk(levels: string[], out: MatchResult, dollar: boolean): void {
+    const nodes = this.stackNodes;
+    const depth = this.stackDepth;
+    nodes.length = 0;
+    depth.length = 0;
+    nodes.push(this.root);
+    depth.push(0);
+    const n = levels.length;
+    while (nodes.length > 0) {
+      const node = nodes.pop()!;
+      const i = depth.pop()!;
+      const ch = node.children;
+      if (i === n) {
+        collect(node, out);
+        // "a/#" also matches "a" (MQTT 4.7.1.2)
+        const hash = ch?.get('#');
+        if (hash) collect(hash, out);
+        continue;
+      }
+      if (!ch) continue;
+      // pushed in reverse so that the exact branch is visited after '#' and '+' (stable order)
+      const exact = ch.get(levels[i]!);
+      if (exact) {
+        nodes.push(exact);
+        depth.push(i + 1);
+      }
+      if (!(dollar && i === 0)) {
+        // MQTT-4.7.2-1: a leading wildcard does not match a topic starting with $
+        const plus = ch.get('+');
+        if (plus) {
+          nodes.push(plus);
+          depth.push(i + 1);
+        }
+        const hash = ch.get('#');
+        if (hash) collect(hash, out);
+      }
     }
-    if (!ch) return;
-    if (!(dollar && i === 0)) {
-      const hash = ch.get('#');
-      if (hash) collect(hash, out);
-      const plus = ch.get('+');
-      if (plus) this.walk(plus, levels, i + 1, out, dollar);
-    }
-    const exact = ch.get(levels[i]!);
-    if (exact) this.walk(exact, levels, i + 1, out, dollar);
+    nodes.length = 0;
   }
 }
 
