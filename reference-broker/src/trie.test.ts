@@ -15,6 +15,8 @@ function sub(s: Session, filter: string, group?: string): Subscription {
     retainAsPublished: false,
     retainHandling: 0,
     subId: 0,
+    aclCheck: false,
+    aclCache: undefined,
   };
 }
 

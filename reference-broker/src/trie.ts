@@ -17,21 +17,26 @@ export class SharedGroup {
     readonly filter: string,
   ) {}
 
-  /** Round-robin pick, preferring connected sessions. */
-  pick(): Subscription | undefined {
+  /**
+   * Round-robin pick, preferring connected sessions, among the members `may` accepts (the
+   * subscribe ACL: a member must not receive a topic its rules deny).
+   */
+  pick(may?: (m: Subscription) => boolean): Subscription | undefined {
     const n = this.members.length;
+    let offline = -1;
     for (let k = 0; k < n; k++) {
       const i = (this.next + k) % n;
       const m = this.members[i]!;
+      if (may !== undefined && !may(m)) continue;
       if (m.session.conn !== undefined) {
         this.next = (i + 1) % n;
         return m;
       }
+      if (offline < 0) offline = i;
     }
-    if (n === 0) return undefined;
-    const m = this.members[this.next % n]!;
-    this.next = (this.next + 1) % n;
-    return m;
+    if (offline < 0) return undefined;
+    this.next = (offline + 1) % n;
+    return this.members[offline];
   }
 }
 

@@ -150,6 +150,16 @@ export function accept(
     b.dropSession(existing);
     existing = undefined;
   }
+  // A client id belongs to the user who created its session: with authentication on, another user
+  // neither takes the connection over, nor resumes the session, nor discards it (docs/security.md)
+  const authOn = b.users !== undefined || cfg.authMethods.length > 0;
+  if (existing && authOn && existing.user !== user) {
+    return refuse(conn, 5, 0x87, 'client identifier belongs to another user');
+  }
+  // The will goes through the publish ACL when it is accepted (3.1.1 5.4.2; 5.0 CONNACK 0x87)
+  if (p.will && !b.acl.empty && !b.acl.allowed(user, clientId, 'publish', p.will.topic)) {
+    return refuse(conn, 5, 0x87, 'not authorized to publish the will');
+  }
   // Link stealing (MQTT-3.1.4-3 (5.0) / MQTT-3.1.4-2 (3.1.1))
   const old = existing?.conn;
   if (old && old !== conn && (old.state === 'connected' || old.state === 'auth')) {
@@ -174,8 +184,9 @@ export function accept(
     present = true; // MQTT-3.2.2-3
     b.cancelWill(s);
     s.version = conn.version;
+    s.user = user; // unchanged when authentication is on (checked above)
   } else {
-    s = new Session(clientId, conn.version);
+    s = new Session(clientId, conn.version, user);
     b.sessions.set(clientId, s);
   }
   // Session expiry: 3.x clean = 0; 3.x persistent = defaultSessionExpiryInterval (-1 never);
