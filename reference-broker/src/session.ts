@@ -47,6 +47,8 @@ export class Session {
   expiryInterval = 0;
   /** ms timestamp when an offline session expires; 0 = n/a */
   expiresAt = 0;
+  /** ends the offline session at expiresAt (broker.armExpiry) */
+  expiryTimer: NodeJS.Timeout | undefined;
   /** per-publish dedupe scratch for overlapping subscriptions */
   matchGen = 0;
   matchIndex = 0;

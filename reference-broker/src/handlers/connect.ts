@@ -146,7 +146,7 @@ export function accept(
     existing.expiresAt !== 0 &&
     existing.expiresAt <= Date.now()
   ) {
-    // MQTT-3.1.2-23 / MQTT-4.1.0-2: expired before the periodic scan removed it
+    // MQTT-3.1.2-23 / MQTT-4.1.0-2: expired, its timer not run yet
     b.dropSession(existing);
     existing = undefined;
   }
@@ -183,6 +183,7 @@ export function accept(
     s = existing;
     present = true; // MQTT-3.2.2-3
     b.cancelWill(s);
+    b.cancelExpiry(s); // resumed: its expiry timer starts again when it goes offline
     s.version = conn.version;
     s.user = user; // unchanged when authentication is on (checked above)
   } else {
