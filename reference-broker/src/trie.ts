@@ -45,6 +45,9 @@ export interface MatchResult {
   groups: SharedGroup[];
 }
 
+/** Topics up to this many levels are matched recursively (a stack depth that is always safe). */
+const RECURSIVE_LEVELS = 128;
+
 export class SubscriptionTrie {
   private root = new TrieNode();
   count = 0;
@@ -52,7 +55,7 @@ export class SubscriptionTrie {
   private lastLevels: string[] = [''];
   /** When true, a leading wildcard matches $ topics too (fault 'dollar-wildcard'). */
   dollarWildcard = false;
-  /** scratch stacks of walk() (reused: no allocation per lookup) */
+  /** scratch stacks of walkDeep() (reused: no allocation per lookup) */
   private readonly stackNodes: TrieNode[] = [];
   private readonly stackDepth: number[] = [];
 
@@ -135,15 +138,39 @@ export class SubscriptionTrie {
       this.lastLevels = levels;
     }
     const dollar = !this.dollarWildcard && topic.charCodeAt(0) === 0x24;
-    this.walk(levels, out, dollar);
+    // recursion is the fastest walk, and safe while its depth is small; deeper topics (up to
+    // 65,535 levels, as a hostile peer sends them in wills, PUBLISH and filters) use the stack
+    if (levels.length <= RECURSIVE_LEVELS) this.walk(this.root, levels, 0, out, dollar);
+    else this.walkDeep(levels, out, dollar);
+  }
+
+  /** Recursive walk, for topics of at most RECURSIVE_LEVELS levels (bounded stack depth). */
+  private walk(node: TrieNode, levels: string[], i: number, out: MatchResult, dollar: boolean): void {
+    const ch = node.children;
+    if (i === levels.length) {
+      collect(node, out);
+      // "a/#" also matches "a" (MQTT 4.7.1.2)
+      const hash = ch?.get('#');
+      if (hash) collect(hash, out);
+      return;
+    }
+    if (!ch) return;
+    if (!(dollar && i === 0)) {
+      // MQTT-4.7.2-1: a leading wildcard does not match a topic starting with $
+      const hash = ch.get('#');
+      if (hash) collect(hash, out);
+      const plus = ch.get('+');
+      if (plus) this.walk(plus, levels, i + 1, out, dollar);
+    }
+    const exact = ch.get(levels[i]!);
+    if (exact) this.walk(exact, levels, i + 1, out, dollar);
   }
 
   /**
-   * Depth-first walk with an explicit stack (no recursion: a topic may have 65,535 levels, and a
-   * hostile peer sends such topics as will, PUBLISH and filter). Each trie node is visited at most
-   * once, so the cost is bounded by the number of matching nodes.
+   * The same walk with an explicit stack (no recursion), for deep topics. Each trie node is
+   * visited at most once, so the cost is bounded by the number of matching nodes.
    */
-  private walk(levels: string[], out: MatchResult, dollar: boolean): void {
+  private walkDeep(levels: string[], out: MatchResult, dollar: boolean): void {
     const nodes = this.stackNodes;
     const depth = this.stackDepth;
     nodes.length = 0;
