@@ -124,6 +124,41 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
   accept(conn, p, p.username, assigned, undefined);
 }
 
+/**
+ * Who may use the session and the will: false when the CONNECT was refused (CONNACK 5 / 0x87).
+ * A client id belongs to the user who created its session: with authentication on, another user
+ * neither takes the connection over, nor resumes the session, nor discards it (docs/security.md).
+ * The will goes through the publish ACL when it is accepted (3.1.1 5.4.2; 5.0 CONNACK 0x87).
+ */
+function authorizeSession(
+  conn: Connection,
+  p: IConnectPacket,
+  user: string | undefined,
+  existing: Session | undefined,
+): boolean {
+  const b = conn.broker;
+  const authOn = b.users !== undefined || b.config.authMethods.length > 0;
+  if (existing && authOn && existing.user !== user) {
+    refuse(conn, 5, 0x87, 'client identifier belongs to another user');
+    return false;
+  }
+  if (p.will && !b.acl.empty && !b.acl.allowed(user, conn.clientId, 'publish', p.will.topic)) {
+    refuse(conn, 5, 0x87, 'not authorized to publish the will');
+    return false;
+  }
+  return true;
+}
+
+/** Without authentication a session may be resumed under another user name: re-derive its ACL checks. */
+function changeSessionUser(conn: Connection, s: Session, user: string | undefined): void {
+  const acl = conn.broker.acl;
+  s.user = user;
+  for (const sub of s.subs.values()) {
+    sub.aclCheck = !acl.empty && acl.needsDeliveryCheck(user, sub.topicFilter);
+    sub.aclCache = undefined;
+  }
+}
+
 /** Completes a CONNECT (after optional enhanced authentication). */
 export function accept(
   conn: Connection,
@@ -150,16 +185,7 @@ export function accept(
     b.dropSession(existing);
     existing = undefined;
   }
-  // A client id belongs to the user who created its session: with authentication on, another user
-  // neither takes the connection over, nor resumes the session, nor discards it (docs/security.md)
-  const authOn = b.users !== undefined || cfg.authMethods.length > 0;
-  if (existing && authOn && existing.user !== user) {
-    return refuse(conn, 5, 0x87, 'client identifier belongs to another user');
-  }
-  // The will goes through the publish ACL when it is accepted (3.1.1 5.4.2; 5.0 CONNACK 0x87)
-  if (p.will && !b.acl.empty && !b.acl.allowed(user, clientId, 'publish', p.will.topic)) {
-    return refuse(conn, 5, 0x87, 'not authorized to publish the will');
-  }
+  if (!authorizeSession(conn, p, user, existing)) return;
   // Link stealing (MQTT-3.1.4-3 (5.0) / MQTT-3.1.4-2 (3.1.1))
   const old = existing?.conn;
   if (old && old !== conn && (old.state === 'connected' || old.state === 'auth')) {
@@ -185,7 +211,7 @@ export function accept(
     b.cancelWill(s);
     b.cancelExpiry(s); // resumed: its expiry timer starts again when it goes offline
     s.version = conn.version;
-    s.user = user; // unchanged when authentication is on (checked above)
+    if (s.user !== user) changeSessionUser(conn, s, user);
   } else {
     s = new Session(clientId, conn.version, user);
     b.sessions.set(clientId, s);
