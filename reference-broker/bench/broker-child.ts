@@ -4,8 +4,10 @@ import { createServer } from 'node:net';
 import { startBroker } from '../src/index.ts';
 
 const kind = process.argv[2];
-if (kind === 'reference') {
-  const b = await startBroker({ sysIntervalSeconds: 0 });
+if (kind === 'reference' || kind === 'reference-acl') {
+  // reference-acl: a subscribe deny rule, so every delivery to a wildcard subscription is checked
+  const acl = kind === 'reference-acl' ? [{ user: '*', deny: 'subscribe' as const, topic: 'secret/#' }] : [];
+  const b = await startBroker({ sysIntervalSeconds: 0, acl });
   process.send?.({ port: b.listeners[0]!.port });
 } else if (kind === 'aedes') {
   const { Aedes } = await import('aedes');

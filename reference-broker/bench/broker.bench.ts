@@ -2,6 +2,7 @@
 // process, under the same loads (1-to-1, 50-to-1, 1-to-100; QoS 0/1/2; 64-byte payloads) driven by
 // lean raw-socket clients. Reports delivered msg/s and broker CPU (from /proc) per delivered message.
 //   npx tsx reference-broker/bench/broker.bench.ts [--seconds 4] [--brokers reference,aedes,mosquitto]
+//       (also reference-acl: the reference broker with a subscribe deny rule, deliveries checked)
 //       [--loads 1-to-1,50-to-1,1-to-100] [--qos 0,1,2] [--mosquitto-inflight 20]
 // mosquitto runs with its defaults (max_inflight_messages 20, max_queued_messages 1000, no persistence);
 // the reference broker and aedes with theirs. A broker that crashes under a load is restarted for the next.
@@ -47,7 +48,7 @@ function cpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK; // utime + stime
 }
 
-async function startNodeBroker(kind: 'reference' | 'aedes'): Promise<BrokerProc> {
+async function startNodeBroker(kind: 'reference' | 'reference-acl' | 'aedes'): Promise<BrokerProc> {
   const child: ChildProcess = fork(join(import.meta.dirname, 'broker-child.ts'), [kind], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -66,7 +67,7 @@ async function startNodeBroker(kind: 'reference' | 'aedes'): Promise<BrokerProc>
   });
   child.on('error', () => {}); // IPC reset when the child dies
   return {
-    name: kind === 'reference' ? 'reference' : 'aedes 1.2.0',
+    name: kind === 'aedes' ? 'aedes 1.2.0' : kind,
     port,
     pid: child.pid!,
     alive: () => !exited,
@@ -211,6 +212,7 @@ const rows: Row[] = [];
 const wanted = String(values.brokers).split(',');
 const starters: Record<string, () => Promise<BrokerProc | undefined>> = {
   reference: () => startNodeBroker('reference'),
+  'reference-acl': () => startNodeBroker('reference-acl'),
   aedes: () => startNodeBroker('aedes'),
   mosquitto: startMosquitto,
 };

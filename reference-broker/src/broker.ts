@@ -1,5 +1,5 @@
-// Broker state and connection lifecycle: sessions (with expiry scan), subscriptions, retained
-// messages, wills, statistics. Packet handling lives in handlers/, fan-out in router.ts.
+// Broker state and connection lifecycle: sessions (with an expiry timer each), subscriptions,
+// retained messages, wills, statistics. Packet handling lives in handlers/, fan-out in router.ts.
 import { Acl } from './auth/acl.ts';
 import { loadUsers, type UserTable } from './auth/users.ts';
 import type { BrokerConfig } from './config/schema.ts';
@@ -29,6 +29,17 @@ export interface BrokerStats {
 
 function resumeAll(b: Broker): void {
   b.doResume();
+}
+
+/** setTimeout's longest delay; longer expiries re-arm on the way */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function expireTimer(b: Broker, s: Session): void {
+  s.expiryTimer = undefined;
+  if (s.conn !== undefined || s.expiresAt === 0 || b.sessions.get(s.clientId) !== s) return;
+  if (s.expiresAt > Date.now())
+    b.armExpiry(s); // a timer may fire a little early, or was capped
+  else b.dropSession(s); // MQTT-3.1.2-23; a will still delayed is published now (MQTT-3.1.2-8)
 }
 
 export class Broker {
@@ -66,8 +77,10 @@ export class Broker {
     this.router = new Router(this);
     this.users = config.usersFile ? loadUsers(config.usersFile) : undefined;
     this.acl = new Acl(config.acl);
-    this.scanTimer = setInterval(() => this.scanSessions(), config.sessionScanIntervalMs);
-    this.scanTimer.unref();
+    if (this.faults['session-expiry-scan']) {
+      this.scanTimer = setInterval(() => this.scanSessions(), config.sessionScanIntervalMs);
+      this.scanTimer.unref();
+    }
   }
 
   log(line: string): void {
@@ -94,6 +107,18 @@ export class Broker {
   publish(msg: Message): void {
     this.storeRetained(msg);
     this.router.route(msg);
+  }
+
+  /**
+   * publish() from a socket or timer callback, outside the per-packet guard of connection.ts: a
+   * bug must close nothing and crash nothing, only be logged.
+   */
+  publishSafely(msg: Message, what: string): void {
+    try {
+      this.publish(msg);
+    } catch (e) {
+      this.logger(`internal error publishing the ${what}: ${(e as Error).stack}`);
+    }
   }
 
   storeRetained(msg: Message): void {
@@ -140,6 +165,7 @@ export class Broker {
 
   /** Removes a session and its subscriptions. */
   dropSession(s: Session): void {
+    this.cancelExpiry(s);
     for (const sub of s.subs.values()) this.trie.remove(sub);
     s.clearState();
     if (this.sessions.get(s.clientId) === s) this.sessions.delete(s.clientId);
@@ -150,6 +176,21 @@ export class Broker {
       this.willTimers.delete(s);
       (wt as unknown as { fire?: () => void }).fire?.();
     }
+  }
+
+  /** Ends the offline session s when its expiry has passed (one timer per offline session). */
+  armExpiry(s: Session): void {
+    this.cancelExpiry(s);
+    if (this.faults['session-expiry-scan']) return; // left to the periodic scan (fault)
+    const delay = Math.min(Math.max(s.expiresAt - Date.now(), 0), MAX_TIMER_MS);
+    s.expiryTimer = setTimeout(expireTimer, delay, this, s);
+    s.expiryTimer.unref();
+  }
+
+  cancelExpiry(s: Session): void {
+    if (s.expiryTimer === undefined) return;
+    clearTimeout(s.expiryTimer);
+    s.expiryTimer = undefined;
   }
 
   cancelWill(s: Session): void {
@@ -188,7 +229,7 @@ export class Broker {
       );
       const fire = () => {
         this.willTimers.delete(s);
-        this.publish(msg);
+        this.publishSafely(msg, `will of ${s.clientId}`);
       };
       if (will.delay > 0 && owns && s.expiryInterval !== 0) {
         const t = setTimeout(fire, Math.min(will.delay, 2147483) * 1000);
@@ -199,7 +240,10 @@ export class Broker {
     }
     if (!owns) return;
     if (s.expiryInterval === 0) this.dropSession(s);
-    else if (s.expiryInterval !== NEVER_EXPIRES) s.expiresAt = Date.now() + s.expiryInterval * 1000;
+    else if (s.expiryInterval !== NEVER_EXPIRES) {
+      s.expiresAt = Date.now() + s.expiryInterval * 1000;
+      this.armExpiry(s);
+    }
   }
 
   onTransportClosed(conn: Connection): void {
@@ -207,7 +251,7 @@ export class Broker {
     this.paused.delete(conn);
   }
 
-  /** Removes offline sessions whose expiry passed (checked every sessionScanIntervalMs). */
+  /** Fault 'session-expiry-scan' only: offline sessions whose expiry passed, removed every sessionScanIntervalMs. */
   scanSessions(): void {
     const now = Date.now();
     for (const s of [...this.sessions.values()]) {
@@ -231,6 +275,7 @@ export class Broker {
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     for (const t of this.willTimers.values()) clearTimeout(t);
     this.willTimers.clear();
+    for (const s of this.sessions.values()) this.cancelExpiry(s);
     for (const c of [...this.conns]) {
       if (c.state === 'connected' && c.v5) c.closeWithError(0x8b, 'server shutting down');
       c.destroy();

@@ -70,6 +70,22 @@ const scenarios: Record<string, (port: number) => Promise<void>> = {
     c.send({ cmd: 'disconnect' });
     assert.equal(String(rec(await w.next('publish')).payload), 'will');
   },
+  'session-expiry-scan': async (port) => {
+    // the broker has just started: its first scan is sessionScanIntervalMs (5 s) away
+    const w = await sub(port, 5, 'f/se', 0);
+    const [c] = await RawClient.connect(port, 5, {
+      clean: false,
+      properties: { sessionExpiryInterval: 1 },
+      will: { topic: 'f/se', payload: Buffer.from('w'), qos: 0, properties: { willDelayInterval: 60 } },
+    });
+    c.destroy();
+    const got = await w.drain(2500);
+    assert.deepEqual(
+      got.map((p) => p.cmd),
+      [],
+      'the will came before any scan',
+    );
+  },
   'no-will-on-drop': async (port) => {
     const w = await sub(port, 4, 'f/w', 0);
     const [c] = await RawClient.connect(port, 4, {

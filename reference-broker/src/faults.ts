@@ -97,6 +97,8 @@ export const FAULTS = {
   'outbound-alias-beyond-maximum': "use outbound topic aliases above the client's Topic Alias Maximum",
   /** The will is published without its properties (payload format, content type, response topic, ...). MQTT-3.1.2-7 (5.0). */
   'will-properties-dropped': 'publish the will without its properties',
+  /** Offline sessions expire only at a periodic scan every sessionScanIntervalMs, so a will waiting for its delay is published late when the session ends first. MQTT-3.1.2-8 (5.0). */
+  'session-expiry-scan': 'expire offline sessions by a periodic scan instead of a timer each',
   /** Subscribing again to an identical filter keeps the old subscription (options, no retained resend). MQTT-3.8.4-3 (both). */
   'subscription-not-replaced': 'keep the old subscription when an identical filter is subscribed again',
 } as const;

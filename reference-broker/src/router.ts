@@ -1,6 +1,7 @@
 // Fan-out: match a message against the trie, then deliver to each session. One encoding per
 // (version, qos, retain) per fan-out; QoS>0 copies only patch the packet id. QoS 0 to a congested
 // connection is dropped, QoS>0 beyond the inflight window is queued (bounded).
+import { allowedToReceive } from './auth/acl.ts';
 import type { Broker } from './broker.ts';
 import type { Connection } from './connection.ts';
 import { encodePublish, extraProps, type Message, publishSize, withPacketId } from './message.ts';
@@ -27,8 +28,17 @@ export class Router {
   private readonly tSubIds: Array<number[] | undefined> = [];
   /** set when a delivery was queued behind a full window of a connected client (backpressure) */
   congested = false;
+  /** topic of the fan-out in progress, for the shared-group ACL predicate */
+  private curTopic = '';
+  private readonly may = (m: Subscription): boolean => !m.aclCheck || this.mayReceive(m, this.curTopic);
 
   constructor(private readonly b: Broker) {}
+
+  /** The subscribe ACL governs deliveries too: a wildcard grant never carries a denied topic. */
+  mayReceive(sub: Subscription, topic: string): boolean {
+    const s = sub.session;
+    return allowedToReceive(this.b.acl, sub, s.user, s.clientId, topic);
+  }
 
   /** Routes a message to every matching subscription (MQTT-3.3.2-3, A6.5). */
   route(msg: Message): void {
@@ -44,12 +54,13 @@ export class Router {
     const subs = this.match.subs;
     for (let i = 0; i < subs.length; i++) this.addTarget(subs[i]!, msg, gen);
     const groups = this.match.groups;
+    this.curTopic = msg.topic;
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i]!;
       if (f['shared-deliver-all']) {
         for (const m of g.members) this.addTarget(m, msg, gen);
       } else {
-        const m = g.pick();
+        const m = g.pick(this.may); // one member the ACL lets receive the topic
         if (m) this.addTarget(m, msg, gen);
       }
     }
@@ -72,6 +83,7 @@ export class Router {
   }
 
   private addTarget(sub: Subscription, msg: Message, gen: number): void {
+    if (sub.aclCheck && !this.mayReceive(sub, msg.topic)) return;
     const s = sub.session;
     const f = this.b.faults;
     // No Local: not delivered back to the publishing session (MQTT-3.8.3-3)

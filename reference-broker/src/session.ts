@@ -16,6 +16,9 @@ export interface Subscription {
   retainHandling: 0 | 1 | 2;
   /** 0 = none */
   subId: number;
+  /** deliveries are checked against the subscribe ACL one by one (auth/acl.ts) */
+  aclCheck: boolean;
+  aclCache: Map<string, boolean> | undefined;
 }
 
 /** One delivery to one session: queued, or in flight awaiting PUBACK / PUBREC / PUBCOMP. */
@@ -44,6 +47,8 @@ export class Session {
   expiryInterval = 0;
   /** ms timestamp when an offline session expires; 0 = n/a */
   expiresAt = 0;
+  /** ends the offline session at expiresAt (broker.armExpiry) */
+  expiryTimer: NodeJS.Timeout | undefined;
   /** per-publish dedupe scratch for overlapping subscriptions */
   matchGen = 0;
   matchIndex = 0;
@@ -56,6 +61,8 @@ export class Session {
   constructor(
     readonly clientId: string,
     public version: 3 | 4 | 5,
+    /** the user who created the session: with authentication on, only that user resumes or takes it over */
+    public user: string | undefined = undefined,
   ) {}
 
   get queued(): number {

@@ -15,6 +15,8 @@ function sub(s: Session, filter: string, group?: string): Subscription {
     retainAsPublished: false,
     retainHandling: 0,
     subId: 0,
+    aclCheck: false,
+    aclCache: undefined,
   };
 }
 
@@ -105,5 +107,46 @@ describe('SubscriptionTrie', () => {
       picks.push(g1.pick()!.session.clientId);
     }
     assert.deepEqual(picks, ['c1', 'c2', 'c3', 'c1', 'c2', 'c3']);
+  });
+
+  test('lookups of 65,535 levels do not recurse (no stack overflow)', () => {
+    const t = new SubscriptionTrie();
+    const s = new Session('deep', 5);
+    const deepest = '/'.repeat(65534);
+    t.add(sub(s, deepest));
+    t.add(sub(s, `${'+/'.repeat(32766)}#`));
+    t.add(sub(s, `${'a/'.repeat(5000)}a`));
+    t.add(sub(s, `${'+/'.repeat(5000)}+`));
+    assert.equal(matches(t, deepest).length, 2);
+    assert.equal(matches(t, `${'a/'.repeat(5000)}a`).length, 2);
+    assert.equal(matches(t, `${'a/'.repeat(5001)}a`).length, 0);
+  });
+
+  test('the deep walk finds what the recursive walk finds, in the same order', () => {
+    const t = new SubscriptionTrie();
+    const s = new Session('x', 5);
+    const deep = 'a/'.repeat(200);
+    for (const f of ['#', '+/#', 'a/#', 'a/+/#', `${deep}#`, `${deep}+`, `${deep}b`, `${deep}+/#`])
+      t.add(sub(s, f));
+    // both walks, on the same 201-level topic (match() picks walkDeep beyond 128 levels)
+    type Walks = {
+      root: unknown;
+      walk(n: unknown, l: string[], i: number, o: MatchResult, d: boolean): void;
+      walkDeep(l: string[], o: MatchResult, d: boolean): void;
+    };
+    const w = t as unknown as Walks;
+    const levels = `${deep}b`.split('/');
+    const rec: MatchResult = { subs: [], groups: [] };
+    const it: MatchResult = { subs: [], groups: [] };
+    w.walk(w.root, levels, 0, rec, false);
+    w.walkDeep(levels, it, false);
+    assert.equal(rec.subs.length, 8);
+    assert.deepEqual(
+      it.subs.map((x) => x.filter),
+      rec.subs.map((x) => x.filter),
+    );
+    const viaMatch: MatchResult = { subs: [], groups: [] };
+    t.match(`${deep}b`, viaMatch);
+    assert.deepEqual(viaMatch.subs, it.subs);
   });
 });

@@ -17,21 +17,26 @@ export class SharedGroup {
     readonly filter: string,
   ) {}
 
-  /** Round-robin pick, preferring connected sessions. */
-  pick(): Subscription | undefined {
+  /**
+   * Round-robin pick, preferring connected sessions, among the members `may` accepts (the
+   * subscribe ACL: a member must not receive a topic its rules deny).
+   */
+  pick(may?: (m: Subscription) => boolean): Subscription | undefined {
     const n = this.members.length;
+    let offline = -1;
     for (let k = 0; k < n; k++) {
       const i = (this.next + k) % n;
       const m = this.members[i]!;
+      if (may !== undefined && !may(m)) continue;
       if (m.session.conn !== undefined) {
         this.next = (i + 1) % n;
         return m;
       }
+      if (offline < 0) offline = i;
     }
-    if (n === 0) return undefined;
-    const m = this.members[this.next % n]!;
-    this.next = (this.next + 1) % n;
-    return m;
+    if (offline < 0) return undefined;
+    this.next = (offline + 1) % n;
+    return this.members[offline];
   }
 }
 
@@ -40,6 +45,9 @@ export interface MatchResult {
   groups: SharedGroup[];
 }
 
+/** Topics up to this many levels are matched recursively (a stack depth that is always safe). */
+const RECURSIVE_LEVELS = 128;
+
 export class SubscriptionTrie {
   private root = new TrieNode();
   count = 0;
@@ -47,6 +55,9 @@ export class SubscriptionTrie {
   private lastLevels: string[] = [''];
   /** When true, a leading wildcard matches $ topics too (fault 'dollar-wildcard'). */
   dollarWildcard = false;
+  /** scratch stacks of walkDeep() (reused: no allocation per lookup) */
+  private readonly stackNodes: TrieNode[] = [];
+  private readonly stackDepth: number[] = [];
 
   add(sub: Subscription): void {
     const node = this.nodeFor(sub.topicFilter, true)!;
@@ -127,9 +138,13 @@ export class SubscriptionTrie {
       this.lastLevels = levels;
     }
     const dollar = !this.dollarWildcard && topic.charCodeAt(0) === 0x24;
-    this.walk(this.root, levels, 0, out, dollar);
+    // recursion is the fastest walk, and safe while its depth is small; deeper topics (up to
+    // 65,535 levels, as a hostile peer sends them in wills, PUBLISH and filters) use the stack
+    if (levels.length <= RECURSIVE_LEVELS) this.walk(this.root, levels, 0, out, dollar);
+    else this.walkDeep(levels, out, dollar);
   }
 
+  /** Recursive walk, for topics of at most RECURSIVE_LEVELS levels (bounded stack depth). */
   private walk(node: TrieNode, levels: string[], i: number, out: MatchResult, dollar: boolean): void {
     const ch = node.children;
     if (i === levels.length) {
@@ -141,6 +156,7 @@ export class SubscriptionTrie {
     }
     if (!ch) return;
     if (!(dollar && i === 0)) {
+      // MQTT-4.7.2-1: a leading wildcard does not match a topic starting with $
       const hash = ch.get('#');
       if (hash) collect(hash, out);
       const plus = ch.get('+');
@@ -148,6 +164,50 @@ export class SubscriptionTrie {
     }
     const exact = ch.get(levels[i]!);
     if (exact) this.walk(exact, levels, i + 1, out, dollar);
+  }
+
+  /**
+   * The same walk with an explicit stack (no recursion), for deep topics. Each trie node is
+   * visited at most once, so the cost is bounded by the number of matching nodes.
+   */
+  private walkDeep(levels: string[], out: MatchResult, dollar: boolean): void {
+    const nodes = this.stackNodes;
+    const depth = this.stackDepth;
+    nodes.length = 0;
+    depth.length = 0;
+    nodes.push(this.root);
+    depth.push(0);
+    const n = levels.length;
+    while (nodes.length > 0) {
+      const node = nodes.pop()!;
+      const i = depth.pop()!;
+      const ch = node.children;
+      if (i === n) {
+        collect(node, out);
+        // "a/#" also matches "a" (MQTT 4.7.1.2)
+        const hash = ch?.get('#');
+        if (hash) collect(hash, out);
+        continue;
+      }
+      if (!ch) continue;
+      // pushed in reverse so that the exact branch is visited after '#' and '+' (stable order)
+      const exact = ch.get(levels[i]!);
+      if (exact) {
+        nodes.push(exact);
+        depth.push(i + 1);
+      }
+      if (!(dollar && i === 0)) {
+        // MQTT-4.7.2-1: a leading wildcard does not match a topic starting with $
+        const plus = ch.get('+');
+        if (plus) {
+          nodes.push(plus);
+          depth.push(i + 1);
+        }
+        const hash = ch.get('#');
+        if (hash) collect(hash, out);
+      }
+    }
+    nodes.length = 0;
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Acl } from './acl.ts';
+import { Acl, allowedToReceive, DELIVERY_CACHE_MAX } from './acl.ts';
 import { ScramClient, scramFinish, scramStart } from './scram.ts';
 import { checkPassword, hashPassword, parseUsers } from './users.ts';
 
@@ -39,6 +39,69 @@ describe('ACL', () => {
     assert.ok(acl.allowed(undefined, 'c7', 'publish', 'clients/c7'));
     assert.ok(!acl.allowed(undefined, 'c7', 'publish', 'clients/c8'));
     assert.ok(acl.allowed('ann', 'c1', 'publish', 'elsewhere'));
+  });
+
+  test('a subscribe rule matches a filter only when the filter lies inside the pattern', () => {
+    const acl = new Acl([
+      { user: '*', allow: 'subscribe', topic: 'a/+/c' },
+      { user: '*', deny: 'subscribe', topic: 'secret/#' },
+      { user: '*', deny: 'subscribe', topic: 'a/#' },
+    ]);
+    assert.ok(acl.allowed('u', 'c', 'subscribe', 'a/b/c'));
+    assert.ok(acl.allowed('u', 'c', 'subscribe', 'a/+/c'));
+    assert.ok(!acl.allowed('u', 'c', 'subscribe', 'a/#'), "a/# reaches beyond a/+/c and into 'a/#'");
+    assert.ok(!acl.allowed('u', 'c', 'subscribe', 'secret/+/x'));
+    assert.ok(!acl.allowed('u', 'c', 'subscribe', 'secret'), "'secret/#' covers 'secret'");
+    // wider than every deny rule: granted, and each delivery is checked against the topic name
+    assert.ok(acl.allowed('u', 'c', 'subscribe', '#'));
+    assert.ok(acl.allowed('u', 'c', 'subscribe', '+/+'));
+    assert.ok(acl.needsDeliveryCheck('u', '#'));
+    assert.ok(!acl.needsDeliveryCheck('u', 'open/x'), 'an exact filter was checked at SUBSCRIBE');
+    assert.ok(!acl.allowed('u', 'c', 'subscribe', 'secret/plans'));
+    assert.ok(!new Acl([{ user: '*', allow: 'subscribe', topic: '#' }]).needsDeliveryCheck('u', '#'));
+    assert.ok(!new Acl([{ user: 'x', deny: 'subscribe', topic: 'a' }]).needsDeliveryCheck('u', '#'));
+    assert.ok(!new Acl([{ user: '*', deny: 'publish', topic: 'a' }]).needsDeliveryCheck('u', '#'));
+  });
+
+  test('%u and %c are literal: + # / or an empty value never grant, and fail closed in deny rules', () => {
+    const acl = new Acl([
+      { user: '*', allow: 'both', topic: 'clients/%c/#' },
+      { user: '*', allow: 'both', topic: 'users/%u/#' },
+      { user: '*', deny: 'both', topic: '#' },
+    ]);
+    assert.ok(acl.allowed('ann', 'c1', 'subscribe', 'clients/c1/#'));
+    assert.ok(acl.allowed('ann', 'c1', 'publish', 'users/ann/x'));
+    for (const id of ['+', '#', 'c1/x', 'a+b', '']) {
+      assert.ok(!acl.allowed('ann', id, 'subscribe', 'clients/+/#'), id);
+      assert.ok(!acl.allowed('ann', id, 'subscribe', 'clients/#'), id);
+      assert.ok(!acl.allowed('ann', id, 'subscribe', 'clients/c1/x/#'), id);
+      assert.ok(!acl.allowed('ann', id, 'publish', 'clients/c1/x'), id);
+    }
+    for (const user of ['+', '#', 'ann/x', undefined]) {
+      assert.ok(!acl.allowed(user, 'c1', 'subscribe', 'users/+/#'), String(user));
+      assert.ok(!acl.allowed(user, 'c1', 'publish', 'users/ann/x/y'), String(user));
+    }
+    const deny = new Acl([{ user: '*', deny: 'publish', topic: 'clients/%c/admin' }]);
+    assert.ok(!deny.allowed('u', 'c1', 'publish', 'clients/c1/admin'));
+    assert.ok(deny.allowed('u', 'c1', 'publish', 'clients/c2/admin'));
+    assert.ok(!deny.allowed('u', '+', 'publish', 'clients/c2/admin'), 'an unusable value denies as +');
+  });
+
+  test('delivery decisions are cached per subscription, bounded', () => {
+    const acl = new Acl([{ user: '*', deny: 'subscribe', topic: 'secret/#' }]);
+    const sub = { aclCheck: true, aclCache: undefined as Map<string, boolean> | undefined };
+    assert.equal(allowedToReceive(acl, sub, 'u', 'c', 'secret/plans'), false);
+    assert.equal(allowedToReceive(acl, sub, 'u', 'c', 'open/x'), true);
+    assert.equal(sub.aclCache!.get('secret/plans'), false);
+    for (let i = 0; i < DELIVERY_CACHE_MAX + 10; i++) allowedToReceive(acl, sub, 'u', 'c', `t/${i}`);
+    assert.ok(sub.aclCache!.size <= DELIVERY_CACHE_MAX);
+    assert.equal(allowedToReceive(acl, sub, 'u', 'c', 'secret/plans'), false);
+  });
+
+  test('deep topics are matched without recursion', () => {
+    const acl = new Acl([{ user: '*', deny: 'subscribe', topic: `${'+/'.repeat(30000)}#` }]);
+    assert.ok(!acl.allowed('u', 'c', 'subscribe', '/'.repeat(65534)));
+    assert.ok(acl.allowed('u', 'c', 'subscribe', 'a/b'));
   });
 });
 

@@ -128,6 +128,41 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
   accept(conn, p, p.username, assigned, undefined);
 }
 
+/**
+ * Who may use the session and the will: false when the CONNECT was refused (CONNACK 5 / 0x87).
+ * A client id belongs to the user who created its session: with authentication on, another user
+ * neither takes the connection over, nor resumes the session, nor discards it (docs/security.md).
+ * The will goes through the publish ACL when it is accepted (3.1.1 5.4.2; 5.0 CONNACK 0x87).
+ */
+function authorizeSession(
+  conn: Connection,
+  p: IConnectPacket,
+  user: string | undefined,
+  existing: Session | undefined,
+): boolean {
+  const b = conn.broker;
+  const authOn = b.users !== undefined || b.config.authMethods.length > 0;
+  if (existing && authOn && existing.user !== user) {
+    refuse(conn, 5, 0x87, 'client identifier belongs to another user');
+    return false;
+  }
+  if (p.will && !b.acl.empty && !b.acl.allowed(user, conn.clientId, 'publish', p.will.topic)) {
+    refuse(conn, 5, 0x87, 'not authorized to publish the will');
+    return false;
+  }
+  return true;
+}
+
+/** Without authentication a session may be resumed under another user name: re-derive its ACL checks. */
+function changeSessionUser(conn: Connection, s: Session, user: string | undefined): void {
+  const acl = conn.broker.acl;
+  s.user = user;
+  for (const sub of s.subs.values()) {
+    sub.aclCheck = !acl.empty && acl.needsDeliveryCheck(user, sub.topicFilter);
+    sub.aclCache = undefined;
+  }
+}
+
 /** Completes a CONNECT (after optional enhanced authentication). */
 export function accept(
   conn: Connection,
@@ -150,10 +185,11 @@ export function accept(
     existing.expiresAt !== 0 &&
     existing.expiresAt <= Date.now()
   ) {
-    // MQTT-3.1.2-23 / MQTT-4.1.0-2: expired before the periodic scan removed it
+    // MQTT-3.1.2-23 / MQTT-4.1.0-2: expired, its timer not run yet
     b.dropSession(existing);
     existing = undefined;
   }
+  if (!authorizeSession(conn, p, user, existing)) return;
   // Link stealing (MQTT-3.1.4-3 (5.0) / MQTT-3.1.4-2 (3.1.1))
   const old = existing?.conn;
   if (old && old !== conn && (old.state === 'connected' || old.state === 'auth')) {
@@ -177,9 +213,11 @@ export function accept(
     s = existing;
     present = true; // MQTT-3.2.2-3
     b.cancelWill(s);
+    b.cancelExpiry(s); // resumed: its expiry timer starts again when it goes offline
     s.version = conn.version;
+    if (s.user !== user) changeSessionUser(conn, s, user);
   } else {
-    s = new Session(clientId, conn.version);
+    s = new Session(clientId, conn.version, user);
     b.sessions.set(clientId, s);
   }
   // Session expiry: 3.x clean = 0; 3.x persistent = defaultSessionExpiryInterval (-1 never);

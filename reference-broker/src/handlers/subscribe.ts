@@ -71,6 +71,9 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
       retainAsPublished: v5 && req.rap === true && !f['retain-as-published-ignored'],
       retainHandling: (v5 && !f['retain-handling-ignored'] ? (req.rh ?? 0) : 0) as 0 | 1 | 2,
       subId: v5 ? subId : 0,
+      // granted although the ACL may deny some of its topics: every delivery is checked (acl.ts)
+      aclCheck: !b.acl.empty && b.acl.needsDeliveryCheck(s.user, topicFilter),
+      aclCache: undefined,
     };
     if (existing) b.trie.remove(existing); // MQTT-3.8.4-3: replaces the existing subscription
     s.subs.set(filter, sub);
@@ -91,6 +94,7 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
       f['no-message-expiry'] ? 0 : now,
       f['dollar-wildcard'],
     )) {
+      if (sub.aclCheck && !b.router.mayReceive(sub, m.topic)) continue; // retained: the same ACL
       let expiry = -1;
       if (m.expiresAt !== 0)
         expiry = f['no-message-expiry'] ? m.expiryInterval : Math.ceil((m.expiresAt - now) / 1000);

@@ -1,0 +1,18 @@
+// Child process for tests that must see a broker crash: starts the reference broker with the
+// configuration given as JSON in argv[2] (or a configs/ file name) and reports its port over IPC.
+import { join } from 'node:path';
+import { type BrokerConfig, loadBrokerConfig, startBroker } from '../index.ts';
+
+const arg = process.argv[2] ?? '{}';
+let config: Partial<BrokerConfig>;
+if (arg.endsWith('.yaml')) {
+  const r = loadBrokerConfig(join(import.meta.dirname, '..', '..', 'configs', arg));
+  if (!r.ok) {
+    console.error(r.problems.map((p) => p.message).join('\n'));
+    process.exit(3);
+  }
+  config = r.config;
+} else config = JSON.parse(arg) as Partial<BrokerConfig>;
+const b = await startBroker({ sysIntervalSeconds: 0, ...config }, { log: () => {} });
+process.send?.({ port: b.listeners[0]!.port });
+process.on('disconnect', () => process.exit(0));
