@@ -18,12 +18,13 @@ import {
 
 export type { Packet } from 'mqtt-packet';
 
+export type { PublishTemplate, PublishTemplateInput } from './publish-fast.ts';
+
 // mqtt-packet caches the 2-byte form of every number 0..65535 the first time it encodes anything:
 // 65,536 small Buffers, built during the first CONNACK a broker sends (about 50 ms plus the garbage
 // collection they cause, measured on a cold reference broker), and held for the process's lifetime.
 // The packets on hot paths have encoders of their own here, so the cache buys nothing: turn it off.
 (mqttPacket.writeToStream as unknown as { cacheNumbers: boolean }).cacheNumbers = false;
-export type { PublishTemplate, PublishTemplateInput } from './publish-fast.ts';
 
 /** Protocol level byte on the wire: 3 = MQTT 3.1 (MQIsdp), 4 = 3.1.1, 5 = 5.0. */
 export type ProtocolVersion = 3 | 4 | 5;
