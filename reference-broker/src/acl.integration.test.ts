@@ -7,8 +7,9 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { loadBrokerConfig, type RunningBroker, startBroker } from './index.ts';
-import { requirePeer, until } from './testing/support.ts';
+import type { Packet } from '../../src/protocol/codec.ts';
+import { loadBrokerConfig, type RunningBroker, ScramClient, startBroker } from './index.ts';
+import { RawClient, requirePeer, until } from './testing/support.ts';
 
 const configs = join(import.meta.dirname, '..', 'configs');
 let broker: RunningBroker;
@@ -215,6 +216,38 @@ for (const protocolVersion of [4, 5] as const) {
     });
   });
 }
+
+describe('SCRAM-SHA-256 on configs/auth.yaml', () => {
+  test('a user authenticated by SCRAM cannot take over the client id of another user', async () => {
+    const id = uid('scram-owned');
+    const owner = await open({ protocolVersion: 5, clientId: id });
+    const scram = new ScramClient('other', 'other-pass');
+    const c = await RawClient.open(port, 5);
+    c.send({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 5,
+      clientId: id,
+      clean: true,
+      keepalive: 0,
+      properties: { authenticationMethod: 'SCRAM-SHA-256', authenticationData: scram.first() },
+    } as Packet);
+    const challenge = (await c.next('auth')) as unknown as { properties: { authenticationData: Buffer } };
+    c.send({
+      cmd: 'auth',
+      reasonCode: 0x18,
+      properties: {
+        authenticationMethod: 'SCRAM-SHA-256',
+        authenticationData: scram.final(challenge.properties.authenticationData),
+      },
+    } as Packet);
+    const ack = (await c.next('connack')) as unknown as { reasonCode: number };
+    assert.equal(ack.reasonCode, 0x87);
+    await c.waitClosed();
+    assert.equal(owner.connected, true);
+    await owner.endAsync();
+  });
+});
 
 describe('mosquitto clients on configs/auth.yaml', () => {
   test('mosquitto_sub -t # sees allowed retained and live topics, never secret/', async (t) => {

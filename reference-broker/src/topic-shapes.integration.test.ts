@@ -144,3 +144,62 @@ for (const v of [4, 5] as const) {
     });
   });
 }
+
+describe('maxTopicLevels refuses deeper topics where they enter', () => {
+  let limited: BrokerProcess;
+  before(async () => {
+    limited = await startBrokerProcess({ maxTopicLevels: 8 });
+  });
+  after(async () => {
+    await limited.stop();
+  });
+  const NINE = 'l/l/l/l/l/l/l/l/l';
+  const EIGHT = 'l/l/l/l/l/l/l/l';
+
+  for (const v of [4, 5] as const) {
+    test(`MQTT ${v === 5 ? '5.0' : '3.1.1'}: will, PUBLISH and SUBSCRIBE (plain and shared)`, async () => {
+      for (const topic of [NINE, DEEP]) {
+        const c = await RawClient.open(limited.port, v);
+        c.send({
+          cmd: 'connect',
+          protocolId: 'MQTT',
+          protocolVersion: v,
+          clientId: `lim-${v}`,
+          clean: true,
+          keepalive: 0,
+          will: { topic, payload: Buffer.from('w'), qos: 0, retain: false },
+        } as Packet);
+        const got = await c.waitClosed(15_000);
+        // 5.0: CONNACK 0x90 (Topic Name invalid); 3.1.1: closed without CONNACK
+        assert.deepEqual(
+          got.map((p) => rec(p).reasonCode ?? p.cmd),
+          v === 5 ? [0x90] : [],
+        );
+      }
+      const [s] = await RawClient.connect(limited.port, v);
+      const refused = v === 5 ? 0x8f : 0x80;
+      assert.deepEqual(await subscribe(s, 1, [EIGHT, NINE, DEEP, `$share/g/${NINE}`, `${EIGHT}/#`], 0), [
+        0,
+        refused,
+        refused,
+        refused,
+        refused,
+      ]);
+      for (const topic of [NINE, DEEP]) {
+        const [p] = await RawClient.connect(limited.port, v);
+        p.send({ cmd: 'publish', topic, qos: 1, messageId: 1, payload: Buffer.from('x') } as Packet);
+        const got = await p.waitClosed(15_000);
+        assert.deepEqual(
+          got.map((x) => rec(x).reasonCode ?? x.cmd),
+          v === 5 ? [0x90] : [],
+        );
+      }
+      const [p] = await RawClient.connect(limited.port, v);
+      p.send({ cmd: 'publish', topic: EIGHT, qos: 0, payload: Buffer.from('ok') } as Packet);
+      assert.deepEqual(await received(s, [EIGHT]), [EIGHT]);
+      assert.equal(limited.exited(), undefined);
+      s.destroy();
+      p.destroy();
+    });
+  }
+});
