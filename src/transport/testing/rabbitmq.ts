@@ -19,7 +19,8 @@ import { freePort } from './mosquitto.ts';
 
 export const RABBITMQ_LIB = '/usr/lib/rabbitmq/lib';
 const EPMD = '/usr/bin/epmd';
-const INSTALL_HINT = "install the apt package 'rabbitmq-server' (its rabbitmq_mqtt plugin ships with it)";
+const INSTALL_HINT =
+  'install it with `apt-get install -y rabbitmq-server` (the rabbitmq_mqtt plugin ships with it)';
 
 /** Startup is 10-20 s on a quiet machine; the deadline leaves room for a busy shared one. */
 const START_DEADLINE_MS = 90_000;
@@ -44,17 +45,17 @@ export interface RabbitInstance {
 }
 
 /** The installed rabbitmq-server with its MQTT plugin, or why it cannot be used. */
-export function findRabbit(): RabbitInstall | string {
+export function findRabbit(lib = RABBITMQ_LIB): RabbitInstall | string {
   if (!existsSync(EPMD)) return `${EPMD} not found (${INSTALL_HINT})`;
   let servers: string[] = [];
   try {
-    servers = readdirSync(RABBITMQ_LIB).filter((n) => /^rabbitmq_server-\d/.test(n));
+    servers = readdirSync(lib).filter((n) => /^rabbitmq_server-\d/.test(n));
   } catch {
     // not installed
   }
-  const dir = servers.sort().at(-1);
-  if (!dir) return `${RABBITMQ_LIB}/rabbitmq_server-* not found (${INSTALL_HINT})`;
-  const home = join(RABBITMQ_LIB, dir);
+  const dir = servers.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-1);
+  if (!dir) return `${lib}/rabbitmq_server-* not found (${INSTALL_HINT})`;
+  const home = join(lib, dir);
   const plugins = existsSync(join(home, 'plugins')) ? readdirSync(join(home, 'plugins')) : [];
   if (!plugins.some((p) => p.startsWith('rabbitmq_mqtt-')))
     return `the rabbitmq_mqtt plugin is missing from ${home}/plugins (${INSTALL_HINT})`;
@@ -66,8 +67,7 @@ export function findRabbit(): RabbitInstall | string {
 }
 
 /** For `test(name, { skip: rabbitSkipReason() }, ...)`: under CI (any non-empty CI) a missing peer throws. */
-export function rabbitSkipReason(): string | false {
-  const found = findRabbit();
+export function rabbitSkipReason(found: RabbitInstall | string = findRabbit()): string | false {
   if (typeof found !== 'string') return false;
   if (process.env.CI) throw new Error(`integration peer missing: ${found}`);
   return found;
