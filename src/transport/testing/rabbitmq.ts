@@ -41,6 +41,8 @@ export interface RabbitInstance {
   /** Port of MQTT over WebSocket (path /ws), when the rabbitmq_web_mqtt plugin is installed. */
   ws?: number;
   dir: string;
+  /** The supervising shell; its process group holds the node and its epmd. */
+  child: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -230,5 +232,5 @@ export async function startRabbit(): Promise<RabbitInstance> {
     await stop();
     throw new Error(`rabbitmq ${install.version} (node ${node}) ${why}:\n${tail(`${out}\n${stderr}`)}`);
   }
-  return { version: install.version, node, amqp, mqtt, ...(ws ? { ws } : {}), dir, stop };
+  return { version: install.version, node, amqp, mqtt, ...(ws ? { ws } : {}), dir, child, stop };
 }
