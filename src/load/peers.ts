@@ -36,11 +36,11 @@ export interface MosquittoPeer {
   stop(): Promise<void>;
 }
 
-/** Whether mosquitto is installed; under CI a missing peer is an error naming the apt package. */
+/** Whether mosquitto is installed; under CI (any non-empty CI) a missing peer is an error naming the apt package. */
 export function mosquittoAvailable(): boolean {
   if (existsSync(MOSQUITTO)) return true;
-  if (process.env.CI === 'true')
-    throw new Error(`mosquitto not found at ${MOSQUITTO}: install the apt package 'mosquitto'`);
+  if (process.env.CI)
+    throw new Error(`mosquitto not found at ${MOSQUITTO}: install it with \`apt-get install -y mosquitto\``);
   return false;
 }
 
