@@ -87,6 +87,11 @@ describe('third-party brokers against their baselines', () => {
           results.filter((c) => c.version === '5.0').every((c) => c.outcome === 'not-applicable'),
           `RabbitMQ ${r.version} has no MQTT 5`,
         );
+      if (r.ws)
+        assert.ok(
+          results.some((c) => c.id.startsWith('websocket.') && c.outcome !== 'not-applicable'),
+          'the Web MQTT endpoint was detected, so the WebSocket cases ran',
+        );
       checkAgainstBaseline(`rabbitmq-${r.version}`, results);
     } finally {
       await r.stop();
