@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { type RabbitInstance, rabbitSkipReason, startRabbit, strayProcesses } from './rabbitmq.ts';
@@ -102,4 +104,20 @@ test('two private RabbitMQ nodes side by side, each on 127.0.0.1 only, gone afte
     assert.equal(existsSync(r.dir), false, `${r.dir} was not removed`);
     assert.equal(await refused(r.mqtt), true, `port ${r.mqtt} still open`);
   }
+});
+
+test('a node that cannot start fails fast with its own log, and leaves nothing behind', {
+  skip: rabbitSkipReason(),
+}, async () => {
+  const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('crucible-rabbit-')));
+  const dump = join(process.cwd(), 'erl_crash.dump');
+  const dumpBefore = existsSync(dump);
+  await assert.rejects(startRabbit({ config: ['mqtt.no_such_setting = 1'] }), (err: Error) => {
+    assert.match(err.message, /^rabbitmq [\d.]+ \(node crucible-\d+-\d+@localhost\) exited:/);
+    assert.match(err.message, /no_such_setting/, 'the reason from the node is in the message');
+    return true;
+  });
+  const left = readdirSync(tmpdir()).filter((n) => n.startsWith('crucible-rabbit-') && !before.has(n));
+  assert.deepEqual(left, [], 'the temp dir is removed');
+  if (!dumpBefore) assert.equal(existsSync(dump), false, 'the crash dump stays in the node dir, not the cwd');
 });

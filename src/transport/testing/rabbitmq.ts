@@ -92,7 +92,7 @@ export function strayProcesses(node: string): string[] {
   return found;
 }
 
-function configFile(p: { amqp: number; mqtt: number; ws?: number | undefined }): string {
+function configFile(p: { amqp: number; mqtt: number; ws?: number | undefined; extra: string[] }): string {
   return [
     `listeners.tcp.1 = 127.0.0.1:${p.amqp}`,
     `mqtt.listeners.tcp.1 = 127.0.0.1:${p.mqtt}`,
@@ -101,6 +101,7 @@ function configFile(p: { amqp: number; mqtt: number; ws?: number | undefined }):
     // the default guest user (used for anonymous MQTT clients) may only connect over loopback anyway
     'log.console = false',
     'log.file.level = warning',
+    ...p.extra,
     '',
   ].join('\n');
 }
@@ -127,15 +128,20 @@ function connackFrom(port: number): Promise<boolean> {
   });
 }
 
+/** The lines that say why a node failed: its first error lines, then the last lines (bounded either way). */
 function tail(text: string): string {
-  return text.trim().split('\n').slice(-15).join('\n');
+  const lines = text.trim().split('\n');
+  const errors = lines.filter((l) => /\[error\]/.test(l)).slice(0, 8);
+  const last = lines.slice(-8).filter((l) => !errors.includes(l));
+  return [...errors, ...last].map((l) => l.slice(0, 300)).join('\n');
 }
 
 /**
  * Starts the node in its own process group under a small shell that also runs a private epmd. When our end of
  * the shell's stdin closes (stop(), or this test process dying) the shell stops the node with SIGTERM.
+ * `config` lines are appended to the generated rabbitmq.conf.
  */
-export async function startRabbit(): Promise<RabbitInstance> {
+export async function startRabbit(opts: { config?: string[] } = {}): Promise<RabbitInstance> {
   const install = findRabbit();
   if (typeof install === 'string') throw new Error(`rabbitmq cannot start: ${install}`);
   const dir = mkdtempSync(join(tmpdir(), 'crucible-rabbit-'));
@@ -143,7 +149,7 @@ export async function startRabbit(): Promise<RabbitInstance> {
   const ws = install.webMqtt ? await freePort() : undefined;
   const node = `crucible-${process.pid}-${amqp}@localhost`;
   for (const sub of ['mnesia', 'log']) mkdirSync(join(dir, sub));
-  writeFileSync(join(dir, 'rabbitmq.conf'), configFile({ amqp, mqtt, ws }));
+  writeFileSync(join(dir, 'rabbitmq.conf'), configFile({ amqp, mqtt, ws, extra: opts.config ?? [] }));
   writeFileSync(join(dir, 'enabled_plugins'), `[rabbitmq_mqtt${ws ? ',rabbitmq_web_mqtt' : ''}].\n`);
   writeFileSync(join(dir, 'rabbitmq-env.conf'), '');
   writeFileSync(join(dir, 'advanced.config'), '[].\n');
@@ -166,6 +172,7 @@ export async function startRabbit(): Promise<RabbitInstance> {
     ERL_EPMD_PORT: String(epmd),
     ERL_EPMD_ADDRESS: '127.0.0.1',
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
+    ERL_CRASH_DUMP: join(dir, 'log', 'erl_crash.dump'),
   };
   const script = [
     'exec 3<&0',
@@ -181,7 +188,7 @@ export async function startRabbit(): Promise<RabbitInstance> {
   const child: ChildProcess = spawn(
     '/bin/sh',
     ['-c', script, join(install.home, 'sbin', 'rabbitmq-server'), dir],
-    { env, stdio: ['pipe', 'ignore', 'pipe'], detached: true },
+    { env, cwd: dir, stdio: ['pipe', 'ignore', 'pipe'], detached: true },
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -223,14 +230,16 @@ export async function startRabbit(): Promise<RabbitInstance> {
   }
   if (!ready) {
     const why = gone ? 'exited' : `was not ready within ${START_DEADLINE_MS / 1000} s`;
-    let out = '';
-    try {
-      out = readFileSync(join(dir, 'log', 'server.out'), 'utf8');
-    } catch {
-      // no output yet
-    }
+    const read = (name: string): string => {
+      try {
+        return tail(readFileSync(join(dir, 'log', name), 'utf8'));
+      } catch {
+        return ''; // not written yet
+      }
+    };
+    const out = [read('server.out'), read(`${node}.log`), tail(stderr)].filter(Boolean).join('\n');
     await stop();
-    throw new Error(`rabbitmq ${install.version} (node ${node}) ${why}:\n${tail(`${out}\n${stderr}`)}`);
+    throw new Error(`rabbitmq ${install.version} (node ${node}) ${why}:\n${out}`);
   }
   return { version: install.version, node, amqp, mqtt, ...(ws ? { ws } : {}), dir, child, stop };
 }
