@@ -26,6 +26,8 @@ const INSTALL_HINT =
 const START_DEADLINE_MS = 90_000;
 /** SIGTERM gives the node this long to stop cleanly before the whole process group gets SIGKILL. */
 const STOP_GRACE_MS = 20_000;
+/** How much of the launcher shell's stderr is kept for an error message. */
+const STDERR_KEEP = 16 * 1024;
 
 export interface RabbitInstall {
   version: string;
@@ -96,9 +98,9 @@ function configFile(p: { amqp: number; mqtt: number; ws?: number | undefined; ex
   return [
     `listeners.tcp.1 = 127.0.0.1:${p.amqp}`,
     `mqtt.listeners.tcp.1 = 127.0.0.1:${p.mqtt}`,
+    // anonymous MQTT clients connect as the default user guest, which RabbitMQ accepts over loopback only
     'mqtt.allow_anonymous = true',
     ...(p.ws ? [`web_mqtt.tcp.port = ${p.ws}`, 'web_mqtt.tcp.ip = 127.0.0.1'] : []),
-    // the default guest user (used for anonymous MQTT clients) may only connect over loopback anyway
     'log.console = false',
     'log.file.level = warning',
     ...p.extra,
@@ -192,7 +194,7 @@ export async function startRabbit(opts: { config?: string[] } = {}): Promise<Rab
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
+    stderr = (stderr + d.toString()).slice(-STDERR_KEEP); // bounded: only its tail is ever shown
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killGroup = (): void => {
