@@ -7,13 +7,15 @@ import { describe, test } from 'node:test';
 import { startAedes } from '../engine/testing/aedes.ts';
 import type { CaseResult } from '../results/model.ts';
 import { mosquittoSkipReason, startMosquitto } from '../transport/testing/mosquitto.ts';
+import { findRabbit, rabbitSkipReason, startRabbit, strayProcesses } from '../transport/testing/rabbitmq.ts';
 import { compareWithBaseline, loadBaseline, movedAgainst } from './baseline.ts';
 import { REPO_ROOT } from './suites.ts';
 import { bundledCases, conformAgainst } from './testing/reference.ts';
 
 function checkAgainstBaseline(broker: string, results: CaseResult[]): void {
   const dir = join(REPO_ROOT, 'suites', 'baselines', broker);
-  const { entries, problems } = existsSync(dir) ? loadBaseline(dir) : { entries: [], problems: [] };
+  assert.ok(existsSync(dir), `no baseline for ${broker}: record one in ${dir} (see docs/brokers.md)`);
+  const { entries, problems } = loadBaseline(dir);
   assert.deepEqual(problems, [], `baseline ${dir} has problems`);
   const cmp = compareWithBaseline(results, entries);
   const lines = [
@@ -67,5 +69,33 @@ describe('third-party brokers against their baselines', () => {
     } finally {
       await a.stop();
     }
+  });
+
+  const rabbit = findRabbit();
+  const rabbitVersion = typeof rabbit === 'string' ? '' : ` ${rabbit.version}`;
+  test(`RabbitMQ${rabbitVersion} with rabbitmq_mqtt (Debian)`, { skip: rabbitSkipReason() }, async () => {
+    const r = await startRabbit();
+    try {
+      const results = await conformAgainst(
+        { tcpUrl: `mqtt://127.0.0.1:${r.mqtt}`, ...(r.ws ? { wsUrl: `ws://127.0.0.1:${r.ws}/ws` } : {}) },
+        'rabbitmq',
+        await bundledCases(),
+      );
+      // The 3.x plugin refuses a version 5 CONNECT: detection must make every 5.0 case not applicable, not failed.
+      if (/^3\.(?:[0-9]|1[0-2])\./.test(r.version))
+        assert.ok(
+          results.filter((c) => c.version === '5.0').every((c) => c.outcome === 'not-applicable'),
+          `RabbitMQ ${r.version} has no MQTT 5`,
+        );
+      if (r.ws)
+        assert.ok(
+          results.some((c) => c.id.startsWith('websocket.') && c.outcome !== 'not-applicable'),
+          'the Web MQTT endpoint was detected, so the WebSocket cases ran',
+        );
+      checkAgainstBaseline(`rabbitmq-${r.version}`, results);
+    } finally {
+      await r.stop();
+    }
+    assert.deepEqual(strayProcesses(r.node), [], 'the node, its epmd and port programs are all gone');
   });
 });

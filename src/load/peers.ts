@@ -5,6 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startRabbit } from '../transport/testing/rabbitmq.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
@@ -35,11 +36,11 @@ export interface MosquittoPeer {
   stop(): Promise<void>;
 }
 
-/** Whether mosquitto is installed; under CI a missing peer is an error naming the apt package. */
+/** Whether mosquitto is installed; under CI (any non-empty CI) a missing peer is an error naming the apt package. */
 export function mosquittoAvailable(): boolean {
   if (existsSync(MOSQUITTO)) return true;
-  if (process.env.CI === 'true')
-    throw new Error(`mosquitto not found at ${MOSQUITTO}: install the apt package 'mosquitto'`);
+  if (process.env.CI)
+    throw new Error(`mosquitto not found at ${MOSQUITTO}: install it with \`apt-get install -y mosquitto\``);
   return false;
 }
 
@@ -163,11 +164,21 @@ export async function startReferenceBroker(extra: string[] = []): Promise<Mosqui
   };
 }
 
-/** Brokers the benchmarks run against, side by side: BENCH_BROKERS=mosquitto,reference (default both). */
+/** A private RabbitMQ node with its MQTT plugin (MQTT 3.1.1; its own node name, ports and data dir). */
+export async function startRabbitPeer(): Promise<MosquittoPeer> {
+  const r = await startRabbit();
+  return { url: `mqtt://127.0.0.1:${r.mqtt}`, port: r.mqtt, child: r.child, stop: r.stop };
+}
+
+/** Brokers the benchmarks run against, side by side: BENCH_BROKERS=mosquitto,reference (default), or rabbitmq. */
 export function benchBrokers(): Array<{ name: string; start: () => Promise<MosquittoPeer> }> {
   const names = (process.env.BENCH_BROKERS ?? 'mosquitto,reference').split(',').map((s) => s.trim());
+  const starters: Record<string, () => Promise<MosquittoPeer>> = {
+    reference: () => startReferenceBroker(),
+    rabbitmq: () => startRabbitPeer(),
+  };
   return names.map((name) => ({
     name,
-    start: name === 'reference' ? () => startReferenceBroker() : () => startMosquitto({ fdLimit: 65536 }),
+    start: starters[name] ?? (() => startMosquitto({ fdLimit: 65536 })),
   }));
 }
