@@ -6,6 +6,10 @@ export const EXIT = {
   invalidInput: 3,
   brokerUnreachable: 4,
   harnessError: 5,
+  /** Stopped by SIGINT (Ctrl-C): reports cover what finished (src/cli/interrupt.ts). */
+  interruptedSigint: 130,
+  /** Stopped by SIGTERM (CI cancel, docker stop, Kubernetes): reports cover what finished. */
+  interruptedSigterm: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

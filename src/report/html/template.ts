@@ -39,7 +39,11 @@ export interface PageAssets {
 export function renderPage(doc: ResultsDocument, assets: PageAssets): string {
   const v = verdictOf(doc);
   const brokers = doc.brokers.map((b) => b.label).join(', ') || '—';
-  const title = `mqtt-crucible ${doc.run.command} — ${v.ok ? 'PASS' : 'FAIL'}`;
+  const stop = doc.run.interrupted;
+  const title = `mqtt-crucible ${doc.run.command} — ${v.ok ? 'PASS' : stop ? 'INTERRUPTED' : 'FAIL'}`;
+  const stopBanner = stop
+    ? `\n  <div class="interrupted" id="interrupted" role="alert"><strong>Interrupted</strong> by ${escapeHtml(stop.signal)} at ${escapeHtml(stop.at)}: these results cover only what finished before the signal.</div>`
+    : '';
   const merged = doc.run.mergedFrom?.length ? ` · merged from ${doc.run.mergedFrom.length} runs` : '';
   const csp =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; font-src 'none'";
@@ -57,7 +61,7 @@ export function renderPage(doc: ResultsDocument, assets: PageAssets): string {
 <body>
 <header class="top">
   <h1><span class="brand">mqtt-crucible</span> ${escapeHtml(doc.run.command)} report <span class="verdict ${v.ok ? 'ok' : 'bad'}" id="verdict">${escapeHtml(v.headline)}</span></h1>
-  <div class="meta">run <code>${escapeHtml(doc.run.id)}</code> · ${escapeHtml(doc.run.startedAt)} → ${escapeHtml(doc.run.finishedAt)} · brokers: ${escapeHtml(brokers)} · ${escapeHtml(doc.run.host.hostname)} (${escapeHtml(doc.run.host.platform)}, node ${escapeHtml(doc.run.host.node)}, ${doc.run.host.cpus} cpus)${escapeHtml(merged)}</div>
+  <div class="meta">run <code>${escapeHtml(doc.run.id)}</code> · ${escapeHtml(doc.run.startedAt)} → ${escapeHtml(doc.run.finishedAt)} · brokers: ${escapeHtml(brokers)} · ${escapeHtml(doc.run.host.hostname)} (${escapeHtml(doc.run.host.platform)}, node ${escapeHtml(doc.run.host.node)}, ${doc.run.host.cpus} cpus)${escapeHtml(merged)}</div>${stopBanner}
 </header>
 <nav class="tabs" id="tabs"></nav>
 <main id="main"><noscript><div class="empty">This report needs JavaScript to show its tables and charts; the data is in results.json.</div></noscript></main>
