@@ -147,6 +147,45 @@ describe('interrupts', () => {
     });
   }
 
+  test('run (conversations): SIGINT while cases run -> exit 130, the finished cases reported', async (t) => {
+    const file = join(dir, 'slow-cases.yaml');
+    const caseYaml = (i: number) => [
+      `  - id: slow.${i}`,
+      `    title: slow case ${i}`,
+      '    statements: [MQTT-3.1.0-1]',
+      '    steps:',
+      '      - { client: a, connect: {} }',
+      '      - { wait: 400ms }',
+      '      - { client: a, disconnect: {} }',
+    ];
+    writeFileSync(
+      file,
+      [
+        'area: examples',
+        'level: must',
+        'version: "5.0"',
+        'cases:',
+        ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap(caseYaml),
+        '',
+      ].join('\n'),
+    );
+    const out = join(dir, 'run-conv-SIGINT');
+    const r = await interrupted(
+      ['run', file, '--broker', ref.tcpUrl, '--concurrency', '1', ...REPORTERS, '--out', out],
+      'SIGINT',
+      marksAfterBegin(2),
+    );
+    t.diagnostic(`stopped ${r.stopMs} ms after SIGINT`);
+    assert.equal(r.code, 130, r.out);
+    const doc = checkReports(out, 'SIGINT', r.out);
+    const n = doc.scenarios?.length ?? 0;
+    assert.ok(n >= 2 && n < 8, `the finished cases only (${n})\n${r.out}`);
+    assert.ok(
+      doc.scenarios?.every((c) => c.outcome === 'pass'),
+      r.out,
+    );
+  });
+
   test('start: SIGINT during the conformance suites -> exit 130, no load run, reports written', async (t) => {
     const out = join(dir, 'start-SIGINT');
     const r = await interrupted(['start', '--out', out], 'SIGINT', marksAfterBegin(5));
