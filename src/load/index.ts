@@ -164,7 +164,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     opts.onProgress?.({
       ...base,
       elapsedMs: Math.round(clock() - connectStart),
-      phase: 'connect',
+      // Until a worker reports, its thread is still starting (loading the generator), not connecting.
+      phase: ticks.size === 0 && ready.size === 0 ? 'start' : 'connect',
       connected: sumTicks('connected'),
       sentPerSec: 0,
       ackedPerSec: 0,

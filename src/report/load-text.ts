@@ -85,6 +85,7 @@ const secs = (ms: number): string => `${Math.max(0, Math.floor(ms / 1000))}s`;
 /** One progress line. `p99` is what the line reports for the interval (see LoadProgressLines). */
 export function progressText(p: LoadProgress, p99Label: string): string {
   const head = `[${p.profile}]`;
+  if (p.phase === 'start') return `${head} starting workers ${secs(p.elapsedMs).padStart(4)}`;
   if (p.phase === 'connect') {
     return `${head} connecting ${secs(p.elapsedMs).padStart(4)}  conn ${fmtNum(p.connected)}/${fmtNum(p.clients)}  errors ${fmtNum(p.errors)}`;
   }

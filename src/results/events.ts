@@ -5,7 +5,7 @@ export interface LoadProgress {
   elapsedMs: number;
   /** Planned publishing time (phases), for "elapsed of total". */
   durationMs: number;
-  /** `connect` while clients connect, then the phase name of the profile. */
+  /** `start` while worker threads start, `connect` while clients connect, then the profile's phase names. */
   phase: string;
   /** Clients of this run (shard). */
   clients: number;
