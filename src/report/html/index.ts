@@ -17,6 +17,7 @@ const CLIENT_FILES = [
   'capabilities',
   'url-state',
   'cases',
+  'matrix',
   'statements',
   'load-series',
   'load',

@@ -2,8 +2,8 @@
 // mqtt-crucible HTML report, client side. Plain browser JS, no network: reads the results document
 // embedded in <script id="crucible-data" type="application/json"> and builds the views with DOM
 // methods only (textContent everywhere, so no markup from the data is ever interpreted).
-// Files in src/report/html/client/ are concatenated in order (core, overview, capabilities, url-state, cases,
-// statements, load, boot)
+// Files in src/report/html/client/ are concatenated in order (CLIENT_FILES in ../index.ts: core, overview,
+// capabilities, url-state, cases, matrix, statements, load-series, load, boot)
 // inside one function scope by ../index.ts.
 const DATA = JSON.parse(document.getElementById('crucible-data').textContent);
 const OUTCOMES = ['pass', 'fail', 'non-strict', 'informational', 'not-applicable', 'error'];
