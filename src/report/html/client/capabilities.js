@@ -18,12 +18,7 @@ function renderCapabilities(sec) {
       h(
         'div',
         { class: 'card capabilities', 'data-broker': b.label },
-        h(
-          'h3',
-          { style: 'margin-top:0' },
-          'Detected capabilities ',
-          h('span', { class: 'muted', text: b.label }),
-        ),
+        h('h3', { style: 'margin-top:0' }, b.label, ' ', h('span', { class: 'muted mono', text: b.url })),
         h(
           'dl',
           { class: 'caps' },
