@@ -8,6 +8,10 @@ export const EXIT = {
   harnessError: 5,
   /** conform: the broker refused the probe CONNECT (credentials, authorization, availability). */
   probeRefused: 6,
+  /** Stopped by SIGINT (Ctrl-C): reports cover what finished (src/cli/interrupt.ts). */
+  interruptedSigint: 130,
+  /** Stopped by SIGTERM (CI cancel, docker stop, Kubernetes): reports cover what finished. */
+  interruptedSigterm: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,5 +1,6 @@
 // `crucible` command dispatcher: the only place that exits the process.
 import { EXIT, UsageError } from './exit-codes.ts';
+import { exitCodeFor, type InterruptSignal, interrupt, interruption } from './interrupt.ts';
 
 type CommandModule = { run(argv: string[]): Promise<number> };
 
@@ -60,8 +61,38 @@ async function main(argv: string[]): Promise<number> {
     console.error(`crucible: unknown command '${name}'\n\n${usage()}`);
     return EXIT.invalidInput;
   }
+  if (INTERRUPTIBLE.has(name)) installInterruptHandlers();
   const mod = await cmd.load();
-  return mod.run(rest);
+  const code = await mod.run(rest);
+  // An interrupted run never exits 0 (nor with a verdict of the part that ran): 130 / 143.
+  const i = interruption();
+  return i ? exitCodeFor(i.signal) : code;
+}
+
+/** Commands that stop cleanly on SIGINT / SIGTERM and write reports for what finished. */
+const INTERRUPTIBLE = new Set(['conform', 'run', 'start']);
+/** Last resort when a command does not finish after the first signal (it normally takes about 1 s). */
+const INTERRUPT_WATCHDOG_MS = 5000;
+
+function installInterruptHandlers(): void {
+  const on = (signal: InterruptSignal): void => {
+    const code = exitCodeFor(signal);
+    if (!interrupt(signal)) {
+      console.error(`\ncrucible: ${signal} again: quitting at once`);
+      process.exit(code);
+    }
+    console.error(
+      `\ncrucible: ${signal} received: stopping, writing reports for what finished (${signal} again quits at once)`,
+    );
+    setTimeout(() => {
+      console.error(
+        `crucible: did not stop within ${INTERRUPT_WATCHDOG_MS / 1000} s after ${signal}; quitting`,
+      );
+      process.exit(code);
+    }, INTERRUPT_WATCHDOG_MS).unref();
+  };
+  process.on('SIGINT', () => on('SIGINT'));
+  process.on('SIGTERM', () => on('SIGTERM'));
 }
 
 // A reader that goes away (`crucible ... | head`) is not an error of ours.

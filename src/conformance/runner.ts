@@ -24,6 +24,8 @@ export interface ConformanceOptions {
   capabilities?: Capabilities;
   onBegin?: (info: { total: number; broker: BrokerInfo }) => void;
   onCaseEnd?: (result: CaseResult) => void;
+  /** Interrupt: cases in flight end at once and, like those not started, are left out of the results. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ConformanceRun {
@@ -60,13 +62,16 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     caps,
     repeat: opts.repeat,
     stepTimeoutMs: opts.stepTimeoutMs,
+    signal: opts.signal,
   };
   const transcripts = new TranscriptBudget();
   const cases = await mapPool(opts.cases, opts.concurrency, async (spec) => {
+    if (opts.signal?.aborted) return undefined;
     const { result } = await runOneCase(spec, target);
+    if (opts.signal?.aborted && result.reason?.startsWith('interrupted')) return undefined;
     result.transcript = transcripts.admit(result.transcript);
     opts.onCaseEnd?.(result);
     return result;
   });
-  return { broker, cases };
+  return { broker, cases: cases.filter((c): c is CaseResult => c !== undefined) };
 }

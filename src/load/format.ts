@@ -1,14 +1,5 @@
 // Plain-text views of load progress and results for the terminal (the rich views are src/report's).
-import type { LoadProgress } from '../results/events.ts';
 import type { HistogramSummary, LoadResult } from '../results/model.ts';
-
-const num = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
-
-export function progressLine(p: LoadProgress): string {
-  const t = `${(p.elapsedMs / 1000).toFixed(0)}s`.padStart(5);
-  const p99 = p.p99Ms === null ? '-' : `${p.p99Ms.toFixed(1)}ms`;
-  return `[${p.profile}] ${t} ${p.phase.padEnd(10)} conn ${num(p.connected)}  sent ${num(p.sentPerSec)}/s  acked ${num(p.ackedPerSec)}/s  delivered ${num(p.deliveredPerSec)}/s  p99 ${p99}  errors ${p.errors}${p.saturated ? '  GENERATOR SATURATED' : ''}`;
-}
 
 function lat(name: string, h: HistogramSummary | undefined): string | undefined {
   if (!h || h.count === 0) return undefined;

@@ -33,6 +33,16 @@ export interface LoadRunOptions {
 
 type Tick = Extract<FromWorker, { type: 'tick' }>;
 
+/**
+ * A second counts towards "generator saturated" only when a generator thread's event loop was busy at least
+ * this share of it: send lag from a thread that is mostly idle comes from scheduling (a loaded machine, GC),
+ * not from a generator that cannot keep up. A generator at its limit runs its loop close to 100 %.
+ */
+export const SATURATED_ELU = 0.75;
+
+/** Drain after an interrupt: short, so results are written within the interrupt grace period. */
+const ABORT_DRAIN_MS = 300;
+
 export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Promise<LoadResult> {
   const profile = applyOverrides(profileIn, opts.overrides ?? {});
   const shard = opts.shard ?? { index: 0, count: 1 };
@@ -65,6 +75,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   const ticks = new Map<number, Tick>();
   const liveDeliver = newLiveHistogram();
   const liveLag = newLiveHistogram();
+  /** deliver.intended since publishing began (live, coarse): the cumulative p99 of progress lines. */
+  const cumDeliver = newLiveHistogram();
   /** Per-second deliver.intended latency (coarse: 2 significant digits) for the results' series. */
   const latencySeries = {
     p50: [] as Array<number | null>,
@@ -130,16 +142,45 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   const onAbort = (): void => poke();
   opts.signal?.addEventListener('abort', onAbort);
 
-  // 1. Connect (and subscribe) every client.
+  const sumTicks = (k: 'sent' | 'acked' | 'delivered' | 'errors' | 'connected'): number =>
+    [...ticks.values()].reduce((s, t) => s + t[k], 0);
+  const base = {
+    profile: profile.id,
+    clients: mine.length,
+    durationMs: profile.durationMs,
+  };
+
+  // 1. Connect (and subscribe) every client, with progress once a second while they do.
   const maxConnectAt = mine.reduce((m, c) => Math.max(m, c.connectAt), 0);
   const maxTimeout = Math.max(...profile.groups.map((g) => g.connect.timeoutMs));
   for (const h of handles) h.send({ type: 'connect' });
-  const allReady = await until(
-    () => alive().every((w) => ready.has(w)),
-    clock() + maxConnectAt + maxTimeout + 5_000 + mine.length,
-  );
+  const connectStart = clock();
+  const connectDeadline = connectStart + maxConnectAt + maxTimeout + 5_000 + mine.length;
+  const everyReady = (): boolean => alive().every((w) => ready.has(w));
+  let allReady = false;
+  for (let next = connectStart + 1000; ; next += 1000) {
+    allReady = await until(everyReady, Math.min(next, connectDeadline));
+    if (allReady || aborted() || clock() >= connectDeadline) break;
+    opts.onProgress?.({
+      ...base,
+      elapsedMs: Math.round(clock() - connectStart),
+      // Until a worker reports, its thread is still starting (loading the generator), not connecting.
+      phase: ticks.size === 0 && ready.size === 0 ? 'start' : 'connect',
+      connected: sumTicks('connected'),
+      sentPerSec: 0,
+      ackedPerSec: 0,
+      deliveredPerSec: 0,
+      p99Ms: null,
+      p99CumulativeMs: null,
+      errors: sumTicks('errors'),
+      saturated: false,
+    });
+  }
   if (!allReady && !aborted()) warnings.push('not every client settled before the connect deadline');
   const connectFailures = mine.length - connectedTotal;
+  // Nobody got in (broker down, refusing every CONNECT): there is nothing to measure, so do not publish.
+  const nobody = allReady && mine.length > 0 && connectedTotal === 0;
+  if (nobody) warnings.push('no client could connect: publishing skipped');
 
   // 2. Common start, then the phases.
   let t0 = clock() + profile.settleMs;
@@ -151,16 +192,19 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     t0 = Math.max(t0, opts.startAt);
   }
   const end = t0 + profile.durationMs;
-  if (!aborted()) for (const h of handles) h.send({ type: 'start', t0 });
+  if (!aborted() && !nobody) for (const h of handles) h.send({ type: 'start', t0 });
   const cpuRun0 = process.cpuUsage();
   let lastProgress = { at: clock(), sent: 0, acked: 0, delivered: 0 };
   let saturatedStreak = 0;
-  /** Progress intervals (about a second each) and those whose send lag p99 exceeded the saturation limit. */
-  const lagSeconds = { total: 0, over: 0 };
+  /**
+   * Progress intervals (about a second each); those whose send lag p99 exceeded the saturation limit while the
+   * busiest generator thread was busy (`over`: the generator cannot keep up with its own work), and those
+   * where it was mostly idle (`stalled`: the thread was not scheduled, e.g. a busy machine, GC).
+   */
+  const lagSeconds = { total: 0, over: 0, stalled: 0 };
   const progress = (phase: string): void => {
     const now = clock();
-    const sum = (k: 'sent' | 'acked' | 'delivered' | 'errors' | 'connected'): number =>
-      [...ticks.values()].reduce((s, t) => s + t[k], 0);
+    const sum = sumTicks;
     const dt = Math.max(1, now - lastProgress.at) / 1000;
     const has = liveDeliver.totalCount > 0;
     const ms = (us: number): number => Math.round(us) / 1000;
@@ -174,13 +218,17 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
       latencySeries.max.push(has ? ms(liveDeliver.maxValue) : null);
     }
     const lagP99 = liveLag.totalCount > 0 ? ms(liveLag.getValueAtPercentile(99)) : 0;
+    cumDeliver.add(liveDeliver);
     liveDeliver.reset();
     liveLag.reset();
-    saturatedStreak = lagP99 > profile.saturationLagMs ? saturatedStreak + 1 : 0;
+    const busy = Math.max(0, ...[...ticks.values()].map((t) => t.elu)) >= SATURATED_ELU;
+    const lagging = lagP99 > profile.saturationLagMs;
+    saturatedStreak = lagging && busy ? saturatedStreak + 1 : 0;
     lagSeconds.total++;
-    if (lagP99 > profile.saturationLagMs) lagSeconds.over++;
+    if (lagging && busy) lagSeconds.over++;
+    else if (lagging) lagSeconds.stalled++;
     const p: LoadProgress = {
-      profile: profile.id,
+      ...base,
       elapsedMs: Math.round(now - t0),
       phase,
       connected: sum('connected'),
@@ -188,6 +236,7 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
       ackedPerSec: Math.round((sum('acked') - lastProgress.acked) / dt),
       deliveredPerSec: Math.round((sum('delivered') - lastProgress.delivered) / dt),
       p99Ms: p99,
+      p99CumulativeMs: cumDeliver.totalCount > 0 ? ms(cumDeliver.getValueAtPercentile(99)) : null,
       errors: sum('errors'),
       saturated: saturatedStreak >= 2,
     };
@@ -196,7 +245,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   };
   // Progress once a second until publishing ends everywhere (or abort).
   let nextProgress = t0 + 1000;
-  while (!aborted() && !alive().every((w) => published.has(w))) {
+  if (nobody) for (const h of handles) h.send({ type: 'stop' });
+  while (!nobody && !aborted() && !alive().every((w) => published.has(w))) {
     await until(() => alive().every((w) => published.has(w)), Math.min(nextProgress, end + 5_000));
     if (clock() >= nextProgress) {
       progress(timeline.nameAt(clock() - t0));
@@ -207,7 +257,7 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   if (aborted()) {
     warnings.push('interrupted: publishing stopped early, results cover the run so far');
     for (const h of handles) h.send({ type: 'stop' });
-    await until(() => alive().every((w) => published.has(w)), clock() + 2_000, false);
+    await until(() => alive().every((w) => published.has(w)), clock() + 500, false);
   }
 
   // 3. Drain: wait for outstanding deliveries (all expected ones arrived, or the drain time is over).
@@ -215,7 +265,9 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   const sentBy = new Map<number, number>();
   for (const list of published.values()) for (const [p, n] of list) sentBy.set(p, n);
   const expectedTotal = pairs.reduce((s, p) => s + (sentBy.get(p.pub) ?? 0), 0);
-  const drainEnd = clock() + (aborted() ? Math.min(1000, profile.drainMs) : profile.drainMs);
+  // Interrupted: a short drain only, so the command stops within its grace period (src/cli/interrupt.ts).
+  const drainEnd =
+    clock() + (nobody ? 0 : aborted() ? Math.min(ABORT_DRAIN_MS, profile.drainMs) : profile.drainMs);
   const delivered = (): number => [...ticks.values()].reduce((s, t) => s + t.delivered, 0);
   if (shard.count === 1) await until(() => delivered() >= expectedTotal, drainEnd, false);
   else await until(() => false, drainEnd, false);
@@ -223,8 +275,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   const cpuRun = process.cpuUsage(cpuRun0);
   // 4. Final exports, then close.
   for (const h of handles) h.send({ type: 'finish' });
-  await until(() => alive().every((w) => finals.has(w)), clock() + 10_000, false);
-  await until(() => alive().every((w) => closed.has(w)), clock() + 2_000, false);
+  await until(() => alive().every((w) => finals.has(w)), clock() + (aborted() ? 1_000 : 10_000), false);
+  await until(() => alive().every((w) => closed.has(w)), clock() + (aborted() ? 300 : 2_000), false);
   await Promise.all(handles.map((h) => h.terminate()));
   opts.signal?.removeEventListener('abort', onAbort);
   mainLag.disable();
@@ -246,7 +298,11 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     profile,
     brokerLabel: opts.brokerLabel ?? opts.brokerUrl,
     startedAt,
-    durationMs: aborted() ? Math.max(0, Math.min(profile.durationMs, clock() - t0)) : profile.durationMs,
+    durationMs: nobody
+      ? 0
+      : aborted()
+        ? Math.max(0, Math.min(profile.durationMs, clock() - t0))
+        : profile.durationMs,
     finals: [...finals.values()].map((f) => f.stats),
     clientsInShard,
     expected: pairs,
@@ -268,6 +324,7 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   }
   liveDeliver.destroy();
   liveLag.destroy();
+  cumDeliver.destroy();
   // CPU of the whole process (all workers) from the start of publishing to the end of the drain.
   result.counters['generator.cpuUs.run'] = cpuRun.user + cpuRun.system;
   return result;

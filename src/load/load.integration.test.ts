@@ -112,7 +112,7 @@ describe('load runs', () => {
       // Interrupt once the first progress line shows publishing is under way.
       const watch = new PassThrough();
       watch.on('data', (d: Buffer) => {
-        if (d.toString().includes('[qos1-steady]')) ac.abort();
+        if (d.toString().includes('[qos1-steady] steady')) ac.abort();
       });
       const aborted = await runLoadFromCli(
         [long],

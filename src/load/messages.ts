@@ -18,6 +18,8 @@ export type FromWorker =
       connected: number;
       liveDeliver: string;
       liveSendLag: string;
+      /** Event-loop utilisation of this worker's thread since its previous tick (0..1). */
+      elu: number;
     }
   | { type: 'published'; sent: Array<[number, number]> }
   | {

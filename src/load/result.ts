@@ -23,7 +23,8 @@ export interface Collected {
   eventLoopLagMs: { p50: number; p99: number; max: number };
   warnings: string[];
   shard: { index: number; count: number };
-  lagSeconds?: { total: number; over: number };
+  /** Seconds of the run; with send lag over the limit while the generator was busy / while it was idle. */
+  lagSeconds?: { total: number; over: number; stalled?: number };
 }
 
 /** Raw ledgers up to this many pairs travel in the results (for exact shard merging). */
@@ -125,19 +126,22 @@ export function assemble(c: Collected): LoadResult {
   const latency = hist.summarizeAll((k) => !k.startsWith('@'));
   const lag = latency.sendLag;
   const sendLagMs = lag ? { p50: lag.p50, p99: lag.p99, max: lag.max } : { p50: 0, p99: 0, max: 0 };
-  // Saturated: send lag beyond the limit overall AND in a sustained share of the run's seconds (a single OS
-  // scheduling stall also shows in the p99 of a short run, but is not a generator that cannot keep up).
+  // Saturated: send lag beyond the limit overall AND in a sustained share of the run's seconds, counting only
+  // seconds in which a generator thread was busy (SATURATED_ELU in index.ts). A scheduling stall of an idle
+  // generator (a loaded machine, GC) also shows in the p99 of a short run, but is not a generator that cannot
+  // keep up: it is reported as a warning, not as saturation.
   const over = sendLagMs.p99 > c.profile.saturationLagMs;
   const ls = c.lagSeconds ?? { total: 0, over: 0 };
+  const stalled = ls.stalled ?? 0;
   const sustained = ls.total === 0 || ls.over >= Math.max(1, Math.ceil(ls.total * 0.25));
   const saturated = over && sustained;
   if (saturated) {
     c.warnings.push(
-      `generator saturated: send lag p99 ${sendLagMs.p99} ms > ${c.profile.saturationLagMs} ms in ${ls.over} of ${ls.total} s (CPU ${c.cpuPercent}% over ${Math.max(1, c.workers)} thread(s)); latencies include the generator's own delay — add workers or shards`,
+      `generator saturated: send lag p99 ${sendLagMs.p99} ms > ${c.profile.saturationLagMs} ms in ${ls.over} of ${ls.total} s with the generator busy (CPU ${c.cpuPercent}% over ${Math.max(1, c.workers)} thread(s)); latencies include the generator's own delay — add workers or shards`,
     );
   } else if (over) {
     c.warnings.push(
-      `send lag p99 ${sendLagMs.p99} ms > ${c.profile.saturationLagMs} ms but only in ${ls.over} of ${ls.total} s: brief generator stalls (OS scheduling, GC), not sustained saturation`,
+      `send lag p99 ${sendLagMs.p99} ms > ${c.profile.saturationLagMs} ms, in ${ls.over} of ${ls.total} s with the generator busy and ${stalled} s with it idle: scheduling stalls (a loaded machine, GC), not a saturated generator; latencies include them`,
     );
   }
   const generator: GeneratorHealth = {

@@ -1,7 +1,12 @@
 // One worker's share of a load run (runs inside a worker thread, or in-process with --workers 0): connects its
 // clients at their planned times, publishes on an open-model schedule (intended times from the rate, never waiting
 // for acks), executes reconnect storms, and reports measurements to the coordinator as plain messages.
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  type EventLoopUtilization,
+  type IntervalHistogram,
+  monitorEventLoopDelay,
+  performance,
+} from 'node:perf_hooks';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
 import { type ClientHost, LeanClient } from './client.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
@@ -80,6 +85,7 @@ export class LoadWorker implements ClientHost {
   private lastTick = 0;
   private hkCount = 0;
   private readonly eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private eluMark: EventLoopUtilization = performance.eventLoopUtilization();
   private readonly qBuf: TickQueue = {
     distinct: [],
     blocked: [],
@@ -358,6 +364,9 @@ export class LoadWorker implements ClientHost {
     if (++this.hkCount % 4 !== 0) return;
     const st = this.stats;
     const live = st.liveExport();
+    const eluNow = performance.eventLoopUtilization();
+    const elu = performance.eventLoopUtilization(eluNow, this.eluMark).utilization;
+    this.eluMark = eluNow;
     this.post({
       type: 'tick',
       sent: st.groups.reduce((a, g) => a + g.sent, 0),
@@ -367,6 +376,7 @@ export class LoadWorker implements ClientHost {
       connected: this.connected,
       liveDeliver: live.deliver,
       liveSendLag: live.sendLag,
+      elu,
     });
     void this.lastTick;
   }

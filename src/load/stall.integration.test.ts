@@ -30,7 +30,7 @@ groups:
       workers: 1,
       onProgress: (p) => {
         // Freeze once, about 1.5 s into the run (after the first progress report), for STALL_MS.
-        if (frozeAt !== 0 || p.elapsedMs < 900) return;
+        if (frozeAt !== 0 || p.phase === 'start' || p.phase === 'connect' || p.elapsedMs < 900) return;
         frozeAt = p.elapsedMs;
         setTimeout(() => {
           m.child.kill('SIGSTOP');

@@ -8,7 +8,7 @@ import type { CaseResult, Outcome, OutcomeCounts, ResultsDocument } from '../res
 import { defaultColor, makeStyle, type Style } from './ansi.ts';
 import { capabilityLine, notApplicableGroups, someIds, variationEntries } from './detected.ts';
 import { describeEntry, fmtMs, fmtValue, OUTCOMES } from './format.ts';
-import { loadSummaryLines } from './load-text.ts';
+import { LoadProgressLines, loadSummaryLines } from './load-text.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';
 
 const MARK: Record<Outcome, string> = {
@@ -69,7 +69,7 @@ export class ConsoleReporter implements Reporter {
   private readonly counts = emptyCounts();
   private marks = 0;
   private lineOpen = false;
-  private lastLoadPrint = 0;
+  private progress: LoadProgressLines | undefined;
 
   constructor(opts: Pick<ReporterOptions, 'out' | 'color'> = {}) {
     this.out = opts.out ?? process.stdout;
@@ -117,15 +117,14 @@ export class ConsoleReporter implements Reporter {
   }
 
   onLoadProgress(p: LoadProgress): void {
-    const line = `${p.profile} ${p.phase} ${(p.elapsedMs / 1000).toFixed(0)}s  conn ${p.connected}  sent ${p.sentPerSec.toFixed(0)}/s  acked ${p.ackedPerSec.toFixed(0)}/s  delivered ${p.deliveredPerSec.toFixed(0)}/s  p99 ${fmtMs(p.p99Ms)}  errors ${p.errors}${p.saturated ? '  GENERATOR SATURATED' : ''}`;
+    this.progress ??= new LoadProgressLines(this.tty, this.st, NON_TTY_PROGRESS_EVERY_MS);
+    const line = this.progress.next(p);
+    if (line === undefined) return;
     if (this.tty) {
-      this.write(`\r\x1b[K${p.saturated ? this.st.yellow(line) : line}`);
+      this.write(`\r\x1b[K${line}`);
       this.lineOpen = true;
       return;
     }
-    const now = Date.now();
-    if (now - this.lastLoadPrint < NON_TTY_PROGRESS_EVERY_MS) return;
-    this.lastLoadPrint = now;
     this.closeLine();
     this.write(`${line}\n`);
   }

@@ -112,6 +112,29 @@ function thresholdSuite(r: LoadResult): Suite {
   return suite;
 }
 
+/** An interrupted run is one erroring testcase, so a CI test view never shows partial results as green. */
+function interruptedSuite(doc: ResultsDocument): Suite {
+  const i = doc.run.interrupted as NonNullable<ResultsDocument['run']['interrupted']>;
+  const message = `run interrupted by ${i.signal} at ${i.at}: results cover only what finished before it`;
+  const xml = [
+    `    <testcase${attrs({ classname: 'crucible.run', name: 'interrupted', time: '0.000' })}>`,
+    `      <properties>${property('signal', i.signal)}${property('at', i.at)}</properties>`,
+    `      <error${attrs({ message, type: 'interrupted' })}>${xmlEscape(message)}</error>`,
+    '    </testcase>',
+  ].join('\n');
+  return {
+    name: 'crucible.run',
+    cases: [xml],
+    tests: 1,
+    failures: 0,
+    errors: 1,
+    skipped: 0,
+    time: 0,
+    timestamp: i.at,
+    properties: { command: doc.run.command, interrupted: i.signal },
+  };
+}
+
 export function renderJunit(doc: ResultsDocument): string {
   const suites = new Map<string, Suite>();
   const urls = new Map(doc.brokers.map((b) => [b.label, b.url]));
@@ -146,6 +169,7 @@ export function renderJunit(doc: ResultsDocument): string {
   for (const r of doc.load ?? []) {
     if (r.thresholds.length > 0) suites.set(`load:${r.broker}:${r.id}`, thresholdSuite(r));
   }
+  if (doc.run.interrupted) suites.set('run:interrupted', interruptedSuite(doc));
   const all = [...suites.values()];
   const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped' | 'time') => all.reduce((a, s) => a + s[k], 0);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];

@@ -1,5 +1,7 @@
-// Plain-text load summary (console reporter): latency percentiles, throughput, ledger, thresholds,
-// generator health. One block per load result.
+// Plain-text load views for the terminal: live progress lines (one updating line on a TTY, periodic lines
+// in CI logs) and the end-of-run summary (latency percentiles, throughput, ledger, thresholds, generator
+// health), one block per load result.
+import type { LoadProgress } from '../results/events.ts';
 import type { LoadResult } from '../results/model.ts';
 import { type Style, table } from './ansi.ts';
 import { deliveredRate, fmtMs, fmtNum, fmtPct, fmtRate } from './format.ts';
@@ -76,4 +78,56 @@ export function loadSummaryLines(r: LoadResult, st: Style): string[] {
       ),
     );
   return out;
+}
+
+const secs = (ms: number): string => `${Math.max(0, Math.floor(ms / 1000))}s`;
+
+/** One progress line. `p99` is what the line reports for the interval (see LoadProgressLines). */
+export function progressText(p: LoadProgress, p99Label: string): string {
+  const head = `[${p.profile}]`;
+  if (p.phase === 'start') return `${head} starting workers ${secs(p.elapsedMs).padStart(4)}`;
+  if (p.phase === 'connect') {
+    return `${head} connecting ${secs(p.elapsedMs).padStart(4)}  conn ${fmtNum(p.connected)}/${fmtNum(p.clients)}  errors ${fmtNum(p.errors)}`;
+  }
+  const time = `${secs(p.elapsedMs)}/${secs(p.durationMs)}`.padStart(9);
+  return `${head} ${p.phase.padEnd(8)} ${time}  conn ${fmtNum(p.connected)}/${fmtNum(p.clients)}  sent ${fmtRate(p.sentPerSec)}  acked ${fmtRate(p.ackedPerSec)}  delivered ${fmtRate(p.deliveredPerSec)}  ${p99Label}  errors ${fmtNum(p.errors)}${p.saturated ? '  GENERATOR SATURATED' : ''}`;
+}
+
+/**
+ * Turns the run's progress events (about one a second) into lines. On a terminal every event updates one
+ * line, with the last second's p99 and the run's. In CI logs a line is printed every `everyMs` (and at
+ * each phase change) and reports the WORST one-second p99 since the previous line, plus the run's, so a
+ * spike between two lines is never hidden.
+ */
+export class LoadProgressLines {
+  private worst: number | null = null;
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private lastPhase = '';
+
+  constructor(
+    private readonly tty: boolean,
+    private readonly st: Style,
+    private readonly everyMs = 5000,
+  ) {}
+
+  /** The text to show for this event, or undefined when nothing is due (CI logs between lines). */
+  next(p: LoadProgress): string | undefined {
+    if (p.p99Ms !== null) this.worst = Math.max(this.worst ?? 0, p.p99Ms);
+    const run = `run ${fmtMs(p.p99CumulativeMs)}`;
+    if (this.tty) {
+      this.worst = null;
+      return this.paint(p, progressText(p, `p99 1s ${fmtMs(p.p99Ms)} ${run}`));
+    }
+    const phaseChanged = p.phase !== this.lastPhase;
+    if (!phaseChanged && p.elapsedMs - this.lastAt < this.everyMs - 500) return undefined;
+    const label = `p99 ${fmtMs(this.worst)} (worst second since last line), ${run}`;
+    this.lastAt = p.elapsedMs;
+    this.lastPhase = p.phase;
+    this.worst = null;
+    return this.paint(p, progressText(p, label));
+  }
+
+  private paint(p: LoadProgress, line: string): string {
+    return p.saturated ? this.st.yellow(line) : line;
+  }
 }

@@ -98,6 +98,12 @@ export function renderMarkdown(doc: ResultsDocument, opts: { reportLink?: string
   out.push(
     `Run \`${doc.run.id}\`, ${doc.run.startedAt} on ${mdCell(doc.run.host.hostname)} (node ${doc.run.host.node})`,
   );
+  const stop = doc.run.interrupted;
+  if (stop)
+    out.push(
+      '',
+      `> ⚠️ **Interrupted** by ${stop.signal} at ${stop.at}: these results cover only what finished before the signal.`,
+    );
   if (opts.reportLink) out.push('', `Full report: [${opts.reportLink}](${opts.reportLink})`);
   const cases = allCases(doc);
   if (cases.length > 0) {

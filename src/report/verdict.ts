@@ -27,8 +27,12 @@ export function verdictOf(doc: ResultsDocument): Verdict {
       if (!t.passed) failedThresholds.push({ ...t, load: r.id, broker: r.broker });
     if (r.generator.saturated) saturatedGenerators.push(`${r.id} [${r.broker}]`);
   }
-  const exitCode =
-    failingCases.length > 0
+  const stop = doc.run.interrupted;
+  const exitCode = stop
+    ? stop.signal === 'SIGINT'
+      ? EXIT.interruptedSigint
+      : EXIT.interruptedSigterm
+    : failingCases.length > 0
       ? EXIT.conformanceFailure
       : failedThresholds.length > 0
         ? EXIT.thresholdFailure
@@ -41,9 +45,12 @@ export function verdictOf(doc: ResultsDocument): Verdict {
   if (failedThresholds.length > 0) {
     problems.push(`${failedThresholds.length} threshold${failedThresholds.length === 1 ? '' : 's'} failed`);
   }
-  const headline = problems.length === 0 ? 'PASS' : `FAIL: ${problems.join(', ')}`;
+  let headline = problems.length === 0 ? 'PASS' : `FAIL: ${problems.join(', ')}`;
+  // An interrupted run is never a pass: its results cover only what finished before the signal.
+  if (stop)
+    headline = `INTERRUPTED by ${stop.signal} (partial results)${problems.length ? `; ${headline}` : ''}`;
   return {
-    ok: problems.length === 0,
+    ok: problems.length === 0 && !stop,
     failingCases,
     failedThresholds,
     saturatedGenerators,

@@ -32,6 +32,8 @@ export interface RunInfo {
   shard?: { index: number; count: number };
   /** Documents merged into this one by `crucible report` (run ids). */
   mergedFrom?: string[];
+  /** The run was stopped by a signal: its results cover only what finished before it. */
+  interrupted?: { signal: 'SIGINT' | 'SIGTERM'; at: string };
 }
 
 export interface BrokerInfo {

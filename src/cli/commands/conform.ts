@@ -9,11 +9,12 @@ import { loadSuites, SUITE_VERSIONS, SUITES_DIR } from '../../conformance/suites
 import { createReporters } from '../../report/index.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
 import { isFailing } from '../../results/grade.ts';
-import type { MqttVersion } from '../../results/model.ts';
+import type { CaseResult, MqttVersion } from '../../results/model.ts';
 import { formatProblems } from '../../scenario/index.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
 import { boolFlag, durationFlag, intFlag, listFlag, parseFlags, stringFlag, tlsFlags } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
+import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
 import { printBaselineComparison } from './conform-baseline-output.ts';
 
 const HELP = `usage: crucible conform <url> [options]
@@ -133,48 +134,63 @@ export async function run(argv: string[]): Promise<number> {
     color: process.stdout.isTTY === true,
   });
   const doc = newDocument('conform', argv);
-  let run: Awaited<ReturnType<typeof runConformance>>;
+  const label = stringFlag(flags, 'label') ?? (typeof profile.label === 'string' ? profile.label : url.host);
+  // What finished, as it finishes: an interrupted run reports these.
+  const finished: CaseResult[] = [];
+  let run: Awaited<ReturnType<typeof runConformance>> | undefined;
   try {
-    run = await runConformance({
-      brokerUrl: url.toString(),
-      wsUrl,
-      ...(tls ? { tls } : {}),
-      label: stringFlag(flags, 'label') ?? (typeof profile.label === 'string' ? profile.label : url.host),
-      profile,
-      cases,
-      concurrency,
-      repeat,
-      probeTimeoutMs: 5000,
-      stepTimeoutMs,
-      onBegin: ({ total }) => {
-        for (const r of reporters) r.onBegin?.({ command: 'conform', total });
-      },
-      onCaseEnd: (res) => {
-        for (const r of reporters) r.onCaseEnd?.(res);
-      },
-    });
+    run = await untilInterrupted(
+      runConformance({
+        brokerUrl: url.toString(),
+        wsUrl,
+        ...(tls ? { tls } : {}),
+        label,
+        profile,
+        cases,
+        concurrency,
+        repeat,
+        probeTimeoutMs: 5000,
+        stepTimeoutMs,
+        signal: interruptSignal(),
+        onBegin: ({ total }) => {
+          for (const r of reporters) r.onBegin?.({ command: 'conform', total });
+        },
+        onCaseEnd: (res) => {
+          finished.push(res);
+          for (const r of reporters) r.onCaseEnd?.(res);
+        },
+      }),
+    );
   } catch (err) {
     if (err instanceof ProbeRefusedError) {
       console.error(`crucible: ${err.message}`);
       return EXIT.probeRefused;
     }
-    if (err instanceof BrokerUnreachableError) {
+    if (err instanceof BrokerUnreachableError && !interruption()) {
       console.error(`crucible: ${err.message}`);
       return EXIT.brokerUnreachable;
     }
-    throw err;
+    if (!interruption()) throw err;
   }
-  doc.brokers.push(run.broker);
-  doc.conformance = { cases: run.cases, statements: [], summary: {} };
+  const stop = interruption();
+  if (stop) doc.run.interrupted = stop;
+  doc.brokers.push(run?.broker ?? { label, url: url.toString(), profile });
+  doc.conformance = { cases: run?.cases ?? finished, statements: [], summary: {} };
   finishDocument(doc);
   const written: string[] = [];
   for (const r of reporters) written.push(...(await r.onEnd(doc)));
   if (fileReporters && written.length) console.log(`reports: ${written.join(', ')}`);
+  if (stop) {
+    console.error(
+      `crucible: interrupted by ${stop.signal}: the reports cover the ${doc.conformance.cases.length} of ${cases.length} cases that finished`,
+    );
+    return exitCodeFor(stop.signal);
+  }
 
   if (baseline) {
-    const cmp = compareWithBaseline(run.cases, baseline.entries);
+    const cmp = compareWithBaseline(doc.conformance.cases, baseline.entries);
     printBaselineComparison(cmp);
     return movedAgainst(cmp) ? EXIT.conformanceFailure : EXIT.ok;
   }
-  return run.cases.some((c) => isFailing(c.outcome)) ? EXIT.conformanceFailure : EXIT.ok;
+  return doc.conformance.cases.some((c) => isFailing(c.outcome)) ? EXIT.conformanceFailure : EXIT.ok;
 }

@@ -1,10 +1,14 @@
-// `crucible run <profile.yaml> --broker <url>` for load profiles (called by run.ts): overrides, live progress,
-// Ctrl-C that stops cleanly and still returns results, exit code 2 when a threshold fails.
+// `crucible run <profile.yaml> --broker <url>` for load profiles (called by run.ts): overrides, a reachability
+// check (exit 4 at once), live progress, an interrupt that stops cleanly and still returns results, exit code 2
+// when a threshold fails.
 
-import { formatLoadSummary, progressLine } from '../../load/format.ts';
+import { formatLoadSummary } from '../../load/format.ts';
 import { runLoad } from '../../load/index.ts';
+import { makeStyle } from '../../report/ansi.ts';
+import { LoadProgressLines } from '../../report/load-text.ts';
 import type { LoadResult } from '../../results/model.ts';
 import type { LoadProfile } from '../../scenario/load-profile/model.ts';
+import { connect, TransportError } from '../../transport/index.ts';
 import { durationFlag, type FlagSpec, intFlag, type ParsedFlags, stringFlag } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 
@@ -24,8 +28,10 @@ export interface LoadCliIo {
   out: NodeJS.WritableStream & { isTTY?: boolean };
   /** Progress on one updating line (default: out.isTTY). */
   isTTY?: boolean;
-  /** Stop signal; when absent, SIGINT (Ctrl-C) is handled here. */
+  /** Stop signal (the CLI's SIGINT/SIGTERM interrupt): the run stops publishing and returns results so far. */
   signal?: AbortSignal;
+  /** Called with each profile's result as soon as it is ready (an interrupted caller keeps these). */
+  onResult?: (r: LoadResult) => void;
   /** Plain progress line interval when not a TTY (default 5000 ms). */
   plainEveryMs?: number;
   /** Print a plain end-of-run summary (default false: the console reporter shows results in `crucible run`). */
@@ -96,72 +102,78 @@ export function parseShard(
   return { index, count };
 }
 
+/** How long `crucible run` waits for an interrupted load run to hand back its partial results. */
+export const LOAD_INTERRUPT_GRACE_MS = 1500;
+/** The reachability check before a load run (one plain connection, closed at once). */
+const PROBE_TIMEOUT_MS = 3000;
+
+/** Undefined when the broker accepts a connection; otherwise why not (then the run is exit 4, at once). */
+export async function probeBroker(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<string | undefined> {
+  try {
+    const c = await connect(url, { timeoutMs });
+    c.destroy();
+    return undefined;
+  } catch (err) {
+    if (err instanceof TransportError && (err.kind === 'unreachable' || err.kind === 'timeout'))
+      return err.message;
+    return undefined; // TLS or handshake trouble: the clients will report it per connection
+  }
+}
+
 export async function runLoadFromCli(
   profiles: LoadProfile[],
   flags: LoadCliFlags,
   io: LoadCliIo,
 ): Promise<{ results: LoadResult[]; exitCode: number }> {
   const tty = io.isTTY ?? io.out.isTTY === true;
-  const every = io.plainEveryMs ?? 5000;
-  let signal = io.signal;
-  let cleanup = (): void => {};
-  if (!signal) {
-    const ac = new AbortController();
-    const onSigint = (): void => {
-      io.out.write(
-        `${tty ? '\n' : ''}crucible: interrupted, stopping the load run and writing results (Ctrl-C again to quit at once)\n`,
-      );
-      ac.abort();
-    };
-    process.once('SIGINT', onSigint);
-    cleanup = () => process.removeListener('SIGINT', onSigint);
-    signal = ac.signal;
-  }
+  const signal = io.signal ?? new AbortController().signal;
   const results: LoadResult[] = [];
   let exitCode: number = EXIT.ok;
-  try {
-    for (const profile of profiles) {
-      if (signal.aborted) break;
-      let lastPlain = 0;
-      let lastLen = 0;
-      const opts: Parameters<typeof runLoad>[1] = {
-        brokerUrl: flags.broker,
-        signal,
-        overrides: {
-          ...(flags.clients !== undefined ? { clients: flags.clients } : {}),
-          ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
-          ...(flags.durationMs !== undefined ? { durationMs: flags.durationMs } : {}),
-        },
-        onProgress: (p) => {
-          const line = progressLine(p);
-          if (tty) {
-            io.out.write(`\r${line.padEnd(lastLen)}`);
-            lastLen = line.length;
-          } else if (p.elapsedMs - lastPlain >= every - 500) {
-            lastPlain = p.elapsedMs;
-            io.out.write(`${line}\n`);
-          }
-        },
-      };
-      if (flags.brokerLabel !== undefined) opts.brokerLabel = flags.brokerLabel;
-      if (flags.workers !== undefined) opts.workers = flags.workers;
-      if (flags.shard !== undefined) opts.shard = flags.shard;
-      if (flags.startAt !== undefined) opts.startAt = flags.startAt;
-      const r = await runLoad(profile, opts);
-      if (tty && lastLen > 0) io.out.write('\n');
-      results.push(r);
-      if (io.summary === true) io.out.write(`${formatLoadSummary(r)}\n`);
-      const clients = r.groups.reduce((s, g) => s + g.clients, 0);
-      const connected = r.groups.reduce((s, g) => s + g.connected, 0) + (r.counters['storm.dropped'] ?? 0);
-      if (clients > 0 && connected === 0 && (r.counters['connect.failures'] ?? 0) >= clients) {
-        io.out.write(`crucible: broker ${flags.broker} unreachable: no client could connect\n`);
-        exitCode = Math.max(exitCode, EXIT.brokerUnreachable);
-      } else if (r.generator.warnings.some((w) => w.startsWith('worker ')))
-        exitCode = Math.max(exitCode, EXIT.harnessError);
-      else if (r.thresholds.some((t) => !t.passed)) exitCode = Math.max(exitCode, EXIT.thresholdFailure);
+  const unreachable = await probeBroker(flags.broker);
+  if (unreachable !== undefined) {
+    io.out.write(`crucible: broker unreachable: ${unreachable}\n`);
+    return { results, exitCode: EXIT.brokerUnreachable };
+  }
+  for (const profile of profiles) {
+    if (signal.aborted) break;
+    const lines = new LoadProgressLines(tty, makeStyle(false), io.plainEveryMs ?? 5000);
+    let lastLen = 0;
+    const opts: Parameters<typeof runLoad>[1] = {
+      brokerUrl: flags.broker,
+      signal,
+      overrides: {
+        ...(flags.clients !== undefined ? { clients: flags.clients } : {}),
+        ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
+        ...(flags.durationMs !== undefined ? { durationMs: flags.durationMs } : {}),
+      },
+      onProgress: (p) => {
+        const line = lines.next(p);
+        if (line === undefined) return;
+        if (tty) {
+          io.out.write(`\r${line.padEnd(lastLen)}`);
+          lastLen = line.length;
+        } else io.out.write(`${line}\n`);
+      },
+    };
+    if (flags.brokerLabel !== undefined) opts.brokerLabel = flags.brokerLabel;
+    if (flags.workers !== undefined) opts.workers = flags.workers;
+    if (flags.shard !== undefined) opts.shard = flags.shard;
+    if (flags.startAt !== undefined) opts.startAt = flags.startAt;
+    const r = await runLoad(profile, opts);
+    if (tty && lastLen > 0) io.out.write('\n');
+    results.push(r);
+    io.onResult?.(r);
+    if (io.summary === true) io.out.write(`${formatLoadSummary(r)}\n`);
+    const clients = r.groups.reduce((s, g) => s + g.clients, 0);
+    const connected = r.groups.reduce((s, g) => s + g.connected, 0) + (r.counters['storm.dropped'] ?? 0);
+    if (clients > 0 && connected === 0 && (r.counters['connect.failures'] ?? 0) >= clients) {
+      io.out.write(`crucible: broker ${flags.broker} unreachable: no client could connect\n`);
+      exitCode = Math.max(exitCode, EXIT.brokerUnreachable);
+      break;
     }
-  } finally {
-    cleanup();
+    if (r.generator.warnings.some((w) => w.startsWith('worker ')))
+      exitCode = Math.max(exitCode, EXIT.harnessError);
+    else if (r.thresholds.some((t) => !t.passed)) exitCode = Math.max(exitCode, EXIT.thresholdFailure);
   }
   return { results, exitCode };
 }

@@ -14,7 +14,7 @@ import { type CaseTarget, runOneCase } from '../../conformance/run-one.ts';
 import { createReporters, type Reporter } from '../../report/index.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
 import { isFailing } from '../../results/grade.ts';
-import type { CaseResult } from '../../results/model.ts';
+import type { CaseResult, LoadResult } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import type { CaseSpec, Problem } from '../../scenario/model.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
@@ -29,7 +29,8 @@ import {
   tlsFlags,
 } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
-import { LOAD_FLAGS, loadFlags, runLoadFromCli } from './run-load.ts';
+import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
+import { LOAD_FLAGS, LOAD_INTERRUPT_GRACE_MS, loadFlags, runLoadFromCli } from './run-load.ts';
 import { expandFiles } from './validate.ts';
 
 const HELP = `usage: crucible run <file.yaml | dir>... --broker <url> [options]
@@ -85,8 +86,11 @@ async function runConversations(
 ): Promise<ConversationRun> {
   let unreachable = 0;
   let unreachableReason: string | undefined;
-  const results = await mapPool(cases, o.concurrency, async (spec): Promise<CaseResult> => {
+  const results = await mapPool(cases, o.concurrency, async (spec): Promise<CaseResult | undefined> => {
+    // Interrupted: cases not started and cases cut short are not results.
+    if (o.signal?.aborted) return undefined;
     const run = await runOneCase(spec, o);
+    if (o.signal?.aborted && run.result.reason?.startsWith('interrupted')) return undefined;
     if (run.unreachable) {
       unreachable++;
       unreachableReason ??= run.result.reason;
@@ -94,7 +98,7 @@ async function runConversations(
     for (const r of o.reporters) r.onCaseEnd?.(run.result);
     return run.result;
   });
-  return { cases: results, unreachable, unreachableReason };
+  return { cases: results.filter((c) => c !== undefined), unreachable, unreachableReason };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -193,15 +197,9 @@ export async function run(argv: string[]): Promise<number> {
       (doc.brokers[0] as { capabilities?: Record<string, unknown> }).capabilities = { ...caps };
     }
     for (const r of reporters) r.onBegin?.({ command: 'run', total: cases.length });
-    // Ctrl-C: cases in flight end at once (their sockets closed), the rest are not started; reports are written.
-    const interrupt = new AbortController();
-    const onSigint = (): void => {
-      console.error('\ncrucible: interrupted; finishing the cases in flight and writing reports');
-      interrupt.abort();
-    };
-    process.once('SIGINT', onSigint);
+    // SIGINT/SIGTERM: cases in flight end at once (their sockets closed), the rest are not started.
     const conv = await runConversations(cases, {
-      signal: interrupt.signal,
+      signal: interruptSignal(),
       brokerUrl,
       wsUrl,
       tls,
@@ -214,10 +212,9 @@ export async function run(argv: string[]): Promise<number> {
       repeat,
       reporters,
     });
-    process.removeListener('SIGINT', onSigint);
     doc.scenarios = conv.cases;
     const ran = conv.cases.filter((c) => c.outcome !== 'not-applicable').length;
-    if (ran > 0 && conv.unreachable === ran) {
+    if (ran > 0 && conv.unreachable === ran && !interruption()) {
       finishDocument(doc);
       for (const r of reporters) await r.onEnd(doc);
       console.error(
@@ -227,19 +224,33 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (conv.cases.some((c) => isFailing(c.outcome))) code = EXIT.conformanceFailure;
   }
-  if (loaded.loadProfiles.length > 0) {
-    const r = await runLoadFromCli(
-      loaded.loadProfiles,
-      { ...load, brokerLabel: label },
-      { out: process.stdout },
+  if (loaded.loadProfiles.length > 0 && !interruption()) {
+    const done: LoadResult[] = [];
+    const r = await untilInterrupted(
+      runLoadFromCli(
+        loaded.loadProfiles,
+        { ...load, brokerLabel: label },
+        { out: process.stdout, signal: interruptSignal(), onResult: (x) => done.push(x) },
+      ),
+      LOAD_INTERRUPT_GRACE_MS,
     );
-    doc.load = r.results;
-    if (code === EXIT.ok) code = r.exitCode;
-    else if (r.exitCode === EXIT.brokerUnreachable) code = r.exitCode;
+    doc.load = r?.results ?? done;
+    if (r && code === EXIT.ok) code = r.exitCode;
+    else if (r?.exitCode === EXIT.brokerUnreachable) code = r.exitCode;
   }
+  const stop = interruption();
+  if (stop) doc.run.interrupted = stop;
   finishDocument(doc);
   const written: string[] = [];
   for (const r of reporters) written.push(...(await r.onEnd(doc)));
   if (written.length > 0) console.log(`reports: ${written.join(', ')}`);
+  if (stop) {
+    const what = [
+      cases.length ? `${doc.scenarios?.length ?? 0} of ${cases.length} cases` : '',
+      doc.load ? `${doc.load.length} load result(s), partial` : '',
+    ].filter(Boolean);
+    console.error(`crucible: interrupted by ${stop.signal}: the reports cover ${what.join(' and ')}`);
+    return exitCodeFor(stop.signal);
+  }
   return code;
 }

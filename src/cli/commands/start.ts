@@ -15,10 +15,12 @@ import { createReporters } from '../../report/index.ts';
 import type { Reporter } from '../../report/reporter.ts';
 import { verdictOf } from '../../report/verdict.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
-import type { ResultsDocument } from '../../results/model.ts';
+import type { CaseResult, ResultsDocument } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import { boolFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
+import { LOAD_INTERRUPT_GRACE_MS } from './run-load.ts';
 
 const HELP = `usage: crucible start [options]   (also: npm start)
 
@@ -80,24 +82,29 @@ async function conform(
     only: [],
     level: 'all',
   });
-  const run = await runConformance({
-    brokerUrl: target.tcpUrl,
-    wsUrl: target.wsUrl,
-    label: 'reference',
-    profile,
-    cases,
-    concurrency,
-    repeat: 1,
-    probeTimeoutMs: 5000,
-    onBegin: ({ total }) => {
-      for (const r of reporters) r.onBegin?.({ command: 'start: conformance', total });
-    },
-    onCaseEnd: (res) => {
-      for (const r of reporters) r.onCaseEnd?.(res);
-    },
-  });
-  doc.brokers.push(run.broker);
-  doc.conformance = { cases: run.cases, statements: [], summary: {} };
+  const finished: CaseResult[] = [];
+  const run = await untilInterrupted(
+    runConformance({
+      brokerUrl: target.tcpUrl,
+      wsUrl: target.wsUrl,
+      label: 'reference',
+      profile,
+      cases,
+      concurrency,
+      repeat: 1,
+      probeTimeoutMs: 5000,
+      signal: interruptSignal(),
+      onBegin: ({ total }) => {
+        for (const r of reporters) r.onBegin?.({ command: 'start: conformance', total });
+      },
+      onCaseEnd: (res) => {
+        finished.push(res);
+        for (const r of reporters) r.onCaseEnd?.(res);
+      },
+    }),
+  );
+  doc.brokers.push(run?.broker ?? { label: 'reference', url: target.tcpUrl, profile });
+  doc.conformance = { cases: run?.cases ?? finished, statements: [], summary: {} };
   return undefined;
 }
 
@@ -113,14 +120,19 @@ async function load(
     console.error(problems.length ? formatProblems(problems) : `${file}: not a load profile (kind: load)`);
     return EXIT.invalidInput;
   }
-  const result = await runLoad(profile, {
-    brokerUrl: tcpUrl,
-    brokerLabel: 'reference',
-    workers: 1,
-    onProgress: (p) => {
-      for (const r of reporters) r.onLoadProgress?.(p);
-    },
-  });
+  const result = await untilInterrupted(
+    runLoad(profile, {
+      brokerUrl: tcpUrl,
+      brokerLabel: 'reference',
+      workers: 1,
+      signal: interruptSignal(),
+      onProgress: (p) => {
+        for (const r of reporters) r.onLoadProgress?.(p);
+      },
+    }),
+    LOAD_INTERRUPT_GRACE_MS,
+  );
+  if (!result) return undefined;
   if (!doc.brokers.some((b) => b.label === result.broker))
     doc.brokers.push({ label: result.broker, url: tcpUrl });
   doc.load = [result];
@@ -177,7 +189,7 @@ export async function run(argv: string[]): Promise<number> {
       );
       if (code !== undefined) return code;
     }
-    if (!boolFlag(flags, 'skip-load')) {
+    if (!boolFlag(flags, 'skip-load') && !interruption()) {
       console.log(`\nload profile ${loadFile}`);
       const code = await load(doc, loadFile, target.tcpUrl, reporters);
       if (code !== undefined) return code;
@@ -189,8 +201,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    await target.broker.close();
+    // Bounded: an interrupted run must not wait for the last clients to go.
+    await Promise.race([target.broker.close(), new Promise((r) => setTimeout(r, 500).unref())]);
   }
+  const stop = interruption();
+  if (stop) doc.run.interrupted = stop;
   finishDocument(doc);
   for (const r of reporters) await r.onEnd(doc);
   const v = verdictOf(doc);

@@ -5,12 +5,24 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HistogramSummary, ResultsDocument } from '../../results/model.ts';
+import { specVersionOf, statementInfo } from '../../scenario/statements.ts';
 import type { Reporter } from '../reporter.ts';
 import { type PageAssets, renderPage } from './template.ts';
 
 export const HTML_FILE = 'index.html';
 
-const CLIENT_FILES = ['core', 'overview', 'cases', 'statements', 'load', 'boot'];
+const CLIENT_FILES = [
+  'core',
+  'overview',
+  'capabilities',
+  'url-state',
+  'cases',
+  'matrix',
+  'statements',
+  'load-series',
+  'load',
+  'boot',
+];
 let cached: PageAssets | undefined;
 
 /** Reads the CSS, client script and uPlot (from node_modules) once per process. */
@@ -43,8 +55,28 @@ function slim(doc: ResultsDocument): ResultsDocument {
   };
 }
 
+/**
+ * The text of every statement the document cites, keyed "<spec version> <id>" (from the inventory shipped in
+ * src/scenario/statement-ids.ts, or shared/spec when present), so the report explains an id without the spec.
+ */
+export function statementTexts(doc: ResultsDocument): Record<string, { section: string; text: string }> {
+  const out: Record<string, { section: string; text: string }> = {};
+  const cases = [...(doc.conformance?.cases ?? []), ...(doc.scenarios ?? [])];
+  const cited = [
+    ...cases.flatMap((c) => c.statements.map((id) => [c.version, id] as const)),
+    ...(doc.conformance?.statements ?? []).map((v) => [v.version, v.id] as const),
+  ];
+  for (const [version, id] of cited) {
+    const key = `${specVersionOf(version)} ${id}`;
+    if (out[key]) continue;
+    const info = statementInfo(version, id);
+    if (info) out[key] = { section: info.section, text: info.paraphrase };
+  }
+  return out;
+}
+
 export function renderHtml(doc: ResultsDocument): string {
-  return renderPage(slim(doc), loadAssets());
+  return renderPage(slim(doc), loadAssets(), statementTexts(doc));
 }
 
 export class HtmlReporter implements Reporter {

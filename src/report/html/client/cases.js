@@ -74,19 +74,23 @@ function caseDetail(c) {
   d.append(
     h('h4', { text: 'Statements' }),
     h(
-      'div',
-      {},
-      c.statements.map((s, i) => [
-        i ? ', ' : '',
-        h('a', {
-          class: 'stmt-link mono',
-          text: s,
-          onclick: (ev) => {
-            ev.stopPropagation();
-            setQuery(s);
-          },
-        }),
-      ]),
+      'ul',
+      { class: 'stmt-list' },
+      c.statements.map((s) => {
+        const info = statementOf(c.version, s);
+        return h(
+          'li',
+          {},
+          h('a', {
+            class: 'stmt-link mono',
+            href: hashFor('cases', new URLSearchParams({ q: s })),
+            title: `all cases citing ${s}`,
+            text: s,
+          }),
+          info ? h('span', { class: 'stmt-text', text: ` ${info.text}` }) : null,
+          info ? h('span', { class: 'muted', text: ` (${info.section})` }) : null,
+        );
+      }),
     ),
   );
   if (c.reason) d.append(h('div', { class: 'reason', text: c.reason }));
@@ -141,9 +145,8 @@ function caseDetail(c) {
   return d;
 }
 let renderCaseList;
-let setQuery;
-let filterArea;
-let openCase;
+let applyCaseParams;
+let syncCaseHash;
 function renderCases(sec) {
   const filters = h('div', { class: 'filters' });
   const chips = h('div', { class: 'chips', id: 'outcome-filter' });
@@ -193,30 +196,6 @@ function renderCases(sec) {
       renderCaseList();
     },
   });
-  // From the matrix: the list view, narrowed to this case on this broker, with its detail open.
-  openCase = (c) => {
-    state.matrix = false;
-    document.getElementById('matrix-toggle')?.classList.remove('on');
-    state.broker = c.broker;
-    const sel = document.getElementById('filter-broker');
-    if (sel) sel.value = c.broker;
-    openIds.add(`${c.broker}\u0000${c.id}`);
-    setQuery(c.id);
-  };
-  filterArea = (area, version) => {
-    document.getElementById('filter-area').value = area;
-    document.getElementById('filter-version').value = version || '';
-    state.area = area;
-    state.version = version || '';
-    location.hash = 'cases';
-    renderCaseList();
-  };
-  setQuery = (q) => {
-    search.value = q;
-    state.q = q.toLowerCase();
-    location.hash = 'cases';
-    renderCaseList();
-  };
   filters.append(
     chips,
     select('area', 'area', uniq(cases.map((c) => c.area))),
@@ -243,15 +222,59 @@ function renderCases(sec) {
   const wrap = h('div', { class: 'tablewrap' });
   sec.append(filters, wrap);
   const openIds = new Set();
+  syncCaseHash = () => {
+    if (hashState().tab !== 'cases') return;
+    const p = new URLSearchParams();
+    if (state.outcomes.size !== OUTCOMES.length) p.set('outcome', [...state.outcomes].join(','));
+    for (const k of ['area', 'level', 'version', 'broker']) if (state[k]) p.set(k, state[k]);
+    if (search.value.trim()) p.set('q', search.value.trim());
+    if (state.matrix) p.set('matrix', '1');
+    for (const k of openIds) p.append('open', k.split('\u0000').join('/'));
+    writeHash('cases', p);
+  };
+  applyCaseParams = (p) => {
+    const outcomes = p.get('outcome');
+    state.outcomes = new Set(
+      outcomes === null ? OUTCOMES : outcomes.split(',').filter((o) => OUTCOMES.includes(o)),
+    );
+    for (const b of chips.querySelectorAll('[data-outcome]'))
+      b.setAttribute('aria-pressed', String(state.outcomes.has(b.getAttribute('data-outcome'))));
+    for (const k of ['area', 'level', 'version', 'broker']) {
+      const sel = document.getElementById(`filter-${k}`);
+      const v = p.get(k) || '';
+      state[k] = sel && [...sel.options].some((o) => o.value === v) ? v : '';
+      if (sel) sel.value = state[k];
+    }
+    search.value = p.get('q') || '';
+    state.q = search.value.trim().toLowerCase();
+    state.matrix = p.get('matrix') === '1' && brokers.length > 1;
+    document.getElementById('matrix-toggle')?.classList.toggle('on', state.matrix);
+    openIds.clear();
+    for (const o of p.getAll('open')) {
+      // broker/version/id: the broker label may hold '/', the version and id do not.
+      const parts = o.split('/');
+      if (parts.length >= 3) openIds.add([parts.slice(0, -2).join('/'), ...parts.slice(-2)].join('\u0000'));
+    }
+    renderCaseList();
+  };
   renderCaseList = () => {
     const list = cases.filter(matches);
-    wrap.replaceChildren(state.matrix ? matrixTable(list) : caseTable(list, openIds));
+    wrap.replaceChildren(state.matrix ? matrixTable(list) : caseTable(list, openIds, syncCaseHash));
     const rows = state.matrix ? new Set(list.map((c) => c.id)).size : list.length;
     shown.textContent = `showing ${rows} ${state.matrix ? 'case rows' : `of ${cases.length} results`}`;
+    syncCaseHash();
   };
-  renderCaseList();
+  // Opened from a link with filters (#cases?...): start from them.
+  const at = hashState();
+  applyCaseParams(at.tab === 'cases' ? at.params : new URLSearchParams());
 }
-function caseTable(list, openIds) {
+/** A link to one result: the list narrowed to this case on its broker and version, its detail open. */
+function caseLink(c) {
+  const p = new URLSearchParams({ broker: c.broker, version: c.version, q: c.id });
+  p.append('open', `${c.broker}/${c.version}/${c.id}`);
+  return hashFor('cases', p);
+}
+function caseTable(list, openIds, onToggle) {
   const tbl = h('table', { id: 'case-table' });
   tbl.append(
     h(
@@ -280,10 +303,19 @@ function caseTable(list, openIds) {
     body.append(h('tr', {}, h('td', { colspan: 8, class: 'empty', text: 'No case matches the filters.' })));
   const MAX_ROWS = 3000;
   for (const c of list.slice(0, MAX_ROWS)) {
-    const key = `${c.broker}\u0000${c.id}`;
+    const key = caseKey(c);
+    // Keyboard: every row is a tab stop; Enter or Space opens and closes its detail.
     const row = h(
       'tr',
-      { class: 'case-row', 'data-id': c.id, 'data-broker': c.broker, 'data-outcome': c.outcome },
+      {
+        class: 'case-row',
+        tabindex: '0',
+        'aria-expanded': 'false',
+        'data-id': c.id,
+        'data-broker': c.broker,
+        'data-version': c.version,
+        'data-outcome': c.outcome,
+      },
       h('td', {}, badge(c.outcome)),
       h(
         'td',
@@ -297,7 +329,14 @@ function caseTable(list, openIds) {
       h('td', { text: c.area }),
       h('td', { text: c.version }),
       h('td', { text: c.level }),
-      h('td', { class: 'mono', text: c.statements.join(', ') }),
+      h(
+        'td',
+        { class: 'mono' },
+        c.statements.map((s, i) => [
+          i ? ', ' : '',
+          h('span', { title: statementOf(c.version, s)?.text || s, text: s }),
+        ]),
+      ),
       brokers.length > 1 ? h('td', { text: c.broker }) : null,
       h('td', { class: 'num', text: c.durationMs.toFixed(0) }),
     );
@@ -306,15 +345,24 @@ function caseTable(list, openIds) {
       if (!detail.firstChild.firstChild) detail.firstChild.append(caseDetail(c));
       detail.classList.remove('hidden');
       row.classList.add('open');
+      row.setAttribute('aria-expanded', 'true');
       openIds.add(key);
     };
-    row.addEventListener('click', () => {
+    const toggle = () => {
       if (detail.classList.contains('hidden')) open();
       else {
         detail.classList.add('hidden');
         row.classList.remove('open');
+        row.setAttribute('aria-expanded', 'false');
         openIds.delete(key);
       }
+      onToggle();
+    };
+    row.addEventListener('click', toggle);
+    row.addEventListener('keydown', (ev) => {
+      if (ev.target !== row || (ev.key !== 'Enter' && ev.key !== ' ')) return;
+      ev.preventDefault();
+      toggle();
     });
     if (openIds.has(key)) open();
     body.append(row, detail);
@@ -322,50 +370,6 @@ function caseTable(list, openIds) {
   if (list.length > MAX_ROWS) {
     const more = `${list.length - MAX_ROWS} more results not shown: narrow the filters.`;
     body.append(h('tr', {}, h('td', { colspan: 8, class: 'empty', text: more })));
-  }
-  tbl.append(body);
-  return tbl;
-}
-function matrixTable(list) {
-  const ids = uniq(list.map((c) => c.id));
-  const by = new Map(cases.map((c) => [`${c.broker}\u0000${c.id}`, c]));
-  const tbl = h('table', { class: 'matrix', id: 'matrix-table' });
-  tbl.append(
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { text: 'case' }),
-        h('th', { text: 'statements' }),
-        brokers.map((b) => h('th', { class: 'cell', text: b })),
-      ),
-    ),
-  );
-  const body = h('tbody');
-  for (const id of ids) {
-    const any = list.find((c) => c.id === id);
-    body.append(
-      h(
-        'tr',
-        { class: 'matrix-row' },
-        h('td', {}, h('div', { class: 'mono', text: id }), h('div', { class: 'muted', text: any.title })),
-        h('td', { class: 'mono', text: any.statements.join(', ') }),
-        brokers.map((b) => {
-          const c = by.get(`${b}\u0000${id}`);
-          return h(
-            'td',
-            {
-              class: 'cell',
-              title: c ? `${c.reason || c.outcome} (click for details)` : '',
-              onclick: c ? () => openCase(c) : undefined,
-            },
-            c ? badge(c.outcome) : h('span', { class: 'muted', text: '–' }),
-          );
-        }),
-      ),
-    );
   }
   tbl.append(body);
   return tbl;

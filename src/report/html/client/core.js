@@ -2,7 +2,8 @@
 // mqtt-crucible HTML report, client side. Plain browser JS, no network: reads the results document
 // embedded in <script id="crucible-data" type="application/json"> and builds the views with DOM
 // methods only (textContent everywhere, so no markup from the data is ever interpreted).
-// Files in src/report/html/client/ are concatenated in order (core, overview, cases, statements, load, boot)
+// Files in src/report/html/client/ are concatenated in order (CLIENT_FILES in ../index.ts: core, overview,
+// capabilities, url-state, cases, matrix, statements, load-series, load, boot)
 // inside one function scope by ../index.ts.
 const DATA = JSON.parse(document.getElementById('crucible-data').textContent);
 const OUTCOMES = ['pass', 'fail', 'non-strict', 'informational', 'not-applicable', 'error'];
@@ -79,6 +80,11 @@ const pretty = (v) => (v === undefined ? '(none)' : typeof v === 'string' ? v : 
 
 // ---------------------------------------------------------------------------------------- data
 const doc = DATA.doc;
+const STATEMENT_TEXT = DATA.statements || {};
+/** The statement's section and paraphrase from the inventory shipped with crucible, if known. */
+const statementOf = (version, id) => STATEMENT_TEXT[`${version === '5.0' ? '5.0' : '3.1.1'} ${id}`];
+/** A case result is (broker, version, id). */
+const caseKey = (c) => `${c.broker}\u0000${c.version}\u0000${c.id}`;
 const cases = [...(doc.conformance?.cases || []), ...(doc.scenarios || [])];
 const brokers = [...new Set([...doc.brokers.map((b) => b.label), ...cases.map((c) => c.broker)])];
 const loads = doc.load || [];
@@ -99,10 +105,16 @@ function panel(id, title) {
 }
 function show(id) {
   if (!panels.includes(id)) id = panels[0];
+  if (id === 'cases' && renderCaseList) {
+    // A link with filters applies them; the bare tab keeps the current filters (and puts them in the URL).
+    const params = hashState().params;
+    if ([...params.keys()].length) applyCaseParams(params);
+    else syncCaseHash();
+  }
   for (const p of panels) {
     document.getElementById(`panel-${p}`).classList.toggle('active', p === id);
     nav.querySelector(`[data-tab="${p}"]`).classList.toggle('active', p === id);
   }
   if (id === 'load') drawCharts();
 }
-window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+window.addEventListener('hashchange', () => show(hashState().tab));

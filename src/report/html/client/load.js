@@ -12,12 +12,15 @@ function drawCharts() {
   while (pending.length) {
     const { box, make } = pending.shift();
     const width = Math.max(320, box.clientWidth - 20);
-    const { opts, data } = make(width);
-    const plot = new uPlot({ legend: { live: false }, ...opts }, data, box);
+    const { opts, data, phases } = make(width);
+    const plugins = phases?.length ? [phaseLines(phases)] : [];
+    const plot = new uPlot({ legend: { live: false }, plugins, ...opts }, data, box);
     charts.push({
       title: box.firstChild.textContent,
       points: data[0].length,
       series: data.length - 1,
+      data,
+      phases: phases || [],
       plot,
     });
   }
@@ -98,15 +101,11 @@ function hasLatencySeries(r) {
 }
 function latencyOverTime(r) {
   return chartBox('Delivery latency over time (ms, deliver.intended)', (width) => {
-    const s = r.series;
-    const data = [
-      s.t,
-      s.p50 || s.t.map(() => null),
-      s.p99 || s.t.map(() => null),
-      s.max || s.t.map(() => null),
-    ];
+    const s = chartSeries(r);
+    const data = [s.t, s.p50, s.p99, s.max];
     return {
       data,
+      phases: phaseBoundaries(r),
       opts: {
         width,
         height: 240,
@@ -124,10 +123,11 @@ function latencyOverTime(r) {
 }
 function throughputOverTime(r) {
   return chartBox('Throughput over time (messages/s) and connected clients', (width) => {
-    const s = r.series;
+    const s = chartSeries(r);
     const data = [s.t, s.sent, s.acked, s.delivered, s.errors, s.connected];
     return {
       data,
+      phases: phaseBoundaries(r),
       opts: {
         width,
         height: 240,
@@ -251,6 +251,7 @@ function renderLoad(sec) {
         hasLatencySeries(r) ? latencyOverTime(r) : null,
         throughputOverTime(r),
       ),
+      seriesCaption(r, chartSeries(r)),
     );
     sec.append(h('h3', { text: 'Latency' }), latencyTable(r.latency));
     if (r.thresholds.length) {

@@ -249,7 +249,11 @@ function areaTable() {
           h(
             'td',
             {},
-            h('a', { class: 'stmt-link', text: r.area, onclick: () => filterArea(r.area, r.version) }),
+            h('a', {
+              class: 'stmt-link',
+              href: hashFor('cases', new URLSearchParams({ area: r.area, version: r.version || '' })),
+              text: r.area,
+            }),
           ),
           h('td', { text: r.version }),
           brokers.length > 1 ? h('td', { text: r.broker }) : null,

@@ -1,10 +1,34 @@
 // biome-ignore-all lint/correctness/noUnusedVariables: the client files share one scope (concatenated by ../index.ts)
-// Statements tab: coverage per version, verdict per broker, linked cases.
+// Statements tab: per version, each statement with its text (from the inventory shipped with crucible), the
+// verdict per broker, and its cases, failing ones marked, each a link to the case.
 // ---------------------------------------------------------------------------------------- statements
+function statementCases(ver, ids) {
+  const results = cases.filter((c) => c.version === ver && ids.has(c.id));
+  const byId = new Map();
+  for (const c of results) byId.set(c.id, [...(byId.get(c.id) || []), c]);
+  const list = [...byId.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+  return h(
+    'ul',
+    { class: 'stmt-cases' },
+    list.map(([id, rs]) => {
+      const failing = rs.filter((c) => c.outcome === 'fail' || c.outcome === 'error');
+      const shown = failing[0] || rs[0];
+      return h(
+        'li',
+        { class: failing.length ? 'case-failing' : '', 'data-case': id },
+        failing.length ? badge(worst(failing.map((c) => c.outcome))) : null,
+        h('a', { class: 'mono', href: caseLink(shown), text: id }),
+        failing.length && brokers.length > 1
+          ? h('span', { class: 'muted', text: ` on ${failing.map((c) => c.broker).join(', ')}` })
+          : null,
+      );
+    }),
+  );
+}
 function renderStatements(sec) {
   const verdicts = doc.conformance?.statements || [];
   const versions = uniq(verdicts.map((v) => v.version));
-  const search = h('input', { type: 'search', id: 'statement-q', placeholder: 'statement or case id' });
+  const search = h('input', { type: 'search', id: 'statement-q', placeholder: 'statement, text or case id' });
   const hidePass = h('input', { type: 'checkbox', id: 'statement-hide-pass' });
   const apply = () => {
     const q = search.value.trim().toLowerCase();
@@ -50,7 +74,7 @@ function renderStatements(sec) {
           {},
           h('th', { text: 'statement' }),
           brokers.map((b) => h('th', { text: b })),
-          h('th', { text: 'cases' }),
+          h('th', { text: 'cases (failing marked)' }),
         ),
       ),
     );
@@ -58,21 +82,40 @@ function renderStatements(sec) {
       h(
         'tbody',
         {},
-        list.map((r) =>
-          h(
+        list.map((r) => {
+          const info = statementOf(ver, r.id);
+          return h(
             'tr',
             {
               class: 'statement-row',
+              id: `stmt-${ver}-${r.id}`,
               'data-worst': worst(Object.values(r.by)),
-              'data-text': `${r.id} ${[...r.cases].join(' ')}`.toLowerCase(),
+              'data-text': `${r.id} ${info ? info.text : ''} ${[...r.cases].join(' ')}`.toLowerCase(),
             },
-            h('td', {}, h('a', { class: 'stmt-link mono', text: r.id, onclick: () => setQuery(r.id) })),
+            h(
+              'td',
+              { class: 'stmt-cell' },
+              h('a', {
+                class: 'stmt-link mono',
+                href: hashFor('cases', new URLSearchParams({ version: ver, q: r.id })),
+                title: `cases citing ${r.id}`,
+                text: r.id,
+              }),
+              info
+                ? h(
+                    'div',
+                    { class: 'stmt-text' },
+                    info.text,
+                    h('span', { class: 'muted', text: ` — ${info.section}` }),
+                  )
+                : h('div', { class: 'muted', text: 'statement text not in the inventory' }),
+            ),
             brokers.map((b) =>
               h('td', {}, r.by[b] ? badge(r.by[b]) : h('span', { class: 'muted', text: '–' })),
             ),
-            h('td', { class: 'mono muted', text: [...r.cases].join(', ') }),
-          ),
-        ),
+            h('td', {}, statementCases(ver, r.cases)),
+          );
+        }),
       ),
     );
     sec.append(h('div', { class: 'tablewrap' }, tbl));

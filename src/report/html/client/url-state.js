@@ -1,0 +1,22 @@
+// biome-ignore-all lint/correctness/noUnusedVariables: the client files share one scope (concatenated by ../index.ts)
+// The view's state in the URL: `#<tab>?<filters>` (e.g. #cases?outcome=fail,error&q=MQTT-3.1.2-4&open=...), so
+// a failure can be linked and a reload keeps the filters. Filter changes replace the URL (no history entry per
+// keystroke); following a link with filters (a statement's case, a matrix cell) applies them.
+// ---------------------------------------------------------------------------------------- url state
+function hashState() {
+  const raw = location.hash.slice(1);
+  const q = raw.indexOf('?');
+  return {
+    tab: decodeURIComponent(q < 0 ? raw : raw.slice(0, q)),
+    params: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+  };
+}
+function hashFor(tab, params) {
+  const qs = params.toString();
+  return `#${tab}${qs ? `?${qs}` : ''}`;
+}
+/** Records a new filter state without reloading or scrolling (and without a hashchange event). */
+function writeHash(tab, params) {
+  const next = hashFor(tab, params);
+  if (next !== location.hash) history.replaceState(null, '', next);
+}
