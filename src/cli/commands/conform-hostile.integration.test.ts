@@ -1,5 +1,5 @@
 // `crucible conform` against a broker that floods every connection with unsolicited PUBLISH packets:
-// the run finishes, every flooded case fails naming the flood, and results.json is written.
+// the run finishes, every flooded case fails naming what arrived, and results.json is written.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
