@@ -3,7 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarize } from '../results/document.ts';
+import { gates, isExpected } from '../results/grade.ts';
 import type { CaseResult, ResultsDocument } from '../results/model.ts';
+import { baselineText } from './console.ts';
 import { deliveredRate, fmtMs, fmtNum, fmtPct, fmtRate, OUTCOMES } from './format.ts';
 import type { Reporter } from './reporter.ts';
 import { allCases, verdictOf } from './verdict.ts';
@@ -34,16 +36,27 @@ function tableMd(header: string[], rows: string[][], align?: string[]): string[]
   return [`| ${header.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
-function failureRows(cases: CaseResult[]): string[][] {
+const CASE_HEADER = ['broker', 'version', 'case', 'outcome', 'statements', 'reason'];
+
+function failureRows(cases: CaseResult[], why: (c: CaseResult) => string = caseWhy): string[][] {
   return cases
     .slice(0, MAX_FAILURE_ROWS)
     .map((c) => [
       mdCell(c.broker),
+      c.version,
       mdCode(c.id),
-      c.outcome,
+      `${c.outcome}${c.flaky ? ` (flaky: ${c.attempts?.join(', ')})` : ''}`,
       mdCell(c.statements.join(', ')),
-      mdCell((c.reason ?? c.failure?.message ?? '').slice(0, 160)),
+      mdCell(why(c).slice(0, 160)),
     ]);
+}
+
+function caseWhy(c: CaseResult): string {
+  const b =
+    c.baseline && (c.baseline.status === 'new' || c.baseline.status === 'worse')
+      ? `${baselineText(c)}; `
+      : '';
+  return `${b}${c.reason ?? c.failure?.message ?? ''}`;
 }
 
 export function renderMarkdown(doc: ResultsDocument, opts: { reportLink?: string } = {}): string {
@@ -60,25 +73,60 @@ export function renderMarkdown(doc: ResultsDocument, opts: { reportLink?: string
   if (cases.length > 0) {
     out.push('', '### Conformance', '');
     const by = summarize(cases);
+    // Extra columns only when a baseline or --repeat was involved: expected deviations and flaky cases.
+    const extra: Array<[string, (c: CaseResult) => boolean]> = [];
+    if (v.expectedCases.length > 0) extra.push(['expected', isExpected]);
+    if (v.flakyCases.length > 0) extra.push(['flaky', (c) => c.flaky === true]);
     const rows = Object.entries(by).map(([b, c]) => [
       mdCell(b),
       ...OUTCOMES.map((o) => String(c[o])),
+      ...extra.map(([, f]) => String(cases.filter((x) => x.broker === b && f(x)).length)),
       String(c.total),
     ]);
     out.push(
-      ...tableMd(['broker', ...OUTCOMES, 'total'], rows, ['---', ...OUTCOMES.map(() => '---:'), '---:']),
+      ...tableMd(['broker', ...OUTCOMES, ...extra.map(([n]) => n), 'total'], rows, [
+        '---',
+        ...OUTCOMES.map(() => '---:'),
+        ...extra.map(() => '---:'),
+        '---:',
+      ]),
     );
-    const failing = cases.filter((c) => c.outcome === 'fail' || c.outcome === 'error');
+    if (v.expectedCases.length > 0)
+      out.push(
+        '',
+        `_${v.expectedCases.length} of these deviations are expected by the baseline (${mdCell(doc.run.baseline?.source ?? 'baseline')}); they do not fail the run._`,
+      );
+    const failing = v.failingCases;
     if (failing.length > 0) {
       out.push('', `#### Failing cases (${failing.length})`, '');
-      out.push(...tableMd(['broker', 'case', 'outcome', 'statements', 'reason'], failureRows(failing)));
+      out.push(...tableMd(CASE_HEADER, failureRows(failing)));
       if (failing.length > MAX_FAILURE_ROWS)
         out.push('', `… and ${failing.length - MAX_FAILURE_ROWS} more (see the HTML report).`);
     }
-    const nonStrict = cases.filter((c) => c.outcome === 'non-strict');
+    const expected = v.expectedCases;
+    if (expected.length > 0) {
+      out.push(
+        '',
+        `<details><summary>Expected by the baseline (not failures): ${expected.length}</summary>`,
+        '',
+      );
+      out.push(
+        ...tableMd(
+          [...CASE_HEADER.slice(0, 5), 'baseline'],
+          failureRows(expected, (c) => `${baselineText(c)}: ${c.baseline?.entry?.why ?? ''}`),
+        ),
+      );
+      out.push('', '</details>');
+    }
+    const flaky = cases.filter((c) => c.flaky && !gates(c) && !isExpected(c));
+    if (flaky.length > 0) {
+      out.push('', `#### Flaky cases (${flaky.length})`, '');
+      out.push(...tableMd(CASE_HEADER, failureRows(flaky)));
+    }
+    const nonStrict = cases.filter((c) => c.outcome === 'non-strict' && !gates(c) && !isExpected(c));
     if (nonStrict.length > 0) {
       out.push('', `<details><summary>Non-strict (SHOULD not met): ${nonStrict.length}</summary>`, '');
-      out.push(...tableMd(['broker', 'case', 'outcome', 'statements', 'reason'], failureRows(nonStrict)));
+      out.push(...tableMd(CASE_HEADER, failureRows(nonStrict)));
       out.push('', '</details>');
     }
   }

@@ -1,14 +1,14 @@
 // `crucible conform <url>`: the bundled suites against one broker, graded per case and per statement.
 import { resolve } from 'node:path';
-import { compareWithBaseline, loadBaseline, movedAgainst } from '../../conformance/baseline.ts';
+import { applyBaseline, loadBaseline } from '../../conformance/baseline.ts';
 import { BrokerUnreachableError } from '../../conformance/capabilities.ts';
 import { loadProfile } from '../../conformance/profile.ts';
 import { runConformance } from '../../conformance/runner.ts';
 import { type Selection, selectCases } from '../../conformance/select.ts';
 import { loadSuites, SUITE_VERSIONS, SUITES_DIR } from '../../conformance/suites.ts';
 import { createReporters } from '../../report/index.ts';
+import { verdictOf } from '../../report/verdict.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
-import { isFailing } from '../../results/grade.ts';
 import type { MqttVersion } from '../../results/model.ts';
 import { formatProblems } from '../../scenario/index.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
@@ -162,15 +162,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   doc.brokers.push(run.broker);
   doc.conformance = { cases: run.cases, statements: [], summary: {} };
+  // The baseline's judgement goes into the document, so every view and the exit code agree.
+  const cmp = baseline ? applyBaseline(run.cases, baseline.entries) : undefined;
+  if (baseline && baselinePath) doc.run.baseline = { source: baselinePath, entries: baseline.entries.length };
   finishDocument(doc);
   const written: string[] = [];
   for (const r of reporters) written.push(...(await r.onEnd(doc)));
   if (fileReporters && written.length) console.log(`reports: ${written.join(', ')}`);
-
-  if (baseline) {
-    const cmp = compareWithBaseline(run.cases, baseline.entries);
-    printBaselineComparison(cmp);
-    return movedAgainst(cmp) ? EXIT.conformanceFailure : EXIT.ok;
-  }
-  return run.cases.some((c) => isFailing(c.outcome)) ? EXIT.conformanceFailure : EXIT.ok;
+  if (cmp) printBaselineComparison(cmp);
+  return verdictOf(doc).exitCode;
 }

@@ -120,7 +120,22 @@ function caseDetail(c) {
     );
   }
   if (c.attempts && c.attempts.length > 1)
-    d.append(h('h4', { text: 'Attempts' }), h('div', {}, c.attempts.map(badge), c.flaky ? ' flaky' : ''));
+    d.append(
+      h('h4', { text: 'Attempts' }),
+      h(
+        'div',
+        {},
+        c.attempts.map(badge),
+        c.flaky ? ' flaky: attempts differed; the outcome is the worst attempt' : '',
+      ),
+    );
+  if (c.baseline)
+    d.append(
+      h('h4', { text: 'Baseline' }),
+      h('div', {
+        text: `${c.baseline.status}${c.baseline.entry ? `: baseline says ${c.baseline.entry.outcome} (${c.baseline.entry.kind}, ${c.baseline.entry.source}): ${c.baseline.entry.why}` : ': not in the baseline'}`,
+      }),
+    );
   if (c.transcript?.length) {
     const tbl = transcriptTable(c);
     const btn = h('button', {
@@ -200,7 +215,7 @@ function renderCases(sec) {
     state.broker = c.broker;
     const sel = document.getElementById('filter-broker');
     if (sel) sel.value = c.broker;
-    openIds.add(`${c.broker}\u0000${c.id}`);
+    openIds.add(caseKey(c));
     setQuery(c.id);
   };
   filterArea = (area, version) => {
@@ -246,7 +261,7 @@ function renderCases(sec) {
   renderCaseList = () => {
     const list = cases.filter(matches);
     wrap.replaceChildren(state.matrix ? matrixTable(list) : caseTable(list, openIds));
-    const rows = state.matrix ? new Set(list.map((c) => c.id)).size : list.length;
+    const rows = state.matrix ? new Set(list.map((c) => `${c.version}\u0000${c.id}`)).size : list.length;
     shown.textContent = `showing ${rows} ${state.matrix ? 'case rows' : `of ${cases.length} results`}`;
   };
   renderCaseList();
@@ -280,11 +295,19 @@ function caseTable(list, openIds) {
     body.append(h('tr', {}, h('td', { colspan: 8, class: 'empty', text: 'No case matches the filters.' })));
   const MAX_ROWS = 3000;
   for (const c of list.slice(0, MAX_ROWS)) {
-    const key = `${c.broker}\u0000${c.id}`;
+    const key = caseKey(c);
     const row = h(
       'tr',
-      { class: 'case-row', 'data-id': c.id, 'data-broker': c.broker, 'data-outcome': c.outcome },
-      h('td', {}, badge(c.outcome)),
+      {
+        class: 'case-row',
+        'data-id': c.id,
+        'data-broker': c.broker,
+        'data-version': c.version,
+        'data-outcome': c.outcome,
+        'data-baseline': c.baseline ? c.baseline.status : undefined,
+        'data-flaky': c.flaky ? 'true' : undefined,
+      },
+      h('td', {}, caseBadge(c)),
       h(
         'td',
         {},
@@ -327,8 +350,11 @@ function caseTable(list, openIds) {
   return tbl;
 }
 function matrixTable(list) {
-  const ids = uniq(list.map((c) => c.id));
-  const by = new Map(cases.map((c) => [`${c.broker}\u0000${c.id}`, c]));
+  // One row per (version, id): the same id in 3.1.1 and 5.0 is two cases.
+  const rowsBy = new Map();
+  for (const c of list)
+    if (!rowsBy.has(`${c.version}\u0000${c.id}`)) rowsBy.set(`${c.version}\u0000${c.id}`, c);
+  const by = new Map(cases.map((c) => [caseKey(c), c]));
   const tbl = h('table', { class: 'matrix', id: 'matrix-table' });
   tbl.append(
     h(
@@ -344,16 +370,21 @@ function matrixTable(list) {
     ),
   );
   const body = h('tbody');
-  for (const id of ids) {
-    const any = list.find((c) => c.id === id);
+  for (const any of rowsBy.values()) {
+    const id = any.id;
     body.append(
       h(
         'tr',
-        { class: 'matrix-row' },
-        h('td', {}, h('div', { class: 'mono', text: id }), h('div', { class: 'muted', text: any.title })),
+        { class: 'matrix-row', 'data-id': id, 'data-version': any.version },
+        h(
+          'td',
+          {},
+          h('div', { class: 'mono', text: id }),
+          h('div', { class: 'muted', text: `MQTT ${any.version} · ${any.title}` }),
+        ),
         h('td', { class: 'mono', text: any.statements.join(', ') }),
         brokers.map((b) => {
-          const c = by.get(`${b}\u0000${id}`);
+          const c = by.get(caseKey({ broker: b, version: any.version, id }));
           return h(
             'td',
             {
@@ -361,7 +392,7 @@ function matrixTable(list) {
               title: c ? `${c.reason || c.outcome} (click for details)` : '',
               onclick: c ? () => openCase(c) : undefined,
             },
-            c ? badge(c.outcome) : h('span', { class: 'muted', text: '–' }),
+            c ? caseBadge(c) : h('span', { class: 'muted', text: '–' }),
           );
         }),
       ),

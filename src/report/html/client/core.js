@@ -26,6 +26,35 @@ function h(tag, props, ...children) {
   return el;
 }
 const badge = (o) => h('span', { class: `badge o-${o}`, text: o });
+// The same rule as src/results/grade.ts `gates`: under a baseline only a new or worse result fails the run.
+const gates = (c) =>
+  c.baseline
+    ? c.baseline.status === 'new' || c.baseline.status === 'worse'
+    : c.outcome === 'fail' || c.outcome === 'error';
+const isExpected = (c) => !!c.baseline && !gates(c) && c.outcome !== 'pass' && c.outcome !== 'not-applicable';
+/** A case is (broker, version, id): ids repeat across the MQTT versions. */
+const caseKey = (c) => `${c.broker}\u0000${c.version}\u0000${c.id}`;
+/** The outcome badge plus what the baseline and --repeat say about it (expected, flaky, new, worse). */
+function caseBadge(c) {
+  const tags = [];
+  if (isExpected(c))
+    tags.push([
+      'expected',
+      c.baseline.entry ? `baseline ${c.baseline.entry.source}: ${c.baseline.entry.why}` : '',
+    ]);
+  else if (c.baseline && (c.baseline.status === 'new' || c.baseline.status === 'worse'))
+    tags.push([
+      c.baseline.status,
+      c.baseline.status === 'new' ? 'not in the baseline' : 'worse than the baseline',
+    ]);
+  if (c.flaky) tags.push(['flaky', `attempts: ${(c.attempts || []).join(', ')}`]);
+  return h(
+    'span',
+    { class: 'case-badge' },
+    badge(c.outcome),
+    tags.map(([t, title]) => [' ', h('span', { class: `badge tag-${t}`, title, text: t })]),
+  );
+}
 const fmtMs = (ms) => {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
   if (ms >= 10000) return `${(ms / 1000).toFixed(1)} s`;
