@@ -33,6 +33,7 @@ describe('crucible report', () => {
     a.brokers = a.brokers.filter((b) => b.label === 'reference');
     if (a.conformance) a.conformance.cases = a.conformance.cases.filter((c) => c.broker === 'reference');
     const b = conformanceDoc();
+    b.run.id = 'run-mosquitto';
     b.brokers = b.brokers.filter((x) => x.label === 'mosquitto');
     if (b.conformance) b.conformance.cases = b.conformance.cases.filter((c) => c.broker === 'mosquitto');
     const out = join(dir, 'merged');
@@ -43,6 +44,15 @@ describe('crucible report', () => {
       assert.ok(existsSync(join(out, f)), f);
     const merged = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     assert.deepEqual(Object.keys(merged.conformance.summary).sort(), ['mosquitto', 'reference']);
+  });
+
+  test('a file merged with itself is refused: exit 3, both names, no stack trace', () => {
+    const a = write('self.json', conformanceDoc());
+    const r = crucible('report', a, a, '--out', join(dir, 'self'));
+    assert.equal(r.code, 3, r.out);
+    assert.match(r.out, /crucible: cannot merge: .*self\.json and .*self\.json hold the same run/);
+    assert.doesNotMatch(r.out, /at .*\.ts:\d+/, 'no stack trace');
+    assert.ok(!existsSync(join(dir, 'self', 'summary.md')), 'nothing written');
   });
 
   test('an unusable file is exit 3 naming the file and the problem', () => {

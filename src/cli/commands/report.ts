@@ -4,24 +4,27 @@ import { resolve } from 'node:path';
 import { makeStyle } from '../../report/ansi.ts';
 import { renderConsoleSummary } from '../../report/console.ts';
 import { createReporters } from '../../report/index.ts';
-import { mergeDocuments } from '../../report/merge.ts';
+import { MergeRefused, mergeDocuments } from '../../report/merge.ts';
 import { readResultsFile } from '../../report/read.ts';
 import { verdictOf } from '../../report/verdict.ts';
+import type { ResultsDocument } from '../../results/model.ts';
 import { boolFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 
 const HELP = `usage: crucible report <results.json...> [options]
 
-Re-renders results files; several files (shards of one run, or runs against different brokers) are
-merged into one report: cases are concatenated (the latest result wins per broker and case), load
-results of the same profile and broker are merged exactly (HDR histograms added) and thresholds
-re-evaluated.
+Re-renders results files; several files (shards of one run, or runs against different brokers or
+MQTT versions) are merged into one report. A case is (broker, version, id): cases are concatenated;
+load results of the same profile and broker are merged exactly (HDR histograms added) and thresholds
+re-evaluated when they are shards of one run (--shard i/N). Separate runs of the same cases or the
+same load profile on the same broker, or one file given twice, are refused (exit 3).
 
   --out <dir>           where to write (default reports/merged)
   --reporter <names>    any of html,junit,markdown,json,console (default html,junit,markdown,json)
   --quiet               do not print the summary
 
-Exit code: 0 all good, 1 a conformance failure, 2 a failed threshold, 3 unreadable input file.
+Exit code: 0 all good, 1 a conformance failure, 2 a failed threshold, 3 unreadable input file or
+files that cannot be merged.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -43,7 +46,13 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`report needs at least one results.json file\n\n${HELP}`);
   const docs = [];
   for (const file of flags.positionals) docs.push(await readResultsFile(file));
-  const doc = mergeDocuments(docs);
+  let doc: ResultsDocument;
+  try {
+    doc = mergeDocuments(docs, flags.positionals);
+  } catch (err) {
+    if (err instanceof MergeRefused) throw new UsageError(`cannot merge: ${err.message}`);
+    throw err;
+  }
   const names = listFlag(flags, 'reporter');
   const outDir = resolve(stringFlag(flags, 'out') ?? 'reports/merged');
   const reporters = createReporters(names.length ? names : ['html', 'junit', 'markdown', 'json'], {

@@ -234,6 +234,7 @@ export async function run(argv: string[]): Promise<number> {
       { out: process.stdout },
     );
     doc.load = r.results;
+    if (load.shard) doc.run.shard = load.shard;
     if (code === EXIT.ok) code = r.exitCode;
     else if (r.exitCode === EXIT.brokerUnreachable) code = r.exitCode;
   }
