@@ -6,6 +6,14 @@ export const EXIT = {
   invalidInput: 3,
   brokerUnreachable: 4,
   harnessError: 5,
+  /** compare: cases of the baseline are missing from the current run. */
+  compareMissingCases: 10,
+  /** compare: a load result of the baseline is missing from the current run. */
+  compareMissingLoad: 11,
+  /** compare: a run is interrupted, or its load generator saturated. */
+  compareUnusableRun: 12,
+  /** compare: the runs selected different MQTT versions or profiles. */
+  compareDifferentSelection: 13,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { conformanceDoc, fullDoc, loadResult } from '../../report/test-fixtures.ts';
+import type { ResultsDocument } from '../../results/model.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'crucible-rc-'));
@@ -98,4 +99,69 @@ describe('crucible compare', () => {
     assert.equal(crucible('compare', basePath).code, 3);
     assert.equal(crucible('compare', basePath, basePath, '--tolerance', 'lots').code, 3);
   });
+
+  // Each input that cannot be compared has its own exit code and message, never "OK: no regression".
+  const incomparable: Array<[string, (cur: ResultsDocument) => void, number, RegExp]> = [
+    [
+      'cases missing from the current run',
+      (cur) => {
+        if (cur.conformance) cur.conformance.cases = cur.conformance.cases.filter((_, i) => i % 2 === 0);
+      },
+      10,
+      /16 of the baseline's 32 cases are missing from the current run/,
+    ],
+    [
+      'a missing load result',
+      (cur) => delete cur.load,
+      11,
+      /1 load result\(s\) of the baseline are missing.*\n.*'smoke' \[reference\]/,
+    ],
+    [
+      'an interrupted run',
+      (cur) => {
+        cur.run.interrupted = { signal: 'SIGTERM', at: '2026-01-01T10:00:30.000Z' };
+      },
+      12,
+      /the current run \(run-conform\) was interrupted by SIGTERM/,
+    ],
+    [
+      'a saturated run',
+      (cur) => {
+        const r = cur.load?.[0];
+        if (r) r.generator.saturated = true;
+      },
+      12,
+      /load generator was saturated/,
+    ],
+    [
+      'different versions selected',
+      (cur) => {
+        if (cur.conformance) cur.conformance.cases = cur.conformance.cases.filter((c) => c.version === '5.0');
+      },
+      13,
+      /broker 'reference': the baseline ran MQTT 3\.1\.1, 5\.0, the current run MQTT 5\.0/,
+    ],
+    [
+      'a different load profile',
+      (cur) => {
+        const r = cur.load?.[0];
+        if (r) r.profile = { ...r.profile, durationMs: 1234 };
+      },
+      13,
+      /load profile 'smoke' \[reference\] differs \(durationMs\)/,
+    ],
+  ];
+  for (const [what, change, code, message] of incomparable) {
+    test(`refuses ${what}: exit ${code}`, () => {
+      const cur: ResultsDocument = structuredClone(base);
+      change(cur);
+      const md = join(dir, `refused-${code}.md`);
+      const r = crucible('compare', basePath, write(`cur-${code}.json`, cur), '--markdown', md);
+      assert.equal(r.code, code, r.out);
+      assert.match(r.out, /crucible: cannot compare/);
+      assert.match(r.out, message);
+      assert.doesNotMatch(r.out, /no regression/);
+      assert.match(readFileSync(md, 'utf8'), new RegExp(`not comparable \\(exit ${code}\\)`));
+    });
+  }
 });
