@@ -1,101 +1,164 @@
-// `crucible compare <baseline.json> <current.json>`: regression verdict for CI. Exit 2 on a new
-// conformance failure or a latency / throughput / loss regression beyond --tolerance, 0 otherwise, 3 when
-// an input file is unusable, and 10-13 when the two runs cannot be compared (this file is the one place
-// that maps each reason of report/comparable.ts to its exit code).
-import { writeFile } from 'node:fs/promises';
-import { defaultColor, makeStyle } from '../../report/ansi.ts';
-import { checkComparable, type IncomparableKind } from '../../report/comparable.ts';
-import { compareDocuments, DEFAULT_COMPARE, DEFAULT_METRICS, parseTolerance } from '../../report/compare.ts';
-import { comparisonLines, comparisonMarkdown, incomparableMarkdown } from '../../report/compare-text.ts';
-import { readResultsFile } from '../../report/read.ts';
-import { boolFlag, durationFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, type ExitCode, UsageError } from '../exit-codes.ts';
+// Regression verdict between two results documents (`crucible compare baseline.json current.json`):
+// new conformance failures per case (broker, version, id), and per load result (broker + profile id) the
+// broker's figures: delivery latency percentiles that grew, delivered throughput that dropped and a lost
+// share that grew beyond a tolerance. The generator's own figures (send lag) are compared only on request
+// (`metrics`). Whether the two documents can be compared at all is comparable.ts.
+import { isFailing } from '../results/grade.ts';
+import type { CaseResult, LoadResult, Outcome, ResultsDocument } from '../results/model.ts';
+import { caseKey, loadKey } from './comparable.ts';
+import { allCases } from './verdict.ts';
 
-const HELP = `usage: crucible compare <baseline.json> <current.json> [options]
+export interface CompareOptions {
+  /** Relative tolerance, 0.1 = 10%. */
+  tolerance: number;
+  /** Latency increases smaller than this (ms) are never regressions (noise floor). */
+  minDeltaMs: number;
+  /** Latency stats compared. */
+  stats: Array<'p50' | 'p90' | 'p99' | 'p999'>;
+  /** Latency histograms compared (default: the broker's delivery latency from the intended send time). */
+  metrics?: string[];
+}
 
-Reports conformance cases that passed (or were non-strict / not applicable) in the baseline and fail
-or error now, per broker, MQTT version and case id; and for every load result (same profile id and
-broker) the broker's figures: delivery latency percentiles that grew by more than the tolerance,
-delivered throughput that dropped by more than it, and a lost share that grew by more than it.
+/** The broker's figures: publish-to-deliver latency (open model), delivered throughput and loss. */
+export const DEFAULT_METRICS: readonly string[] = ['deliver.intended'];
 
-  --tolerance <pct>     allowed relative change, e.g. 10% (default 10%)
-  --stats p50,p99       latency percentiles compared (any of p50,p90,p99,p999; default p50,p99)
-  --metrics <names>     latency histograms compared (default deliver.intended; others: deliver.actual,
-                        puback, pubcomp, connack, suback, sendLag — sendLag is the generator's own delay)
-  --min-delta <dur>     ignore latency increases smaller than this, e.g. 0.2ms (default 0)
-  --markdown <file>     also write the comparison as Markdown (e.g. $GITHUB_STEP_SUMMARY)
-  --no-color            plain output
+/** A lost share that grows by less than this (absolute, 0.0001 = 0.01 % of the expected messages) is noise. */
+export const LOSS_FLOOR = 0.0001;
 
-Runs that cannot be compared are refused before any verdict:
-  10  cases of the baseline are missing from the current run
-  11  a load result of the baseline is missing from the current run
-  12  a run was interrupted, or its load generator was saturated
-  13  the runs selected different MQTT versions or profiles
-
-Exit code: 0 no regression, 2 regression, 3 unusable input file, 10-13 as above.
-`;
-
-/** The one place each reason two runs cannot be compared becomes an exit code (docs/exit-codes.md). */
-const INCOMPARABLE_EXIT: Record<IncomparableKind, ExitCode> = {
-  'missing-cases': EXIT.compareMissingCases,
-  'missing-load': EXIT.compareMissingLoad,
-  'interrupted-or-saturated': EXIT.compareUnusableRun,
-  'different-selection': EXIT.compareDifferentSelection,
+export const DEFAULT_COMPARE: CompareOptions = {
+  tolerance: 0.1,
+  minDeltaMs: 0,
+  stats: ['p50', 'p99'],
+  metrics: [...DEFAULT_METRICS],
 };
 
-export async function run(argv: string[]): Promise<number> {
-  const flags = parseFlags(
-    argv,
-    {
-      tolerance: { type: 'string' },
-      stats: { type: 'string' },
-      'min-delta': { type: 'string' },
-      metrics: { type: 'string' },
-      markdown: { type: 'string' },
-      'no-color': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'compare',
-  );
-  if (boolFlag(flags, 'help')) {
-    console.log(HELP);
-    return EXIT.ok;
+export interface CaseChange {
+  broker: string;
+  version: string;
+  id: string;
+  statements: string[];
+  before: Outcome | null; // null: not in the baseline
+  after: Outcome;
+  reason?: string;
+}
+
+export interface MetricChange {
+  load: string;
+  broker: string;
+  metric: string; // "deliver.intended.p99", "throughput.delivered" or "loss"
+  before: number;
+  after: number;
+  unit: 'ms' | '/s' | '%';
+  change: number; // relative, +0.25 = 25% higher
+  regression: boolean;
+}
+
+export interface Comparison {
+  newFailures: CaseChange[];
+  fixed: CaseChange[];
+  metrics: MetricChange[];
+  missingLoads: string[];
+  regressions: number;
+}
+
+function compareCases(base: CaseResult[], cur: CaseResult[]): Pick<Comparison, 'newFailures' | 'fixed'> {
+  const before = new Map(base.map((c) => [caseKey(c), c]));
+  const newFailures: CaseChange[] = [];
+  const fixed: CaseChange[] = [];
+  for (const c of cur) {
+    const b = before.get(caseKey(c));
+    const change: CaseChange = {
+      broker: c.broker,
+      version: c.version,
+      id: c.id,
+      statements: c.statements,
+      before: b?.outcome ?? null,
+      after: c.outcome,
+    };
+    if (c.reason) change.reason = c.reason;
+    if (isFailing(c.outcome) && (!b || !isFailing(b.outcome))) newFailures.push(change);
+    else if (b && isFailing(b.outcome) && !isFailing(c.outcome)) fixed.push(change);
   }
-  if (flags.positionals.length !== 2) {
-    throw new UsageError(`compare takes two files: <baseline.json> <current.json>\n\n${HELP}`);
+  return { newFailures, fixed };
+}
+
+const rate = (r: LoadResult) => (r.durationMs > 0 ? r.ledger.delivered / (r.durationMs / 1000) : 0);
+
+function compareLoad(b: LoadResult, c: LoadResult, o: CompareOptions): MetricChange[] {
+  const out: MetricChange[] = [];
+  const rel = (x: number, y: number) => (x > 0 ? (y - x) / x : y > 0 ? Number.POSITIVE_INFINITY : 0);
+  for (const name of o.metrics ?? DEFAULT_METRICS) {
+    const hb = b.latency[name];
+    const hc = c.latency[name];
+    if (!hb || !hc || hb.count === 0 || hc.count === 0) continue;
+    for (const s of o.stats) {
+      const before = hb[s];
+      const after = hc[s];
+      const change = rel(before, after);
+      out.push({
+        load: c.id,
+        broker: c.broker,
+        metric: `${name}.${s}`,
+        before,
+        after,
+        unit: 'ms',
+        change,
+        regression: change > o.tolerance && after - before > o.minDeltaMs,
+      });
+    }
   }
-  const tolText = stringFlag(flags, 'tolerance');
-  const tolerance = tolText === undefined ? DEFAULT_COMPARE.tolerance : parseTolerance(tolText);
-  if (tolerance === undefined)
-    throw new UsageError(`--tolerance must be a percentage like 10% or 2.5%, got '${tolText}'`);
-  const stats = listFlag(flags, 'stats');
-  for (const s of stats) {
-    if (!['p50', 'p90', 'p99', 'p999'].includes(s))
-      throw new UsageError(`--stats takes p50, p90, p99 or p999, got '${s}'`);
-  }
-  const [basePath, curPath] = flags.positionals as [string, string];
-  const metrics = listFlag(flags, 'metrics');
-  const base = await readResultsFile(basePath);
-  const cur = await readResultsFile(curPath);
-  const md = stringFlag(flags, 'markdown');
-  const no = checkComparable(base, cur);
-  if (no) {
-    const code = INCOMPARABLE_EXIT[no.kind];
-    console.error(`crucible: cannot compare ${basePath} with ${curPath}: ${no.message}`);
-    for (const d of no.details) console.error(`  - ${d}`);
-    console.error(`(exit ${code}; see docs/exit-codes.md)`);
-    if (md) await writeFile(md, incomparableMarkdown(no, code), { encoding: 'utf8', flag: 'a' });
-    return code;
-  }
-  const cmp = compareDocuments(base, cur, {
-    tolerance,
-    minDeltaMs: durationFlag(flags, 'min-delta') ?? 0,
-    stats: (stats.length ? stats : DEFAULT_COMPARE.stats) as typeof DEFAULT_COMPARE.stats,
-    metrics: metrics.length ? metrics : [...DEFAULT_METRICS],
+  const before = rate(b);
+  const after = rate(c);
+  const change = rel(before, after);
+  out.push({
+    load: c.id,
+    broker: c.broker,
+    metric: 'throughput.delivered',
+    before,
+    after,
+    unit: '/s',
+    change,
+    regression: change < -o.tolerance,
   });
-  const st = makeStyle(!boolFlag(flags, 'no-color') && defaultColor(process.stdout));
-  console.log(`baseline ${basePath} (run ${base.run.id}) vs current ${curPath} (run ${cur.run.id})\n`);
-  console.log(comparisonLines(cmp, tolerance, st).join('\n'));
-  if (md) await writeFile(md, comparisonMarkdown(cmp, tolerance), { encoding: 'utf8', flag: 'a' });
-  return cmp.regressions > 0 ? EXIT.thresholdFailure : EXIT.ok;
+  // Loss: the share of expected messages that never arrived (the ledger), in percent.
+  const loss = (r: LoadResult) => (r.ledger.expected > 0 ? r.ledger.lost / r.ledger.expected : 0);
+  const lb = loss(b);
+  const lc = loss(c);
+  out.push({
+    load: c.id,
+    broker: c.broker,
+    metric: 'loss',
+    before: lb * 100,
+    after: lc * 100,
+    unit: '%',
+    change: rel(lb, lc),
+    regression: lc - lb > LOSS_FLOOR && rel(lb, lc) > o.tolerance,
+  });
+  return out;
+}
+
+export function compareDocuments(
+  base: ResultsDocument,
+  cur: ResultsDocument,
+  o: CompareOptions = DEFAULT_COMPARE,
+): Comparison {
+  const { newFailures, fixed } = compareCases(allCases(base), allCases(cur));
+  const metrics: MetricChange[] = [];
+  const missingLoads: string[] = [];
+  const curLoads = new Map((cur.load ?? []).map((r) => [loadKey(r), r]));
+  for (const b of base.load ?? []) {
+    const c = curLoads.get(loadKey(b));
+    if (!c) missingLoads.push(`${b.id} [${b.broker}]`);
+    else metrics.push(...compareLoad(b, c, o));
+  }
+  const regressions = newFailures.length + metrics.filter((m) => m.regression).length;
+  return { newFailures, fixed, metrics, missingLoads, regressions };
+}
+
+/** "10%", "0.1" or "10" (percent when above 1). Undefined when malformed. */
+export function parseTolerance(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] === '%' || n > 1 ? n / 100 : n;
 }
