@@ -52,7 +52,6 @@ export async function run(argv: string[]): Promise<number> {
       'min-delta': { type: 'string' },
       metrics: { type: 'string' },
       markdown: { type: 'string' },
-      'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     'compare',
@@ -93,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     stats: (stats.length ? stats : DEFAULT_COMPARE.stats) as typeof DEFAULT_COMPARE.stats,
     metrics: metrics.length ? metrics : [...DEFAULT_METRICS],
   });
-  const st = makeStyle(!boolFlag(flags, 'no-color') && defaultColor(process.stdout));
+  const st = makeStyle(defaultColor(process.stdout));
   console.log(`baseline ${basePath} (run ${base.run.id}) vs current ${curPath} (run ${cur.run.id})\n`);
   console.log(comparisonLines(cmp, tolerance, st).join('\n'));
   if (md) await writeFile(md, comparisonMarkdown(cmp, tolerance), { encoding: 'utf8', flag: 'a' });

@@ -14,6 +14,7 @@ import { formatProblems } from '../../scenario/index.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
 import { boolFlag, durationFlag, intFlag, listFlag, parseFlags, stringFlag, tlsFlags } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
+import { checkOutDir, planOutput } from '../output.ts';
 import { printBaselineComparison } from './conform-baseline-output.ts';
 
 const HELP = `usage: crucible conform <url> [options]
@@ -27,8 +28,10 @@ Runs the bundled MQTT 3.1.1 and 5.0 suites against the broker at <url> (mqtt://,
   --profile <file>        what the broker is configured for (see suites/profiles/)
   --ws-url <url>          WebSocket endpoint of the same broker (enables the WebSocket cases)
   --baseline <dir|file>   expected deviations; exit 1 only when results move against it
-  --reporter <names>      console,json,junit,markdown,html (default console)
-  --out <dir>             where reports go (default reports/latest when a file reporter is chosen)
+  --reporter <names>      console,json,junit,markdown,html (default console; with --out: all of them)
+  --out <dir>             where reports go, results.json always among them (default reports/latest when a
+                          file reporter is chosen); --out - writes the results JSON to standard output
+  --no-color              no colour (also: NO_COLOR=1)
   --concurrency <n>       cases in parallel (default 8)
   --repeat <n>            run every case n times and flag flaky ones
   --timeout <dur>         default step deadline (default 2s)
@@ -83,9 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   const concurrency = intFlag(flags, 'concurrency', 1, 256) ?? 8;
   const repeat = intFlag(flags, 'repeat', 1, 100) ?? 1;
   const stepTimeoutMs = durationFlag(flags, 'timeout');
-  const reporterNames = listFlag(flags, 'reporter').length ? listFlag(flags, 'reporter') : ['console'];
-  const fileReporters = reporterNames.some((r) => r !== 'console');
-  const outDir = resolve(stringFlag(flags, 'out') ?? 'reports/latest');
+  const output = planOutput(flags, { reporters: ['console'], outDir: 'reports/latest' });
 
   let profile: Record<string, unknown> = {};
   const profileFile = stringFlag(flags, 'profile');
@@ -127,10 +128,11 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('no suite case matches the selection (--version/--area/--only/--level)');
 
   const tls = tlsFlags(flags);
-  const reporters = createReporters(reporterNames, {
-    outDir,
-    out: process.stdout,
-    color: process.stdout.isTTY === true,
+  if (!output.jsonToStdout && output.reporters.some((r) => r !== 'console')) checkOutDir(output.outDir);
+  const reporters = createReporters(output.reporters, {
+    outDir: output.outDir,
+    out: output.human,
+    ...(output.jsonToStdout ? { jsonStream: process.stdout } : {}),
   });
   const doc = newDocument('conform', argv);
   let run: Awaited<ReturnType<typeof runConformance>>;
@@ -168,7 +170,7 @@ export async function run(argv: string[]): Promise<number> {
   finishDocument(doc);
   const written: string[] = [];
   for (const r of reporters) written.push(...(await r.onEnd(doc)));
-  if (fileReporters && written.length) console.log(`reports: ${written.join(', ')}`);
-  if (cmp) printBaselineComparison(cmp);
+  if (written.length) output.human.write(`reports: ${written.join(', ')}\n`);
+  if (cmp) printBaselineComparison(cmp, output.human);
   return verdictOf(doc).exitCode;
 }
