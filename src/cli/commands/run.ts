@@ -12,7 +12,7 @@ import { loadProfile } from '../../conformance/profile.ts';
 import { type CaseTarget, runOneCase } from '../../conformance/run-one.ts';
 import { createReporters, type Reporter } from '../../report/index.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
-import { isFailing } from '../../results/grade.ts';
+import { gates } from '../../results/grade.ts';
 import type { CaseResult } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import type { CaseSpec, Problem } from '../../scenario/model.ts';
@@ -224,7 +224,7 @@ export async function run(argv: string[]): Promise<number> {
       );
       return EXIT.brokerUnreachable;
     }
-    if (conv.cases.some((c) => isFailing(c.outcome))) code = EXIT.conformanceFailure;
+    if (conv.cases.some(gates)) code = EXIT.conformanceFailure;
   }
   if (loaded.loadProfiles.length > 0) {
     const r = await runLoadFromCli(
