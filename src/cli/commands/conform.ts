@@ -33,7 +33,8 @@ Runs the bundled MQTT 3.1.1 and 5.0 suites against the broker at <url> (mqtt://,
                           file reporter is chosen); --out - writes the results JSON to standard output
   --no-color              no colour (also: NO_COLOR=1)
   --concurrency <n>       cases in parallel (default 8)
-  --repeat <n>            run every case n times and flag flaky ones
+  --repeat <n>            run every case n times; a case whose attempts differ is flaky and keeps
+                          its worst attempt's outcome
   --timeout <dur>         default step deadline (default 2s)
   --label <name>          broker label in reports (default host:port)
   --suites <dir>          suites directory (default the bundled one)

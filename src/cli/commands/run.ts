@@ -38,7 +38,8 @@ Runs scenario files against a broker: conversations (cases of steps) and load pr
   --broker <url>          mqtt://host:1883, mqtts://, ws://host:8080/mqtt, wss:// (required)
   --ws-url <url>          WebSocket endpoint of the same broker (for clients with transport: ws)
   --concurrency <n>       conversation cases in parallel (default 4)
-  --repeat <n>            run every case n times; a case whose outcomes differ is flagged flaky
+  --repeat <n>            run every case n times; a case whose attempts differ is flaky and keeps
+                          its worst attempt's outcome
   --reporter <names>      console,json,junit,markdown,html (default console; with --out: all of them)
   --out <dir>             write reports there, results.json always among them (default reports/latest for
                           file reporters); --out - writes the results JSON to standard output
