@@ -1,6 +1,7 @@
 // Where a command's reports go (`--reporter`, `--out`), decided the same way by every command:
 // - `--out <dir>` without `--reporter` writes the default set (console, json, junit, markdown, html);
-// - a command that writes files always writes results.json beside them (the input of report/compare);
+// - a command that writes files, or is given --out, always writes results.json there (the input of
+//   report and compare);
 // - `--out -` sends the results document (json) to standard output; everything else a command prints
 //   (console reporter, progress, "reports: ..." lines) then goes to standard error, so stdout is pure JSON;
 // - the directory is checked before the run starts: not a directory, not writable (or /proc, /sys) -> exit 3.
@@ -46,8 +47,10 @@ export function planOutput(flags: ParsedFlags, d: OutputDefaults): OutputPlan {
     if (!reporters.includes('json')) reporters.push('json');
     return { reporters, outDir: STDOUT, jsonToStdout: true, human: process.stderr };
   }
-  // Whenever files are written, results.json is one of them: every view can be re-rendered from it.
-  if (reporters.some((r) => r !== 'console') && !reporters.includes('json')) reporters.push('json');
+  // Whenever files are written (or --out names a directory), results.json is one of them: every view
+  // can be re-rendered from it.
+  if ((out !== undefined || reporters.some((r) => r !== 'console')) && !reporters.includes('json'))
+    reporters.push('json');
   return {
     reporters,
     outDir: resolve(out ?? d.outDir),

@@ -60,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     reporters: ['html', 'junit', 'markdown', 'json'],
     outDir: 'reports/merged',
   });
-  if (!output.jsonToStdout) checkOutDir(output.outDir);
+  if (!output.jsonToStdout && output.reporters.some((r) => r !== 'console')) checkOutDir(output.outDir);
   const reporters = createReporters(output.reporters, {
     outDir: output.outDir,
     out: output.human,
