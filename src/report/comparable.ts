@@ -48,9 +48,17 @@ function versionsByBroker(cases: CaseResult[]): Map<string, string> {
   return new Map([...by].map(([b, v]) => [b, [...v].sort().join(', ')]));
 }
 
+/** What does not change what is measured: where the broker or file is, names, credentials and verdict limits. */
+const BROKER_PROFILE_IGNORED = new Set(['urls', 'label', 'auth']);
+const LOAD_PROFILE_IGNORED = new Set(['file', 'title', 'description', 'thresholds', 'saturationLagMs']);
+
 /** Top-level keys whose values differ (for a readable "profile differs" message). */
-function differingKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+function differingKeys(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  ignored: Set<string>,
+): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !ignored.has(k));
   return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
@@ -67,14 +75,14 @@ function selectionDiffers(base: ResultsDocument, cur: ResultsDocument): string[]
   for (const b of base.brokers) {
     const c = curBrokers.get(b.label);
     if (!c || !b.profile || !c.profile) continue;
-    const keys = differingKeys(b.profile, c.profile);
+    const keys = differingKeys(b.profile, c.profile, BROKER_PROFILE_IGNORED);
     if (keys.length) out.push(`broker '${b.label}': the broker profile differs (${keys.join(', ')})`);
   }
   const curLoads = new Map((cur.load ?? []).map((r) => [loadKey(r), r]));
   for (const r of base.load ?? []) {
     const c = curLoads.get(loadKey(r));
     if (!c) continue;
-    const keys = differingKeys(r.profile, c.profile).filter((k) => k !== 'file');
+    const keys = differingKeys(r.profile, c.profile, LOAD_PROFILE_IGNORED);
     if (keys.length) out.push(`load profile '${r.id}' [${r.broker}] differs (${keys.join(', ')})`);
   }
   return out;

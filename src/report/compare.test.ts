@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ResultsDocument } from '../results/model.ts';
+import { checkComparable } from './comparable.ts';
 import { compareDocuments, DEFAULT_COMPARE, parseTolerance } from './compare.ts';
 import { fullDoc, loadResult } from './test-fixtures.ts';
 
@@ -109,5 +110,26 @@ describe('compare', () => {
     assert.equal(loss?.after, (60 / l.expected) * 100);
     const same = compareDocuments(base, withLoad(fullDoc(), 800)).metrics.find((m) => m.metric === 'loss');
     assert.equal(same?.regression, false);
+  });
+
+  test('what does not change the measurement is not a different selection; what does is', () => {
+    const base = withLoad(fullDoc(), 800);
+    const broker = base.brokers[0];
+    assert.ok(broker);
+    broker.profile = { linkStealing: true, urls: { ws: 'ws://127.0.0.1:1/mqtt' } };
+    const same = structuredClone(base);
+    const r = same.load?.[0];
+    assert.ok(r);
+    r.profile = { ...r.profile, file: '/elsewhere/p.yaml', thresholds: [] };
+    (same.brokers[0] as { profile: Record<string, unknown> }).profile = {
+      linkStealing: true,
+      urls: { ws: 'ws://127.0.0.1:2/mqtt' },
+    };
+    assert.equal(checkComparable(base, same), undefined);
+    const other = structuredClone(base);
+    (other.brokers[0] as { profile: Record<string, unknown> }).profile = { linkStealing: false };
+    const no = checkComparable(base, other);
+    assert.equal(no?.kind, 'different-selection');
+    assert.match(no?.details[0] ?? '', /broker 'reference': the broker profile differs \(linkStealing\)/);
   });
 });
