@@ -119,23 +119,7 @@ function caseDetail(c) {
       ),
     );
   }
-  if (c.attempts && c.attempts.length > 1)
-    d.append(
-      h('h4', { text: 'Attempts' }),
-      h(
-        'div',
-        {},
-        c.attempts.map(badge),
-        c.flaky ? ' flaky: attempts differed; the outcome is the worst attempt' : '',
-      ),
-    );
-  if (c.baseline)
-    d.append(
-      h('h4', { text: 'Baseline' }),
-      h('div', {
-        text: `${c.baseline.status}${c.baseline.entry ? `: baseline says ${c.baseline.entry.outcome} (${c.baseline.entry.kind}, ${c.baseline.entry.source}): ${c.baseline.entry.why}` : ': not in the baseline'}`,
-      }),
-    );
+  d.append(...gradingDetail(c));
   if (c.transcript?.length) {
     const tbl = transcriptTable(c);
     const btn = h('button', {

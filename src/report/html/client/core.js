@@ -34,6 +34,20 @@ const gates = (c) =>
 const isExpected = (c) => !!c.baseline && !gates(c) && c.outcome !== 'pass' && c.outcome !== 'not-applicable';
 /** A case is (broker, version, id): ids repeat across the MQTT versions. */
 const caseKey = (c) => `${c.broker}\u0000${c.version}\u0000${c.id}`;
+/** Case detail lines for --repeat attempts and the baseline's judgement. */
+function gradingDetail(c) {
+  const out = [];
+  if (c.attempts && c.attempts.length > 1) {
+    const note = c.flaky ? ' flaky: attempts differed; the outcome is the worst attempt' : '';
+    out.push(h('h4', { text: 'Attempts' }), h('div', {}, c.attempts.map(badge), note));
+  }
+  if (c.baseline) {
+    const e = c.baseline.entry;
+    const says = e ? `baseline says ${e.outcome} (${e.kind}, ${e.source}): ${e.why}` : 'not in the baseline';
+    out.push(h('h4', { text: 'Baseline' }), h('div', { text: `${c.baseline.status}: ${says}` }));
+  }
+  return out;
+}
 /** The outcome badge plus what the baseline and --repeat say about it (expected, flaky, new, worse). */
 function caseBadge(c) {
   const tags = [];
