@@ -126,6 +126,8 @@ export interface BaselineComparison {
   better: Array<{ result: CaseResult; entry: BaselineEntry }>;
   /** Cases whose entry matched: the outcome it names, or (kind flaky) anything from it up to pass. */
   expected: Array<{ result: CaseResult; entry: BaselineEntry }>;
+  /** Cases with an entry that were not applicable this time: not run, so neither better nor worse. */
+  notRun: Array<{ result: CaseResult; entry: BaselineEntry }>;
   matched: number;
 }
 
@@ -144,7 +146,14 @@ export function compareWithBaseline(
   const byCase = new Map(entries.map((e) => [e.version ? `${e.version}\u0000${e.case}` : e.case, e]));
   const find = (id: string, version: string): BaselineEntry | undefined =>
     byCase.get(`${version}\u0000${id}`) ?? byCase.get(id);
-  const cmp: BaselineComparison = { unexpected: [], worse: [], better: [], expected: [], matched: 0 };
+  const cmp: BaselineComparison = {
+    unexpected: [],
+    worse: [],
+    better: [],
+    expected: [],
+    notRun: [],
+    matched: 0,
+  };
   for (const r of results) {
     const e = find(r.id, r.version) ?? find(r.baseId, r.version);
     if (!e) {
@@ -152,7 +161,9 @@ export function compareWithBaseline(
       continue;
     }
     const worseThanEntry = rank(r.outcome) < rank(e.outcome) && r.outcome !== 'not-applicable';
-    if (worseThanEntry) cmp.worse.push({ result: r, entry: e });
+    if (r.outcome === 'not-applicable' && e.outcome !== 'not-applicable')
+      cmp.notRun.push({ result: r, entry: e });
+    else if (worseThanEntry) cmp.worse.push({ result: r, entry: e });
     else if (r.outcome === e.outcome || e.kind === 'flaky') {
       cmp.expected.push({ result: r, entry: e });
       cmp.matched++;

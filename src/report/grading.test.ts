@@ -165,4 +165,19 @@ describe('baseline verdicts in every view', () => {
     assert.match(text, /^ERROR WORSE will\.abrupt@3\.1\.1 /m);
     assert.match(renderMarkdown(doc), /FAIL: 1 failing case, 2 case errors \(4 expected deviations\)/);
   });
+
+  test('a case that was not applicable this time is neither better nor worse than its entry', () => {
+    const doc = mosquitto();
+    const cases = doc.conformance?.cases ?? [];
+    for (const c of cases) c.baseId = c.id.replace(/@.*$/, '');
+    const na = find(doc, (c) => c.id === 'connect.reserved-flag@3.1.1');
+    na.outcome = 'not-applicable';
+    const cmp = applyBaseline(cases, entries);
+    assert.deepEqual(
+      cmp.notRun.map((x) => x.result.id),
+      ['connect.reserved-flag@3.1.1'],
+    );
+    assert.equal(cmp.better.length, 0);
+    assert.equal(na.baseline, undefined);
+  });
 });

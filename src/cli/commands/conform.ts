@@ -172,6 +172,6 @@ export async function run(argv: string[]): Promise<number> {
   const written: string[] = [];
   for (const r of reporters) written.push(...(await r.onEnd(doc)));
   if (written.length) output.human.write(`reports: ${written.join(', ')}\n`);
-  if (cmp) printBaselineComparison(cmp, output.human);
+  if (cmp) printBaselineComparison(cmp, output.human, !output.reporters.includes('console'));
   return verdictOf(doc).exitCode;
 }
