@@ -1,5 +1,6 @@
 // Flag parsing shared by every command: node:util parseArgs, with errors that name the flag (exit 3).
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { disableColor } from '../report/ansi.ts';
 import { UsageError } from './exit-codes.ts';
 
 export type FlagSpec = Record<
@@ -12,14 +13,16 @@ export interface ParsedFlags {
   positionals: string[];
 }
 
+/** Every command accepts --no-color; colour itself is decided in one place (report/ansi.ts `defaultColor`). */
 export function parseFlags(argv: string[], spec: FlagSpec, command: string): ParsedFlags {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: spec as ParseArgsConfig['options'],
+      options: { 'no-color': { type: 'boolean' }, ...spec } as ParseArgsConfig['options'],
       allowPositionals: true,
       strict: true,
     });
+    if ((values as Record<string, unknown>)['no-color'] === true) disableColor();
     return { values: values as ParsedFlags['values'], positionals };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);

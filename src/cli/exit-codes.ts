@@ -8,6 +8,14 @@ export const EXIT = {
   harnessError: 5,
   /** conform: the broker refused the probe CONNECT (credentials, authorization, availability). */
   probeRefused: 6,
+  /** compare: cases of the baseline are missing from the current run. */
+  compareMissingCases: 10,
+  /** compare: a load result of the baseline is missing from the current run. */
+  compareMissingLoad: 11,
+  /** compare: a run is interrupted, or its load generator saturated. */
+  compareUnusableRun: 12,
+  /** compare: the runs selected different MQTT versions or profiles. */
+  compareDifferentSelection: 13,
   /** Stopped by SIGINT (Ctrl-C): reports cover what finished (src/cli/interrupt.ts). */
   interruptedSigint: 130,
   /** Stopped by SIGTERM (CI cancel, docker stop, Kubernetes): reports cover what finished. */

@@ -41,7 +41,8 @@ function usage(): string {
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
   lines.push('', 'Run `crucible <command> --help` for its options.');
   lines.push(
-    'Exit codes: 0 ok, 1 conformance failure, 2 threshold/regression failure, 3 invalid input, 4 broker unreachable, 5 harness error.',
+    'Exit codes: 0 ok, 1 conformance failure, 2 threshold/regression failure, 3 invalid input, 4 broker unreachable, 5 harness error;',
+    '  compare refuses runs it cannot compare: 10 cases missing, 11 load result missing, 12 interrupted or saturated, 13 different selection.',
   );
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 // Minimal ANSI styling that disappears when colour is off (not a TTY, NO_COLOR, --no-color).
+// `defaultColor` is the one place colour is decided for every command and reporter.
 import type { Outcome } from '../results/model.ts';
 
 export interface Style {
@@ -35,8 +36,17 @@ export function makeStyle(color: boolean): Style {
   };
 }
 
-/** Colour by default only when writing to a TTY and NO_COLOR is unset. */
+let colorFlagOff = false;
+
+/** `--no-color` (accepted by every command through cli/args.ts): colour off for the rest of the process. */
+export function disableColor(): void {
+  colorFlagOff = true;
+}
+
+/** The one colour decision: --no-color, then NO_COLOR (any non-empty value, no-color.org), then FORCE_COLOR,
+ *  then whether the stream is a terminal. */
 export function defaultColor(out: NodeJS.WritableStream): boolean {
+  if (colorFlagOff) return false;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
   return Boolean((out as { isTTY?: boolean }).isTTY);

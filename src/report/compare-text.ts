@@ -1,10 +1,12 @@
 // Text and Markdown renderings of a Comparison (crucible compare).
 import { type Style, table } from './ansi.ts';
+import type { Incomparable } from './comparable.ts';
 import type { Comparison, MetricChange } from './compare.ts';
 import { fmtMs, fmtRate } from './format.ts';
 import { mdCell, mdCode } from './markdown.ts';
 
-const fmtVal = (m: MetricChange, v: number) => (m.unit === 'ms' ? fmtMs(v) : fmtRate(v));
+const fmtVal = (m: MetricChange, v: number) =>
+  m.unit === 'ms' ? fmtMs(v) : m.unit === '%' ? `${Number(v.toFixed(4))}%` : fmtRate(v);
 const fmtChange = (c: number) =>
   Number.isFinite(c) ? `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%` : 'new';
 
@@ -12,14 +14,23 @@ export function comparisonLines(c: Comparison, tolerance: number, st: Style): st
   const out: string[] = [];
   if (c.newFailures.length) {
     out.push(st.bold(`New conformance failures (${c.newFailures.length}):`));
-    const rows = [['broker', 'case', 'before', 'now', 'statements']];
+    const rows = [['broker', 'version', 'case', 'before', 'now', 'statements']];
     for (const f of c.newFailures)
-      rows.push([f.broker, f.id, f.before ?? '(new case)', st.red(f.after), f.statements.join(', ')]);
+      rows.push([
+        f.broker,
+        f.version,
+        f.id,
+        f.before ?? '(new case)',
+        st.red(f.after),
+        f.statements.join(', '),
+      ]);
     out.push(...table(rows, 99).map((l) => `  ${l}`), '');
   } else out.push(st.green('No new conformance failures.'), '');
   if (c.fixed.length)
     out.push(
-      st.green(`Fixed since the baseline: ${c.fixed.map((f) => `${f.id} [${f.broker}]`).join(', ')}`),
+      st.green(
+        `Fixed since the baseline: ${c.fixed.map((f) => `${f.id} (MQTT ${f.version}) [${f.broker}]`).join(', ')}`,
+      ),
       '',
     );
   if (c.metrics.length) {
@@ -57,12 +68,12 @@ export function comparisonMarkdown(c: Comparison, tolerance: number): string {
     out.push(
       `### New conformance failures (${c.newFailures.length})`,
       '',
-      '| broker | case | before | now | statements |',
-      '| --- | --- | --- | --- | --- |',
+      '| broker | version | case | before | now | statements |',
+      '| --- | --- | --- | --- | --- | --- |',
     );
     for (const f of c.newFailures)
       out.push(
-        `| ${mdCell(f.broker)} | ${mdCode(f.id)} | ${f.before ?? '(new case)'} | ${f.after} | ${mdCell(f.statements.join(', '))} |`,
+        `| ${mdCell(f.broker)} | ${f.version} | ${mdCode(f.id)} | ${f.before ?? '(new case)'} | ${f.after} | ${mdCell(f.statements.join(', '))} |`,
       );
     out.push('');
   }
@@ -81,4 +92,15 @@ export function comparisonMarkdown(c: Comparison, tolerance: number): string {
   }
   out.push('');
   return out.join('\n');
+}
+
+export function incomparableMarkdown(no: Incomparable, exitCode: number): string {
+  return [
+    `## ⛔ mqtt-crucible compare: not comparable (exit ${exitCode})`,
+    '',
+    mdCell(no.message),
+    '',
+    ...no.details.map((d) => `- ${mdCell(d)}`),
+    '',
+  ].join('\n');
 }

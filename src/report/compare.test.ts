@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ResultsDocument } from '../results/model.ts';
-import { compareDocuments, parseTolerance } from './compare.ts';
+import { checkComparable } from './comparable.ts';
+import { compareDocuments, DEFAULT_COMPARE, parseTolerance } from './compare.ts';
 import { fullDoc, loadResult } from './test-fixtures.ts';
 
 function withLoad(doc: ResultsDocument, baseUs: number, n = 5000): ResultsDocument {
@@ -74,5 +75,61 @@ describe('compare', () => {
     assert.equal(parseTolerance('0.05'), 0.05);
     assert.equal(parseTolerance('5'), 0.05);
     assert.equal(parseTolerance('ten'), undefined);
+  });
+
+  test("the default metrics are the broker's (delivery latency, throughput, loss), not the generator's send lag", () => {
+    const base = withLoad(fullDoc(), 800);
+    const cur = withLoad(fullDoc(), 800);
+    const b = base.load?.[0];
+    const c = cur.load?.[0];
+    assert.ok(b && c);
+    const lag = b.latency['deliver.intended'];
+    assert.ok(lag);
+    b.latency.sendLag = lag;
+    c.latency.sendLag = { ...lag, p50: lag.p50 * 10, p99: lag.p99 * 10 };
+    const byDefault = compareDocuments(base, cur);
+    assert.deepEqual([...new Set(byDefault.metrics.map((m) => m.metric))].sort(), [
+      'deliver.intended.p50',
+      'deliver.intended.p99',
+      'loss',
+      'throughput.delivered',
+    ]);
+    assert.equal(byDefault.regressions, 0, "the generator's own delay is not the broker's regression");
+    const asked = compareDocuments(base, cur, { ...DEFAULT_COMPARE, metrics: ['sendLag'] });
+    assert.equal(asked.metrics.find((m) => m.metric === 'sendLag.p99')?.regression, true);
+  });
+
+  test('a lost share that grows beyond the tolerance regresses', () => {
+    const base = withLoad(fullDoc(), 800);
+    const cur = withLoad(fullDoc(), 800);
+    const l = cur.load?.[0]?.ledger;
+    assert.ok(l);
+    l.lost = 60;
+    const loss = compareDocuments(base, cur).metrics.find((m) => m.metric === 'loss');
+    assert.equal(loss?.regression, true);
+    assert.equal(loss?.after, (60 / l.expected) * 100);
+    const same = compareDocuments(base, withLoad(fullDoc(), 800)).metrics.find((m) => m.metric === 'loss');
+    assert.equal(same?.regression, false);
+  });
+
+  test('what does not change the measurement is not a different selection; what does is', () => {
+    const base = withLoad(fullDoc(), 800);
+    const broker = base.brokers[0];
+    assert.ok(broker);
+    broker.profile = { linkStealing: true, urls: { ws: 'ws://127.0.0.1:1/mqtt' } };
+    const same = structuredClone(base);
+    const r = same.load?.[0];
+    assert.ok(r);
+    r.profile = { ...r.profile, file: '/elsewhere/p.yaml', thresholds: [] };
+    (same.brokers[0] as { profile: Record<string, unknown> }).profile = {
+      linkStealing: true,
+      urls: { ws: 'ws://127.0.0.1:2/mqtt' },
+    };
+    assert.equal(checkComparable(base, same), undefined);
+    const other = structuredClone(base);
+    (other.brokers[0] as { profile: Record<string, unknown> }).profile = { linkStealing: false };
+    const no = checkComparable(base, other);
+    assert.equal(no?.kind, 'different-selection');
+    assert.match(no?.details[0] ?? '', /broker 'reference': the broker profile differs \(linkStealing\)/);
   });
 });

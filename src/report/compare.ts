@@ -1,8 +1,11 @@
 // Regression verdict between two results documents (`crucible compare baseline.json current.json`):
-// new conformance failures per broker + case id, latency percentiles that grew and throughput that
-// dropped beyond a tolerance, per load result (broker + profile id).
+// new conformance failures per case (broker, version, id), and per load result (broker + profile id) the
+// broker's figures: delivery latency percentiles that grew, delivered throughput that dropped and a lost
+// share that grew beyond a tolerance. The generator's own figures (send lag) are compared only on request
+// (`metrics`). Whether the two documents can be compared at all is comparable.ts.
 import { isFailing } from '../results/grade.ts';
 import type { CaseResult, LoadResult, Outcome, ResultsDocument } from '../results/model.ts';
+import { caseKey, loadKey } from './comparable.ts';
 import { allCases } from './verdict.ts';
 
 export interface CompareOptions {
@@ -12,12 +15,26 @@ export interface CompareOptions {
   minDeltaMs: number;
   /** Latency stats compared. */
   stats: Array<'p50' | 'p90' | 'p99' | 'p999'>;
+  /** Latency histograms compared (default: the broker's delivery latency from the intended send time). */
+  metrics?: string[];
 }
 
-export const DEFAULT_COMPARE: CompareOptions = { tolerance: 0.1, minDeltaMs: 0, stats: ['p50', 'p99'] };
+/** The broker's figures: publish-to-deliver latency (open model), delivered throughput and loss. */
+export const DEFAULT_METRICS: readonly string[] = ['deliver.intended'];
+
+/** A lost share that grows by less than this (absolute, 0.0001 = 0.01 % of the expected messages) is noise. */
+export const LOSS_FLOOR = 0.0001;
+
+export const DEFAULT_COMPARE: CompareOptions = {
+  tolerance: 0.1,
+  minDeltaMs: 0,
+  stats: ['p50', 'p99'],
+  metrics: [...DEFAULT_METRICS],
+};
 
 export interface CaseChange {
   broker: string;
+  version: string;
   id: string;
   statements: string[];
   before: Outcome | null; // null: not in the baseline
@@ -28,10 +45,10 @@ export interface CaseChange {
 export interface MetricChange {
   load: string;
   broker: string;
-  metric: string; // "deliver.intended.p99" or "throughput.delivered"
+  metric: string; // "deliver.intended.p99", "throughput.delivered" or "loss"
   before: number;
   after: number;
-  unit: 'ms' | '/s';
+  unit: 'ms' | '/s' | '%';
   change: number; // relative, +0.25 = 25% higher
   regression: boolean;
 }
@@ -44,16 +61,15 @@ export interface Comparison {
   regressions: number;
 }
 
-const key = (c: { broker: string; id: string }) => `${c.broker}\u0000${c.id}`;
-
 function compareCases(base: CaseResult[], cur: CaseResult[]): Pick<Comparison, 'newFailures' | 'fixed'> {
-  const before = new Map(base.map((c) => [key(c), c]));
+  const before = new Map(base.map((c) => [caseKey(c), c]));
   const newFailures: CaseChange[] = [];
   const fixed: CaseChange[] = [];
   for (const c of cur) {
-    const b = before.get(key(c));
+    const b = before.get(caseKey(c));
     const change: CaseChange = {
       broker: c.broker,
+      version: c.version,
       id: c.id,
       statements: c.statements,
       before: b?.outcome ?? null,
@@ -71,9 +87,10 @@ const rate = (r: LoadResult) => (r.durationMs > 0 ? r.ledger.delivered / (r.dura
 function compareLoad(b: LoadResult, c: LoadResult, o: CompareOptions): MetricChange[] {
   const out: MetricChange[] = [];
   const rel = (x: number, y: number) => (x > 0 ? (y - x) / x : y > 0 ? Number.POSITIVE_INFINITY : 0);
-  for (const [name, hb] of Object.entries(b.latency)) {
+  for (const name of o.metrics ?? DEFAULT_METRICS) {
+    const hb = b.latency[name];
     const hc = c.latency[name];
-    if (!hc || hb.count === 0 || hc.count === 0) continue;
+    if (!hb || !hc || hb.count === 0 || hc.count === 0) continue;
     for (const s of o.stats) {
       const before = hb[s];
       const after = hc[s];
@@ -103,6 +120,20 @@ function compareLoad(b: LoadResult, c: LoadResult, o: CompareOptions): MetricCha
     change,
     regression: change < -o.tolerance,
   });
+  // Loss: the share of expected messages that never arrived (the ledger), in percent.
+  const loss = (r: LoadResult) => (r.ledger.expected > 0 ? r.ledger.lost / r.ledger.expected : 0);
+  const lb = loss(b);
+  const lc = loss(c);
+  out.push({
+    load: c.id,
+    broker: c.broker,
+    metric: 'loss',
+    before: lb * 100,
+    after: lc * 100,
+    unit: '%',
+    change: rel(lb, lc),
+    regression: lc - lb > LOSS_FLOOR && rel(lb, lc) > o.tolerance,
+  });
   return out;
 }
 
@@ -114,9 +145,9 @@ export function compareDocuments(
   const { newFailures, fixed } = compareCases(allCases(base), allCases(cur));
   const metrics: MetricChange[] = [];
   const missingLoads: string[] = [];
-  const curLoads = new Map((cur.load ?? []).map((r) => [key(r), r]));
+  const curLoads = new Map((cur.load ?? []).map((r) => [loadKey(r), r]));
   for (const b of base.load ?? []) {
-    const c = curLoads.get(key(b));
+    const c = curLoads.get(loadKey(b));
     if (!c) missingLoads.push(`${b.id} [${b.broker}]`);
     else metrics.push(...compareLoad(b, c, o));
   }

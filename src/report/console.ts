@@ -4,6 +4,7 @@
 
 import { emptyCounts, summarize } from '../results/document.ts';
 import type { LoadProgress } from '../results/events.ts';
+import { gates, isExpected } from '../results/grade.ts';
 import type { CaseResult, Outcome, OutcomeCounts, ResultsDocument } from '../results/model.ts';
 import { defaultColor, makeStyle, type Style } from './ansi.ts';
 import { capabilityLine, notApplicableGroups, someIds, variationEntries } from './detected.ts';
@@ -29,15 +30,45 @@ export function countsLine(c: OutcomeCounts, st: Style): string {
   return `${parts.join(', ')} (${c.total} total)`;
 }
 
+/** "attempts: pass, fail, pass (flaky: the worst attempt is the outcome)" */
+export function attemptsText(c: CaseResult): string {
+  const a = c.attempts ?? [];
+  const bad = a.filter((o) => o !== 'pass').length;
+  return c.flaky
+    ? `attempts: ${a.join(', ')} (flaky: ${bad} of ${a.length} did not pass; the outcome is the worst attempt's)`
+    : `attempts: ${a.join(', ')}`;
+}
+
+/** "new (not in the baseline)" / "worse than the baseline (fail, file:line)" / "expected (baseline file:line)". */
+export function baselineText(c: CaseResult): string {
+  const b = c.baseline;
+  if (!b) return '';
+  const at = b.entry ? `${b.entry.outcome}, ${b.entry.source}` : '';
+  if (b.status === 'new') return 'new: not in the baseline';
+  if (b.status === 'worse') return `worse than the baseline (${at})`;
+  if (b.status === 'better') return `better than the baseline (${at}); tighten it`;
+  if (b.status === 'flaky') return `flaky per the baseline (${at})`;
+  return `expected by the baseline (${at})`;
+}
+
+function baselineTag(c: CaseResult): string {
+  const b = c.baseline;
+  if (!b) return '';
+  return b.status === 'new' || b.status === 'worse' ? b.status.toUpperCase() : '';
+}
+
 /** Lines describing one failing (or erroring / non-strict) case. */
 export function failureLines(c: CaseResult, st: Style, tail = TRANSCRIPT_TAIL): string[] {
   const lines: string[] = [];
+  const tags = [c.flaky ? st.yellow('FLAKY') : '', baselineTag(c)].filter(Boolean).join(' ');
   lines.push(
-    `${st.outcome(c.outcome, c.outcome.toUpperCase())} ${st.bold(c.id)} ${st.dim(`[${c.broker}, MQTT ${c.version}, ${c.level}]`)}`,
+    `${st.outcome(c.outcome, c.outcome.toUpperCase())}${tags ? ` ${tags}` : ''} ${st.bold(c.id)} ${st.dim(`[${c.broker}, MQTT ${c.version}, ${c.level}]`)}`,
   );
   lines.push(`  ${c.title}`);
+  if (c.attempts && c.attempts.length > 1) lines.push(`  ${attemptsText(c)}`);
   if (c.statements.length > 0) lines.push(`  statements: ${c.statements.join(', ')}`);
   if (c.source) lines.push(st.dim(`  case: ${c.source.file}:${c.source.line}`));
+  if (c.baseline) lines.push(`  baseline: ${baselineText(c)}`);
   if (c.reason) lines.push(`  reason: ${c.reason}`);
   const f = c.failure;
   if (f) {
@@ -164,11 +195,34 @@ function detectedLines(doc: ResultsDocument, cases: CaseResult[], st: Style): st
 export function renderConsoleSummary(doc: ResultsDocument, st: Style = makeStyle(false)): string[] {
   const lines: string[] = [];
   const cases = [...(doc.conformance?.cases ?? []), ...(doc.scenarios ?? [])];
-  const bad = cases.filter((c) => c.outcome === 'fail' || c.outcome === 'error');
-  const nonStrict = cases.filter((c) => c.outcome === 'non-strict');
+  // The same judgement as the exit code (grade.ts): what gates in full, what the baseline expects one line each.
+  const bad = cases.filter(gates);
+  const known = cases.filter(isExpected);
+  const nonStrict = cases.filter((c) => c.outcome === 'non-strict' && !gates(c) && !isExpected(c));
   if (bad.length > 0) {
     lines.push('', st.bold(`Failures (${bad.length}):`));
     for (const c of bad) lines.push('', ...failureLines(c, st));
+  }
+  if (known.length > 0) {
+    lines.push('', st.bold(`Expected by the baseline (${known.length}, not failures):`));
+    for (const c of known) {
+      const why = c.baseline?.entry?.why ?? '';
+      lines.push(
+        `  ${st.dim(c.outcome)} ${c.id} [${c.broker}, MQTT ${c.version}]${c.flaky || c.baseline?.status === 'flaky' ? ' flaky' : ''}${why ? ` — ${why}` : ''}`,
+      );
+    }
+  }
+  const better = cases.filter((c) => c.baseline?.status === 'better' && !isExpected(c));
+  if (better.length > 0) {
+    lines.push('', st.bold(`Better than the baseline (${better.length}, tighten it):`));
+    for (const c of better)
+      lines.push(`  ${st.green(c.outcome)} ${c.id} [${c.broker}, MQTT ${c.version}] ${baselineText(c)}`);
+  }
+  const flakyPassing = cases.filter((c) => c.flaky && !gates(c) && !isExpected(c));
+  if (flakyPassing.length > 0) {
+    lines.push('', st.bold(`Flaky (${flakyPassing.length}):`));
+    for (const c of flakyPassing)
+      lines.push(`  ${st.yellow(c.id)} [${c.broker}, MQTT ${c.version}] ${attemptsText(c)}`);
   }
   if (nonStrict.length > 0) {
     lines.push('', st.bold(`Non-strict (SHOULD not met, ${nonStrict.length}):`));
@@ -181,7 +235,14 @@ export function renderConsoleSummary(doc: ResultsDocument, st: Style = makeStyle
   if (cases.length > 0) {
     lines.push('');
     const by = summarize(cases);
-    for (const [broker, c] of Object.entries(by)) lines.push(`${st.bold(broker)}: ${countsLine(c, st)}`);
+    for (const [broker, c] of Object.entries(by)) {
+      const mine = cases.filter((x) => x.broker === broker);
+      const extra = [
+        mine.filter(isExpected).length ? `${mine.filter(isExpected).length} expected by the baseline` : '',
+        mine.filter((x) => x.flaky).length ? `${mine.filter((x) => x.flaky).length} flaky` : '',
+      ].filter(Boolean);
+      lines.push(`${st.bold(broker)}: ${countsLine(c, st)}${extra.length ? `; ${extra.join(', ')}` : ''}`);
+    }
   }
   for (const r of doc.load ?? []) lines.push('', ...loadSummaryLines(r, st));
   return lines;

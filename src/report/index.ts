@@ -13,7 +13,7 @@ type Factory = (opts: ReporterOptions) => Reporter;
 
 const FACTORIES: Record<string, Factory> = {
   console: (o) => new ConsoleReporter(o),
-  json: (o) => new JsonReporter(o.outDir),
+  json: (o) => new JsonReporter(o.outDir, o.jsonStream),
   junit: (o) => new JunitReporter(o.outDir),
   markdown: (o) => new MarkdownReporter(o.outDir),
   html: (o) => new HtmlReporter(o.outDir),

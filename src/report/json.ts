@@ -13,9 +13,18 @@ export async function writeJsonFile(path: string, doc: ResultsDocument): Promise
 
 export class JsonReporter implements Reporter {
   readonly name = 'json';
-  constructor(private readonly outDir: string) {}
+  /** With `stream` (`--out -`), the document goes there (standard output) instead of a file. */
+  constructor(
+    private readonly outDir: string,
+    private readonly stream?: NodeJS.WritableStream,
+  ) {}
 
   async onEnd(doc: ResultsDocument): Promise<string[]> {
+    if (this.stream) {
+      const stream = this.stream;
+      await new Promise<void>((done) => stream.write(`${JSON.stringify(doc, null, 2)}\n`, () => done()));
+      return [];
+    }
     await mkdir(this.outDir, { recursive: true });
     const file = join(this.outDir, RESULTS_FILE);
     await writeJsonFile(file, doc);

@@ -6,9 +6,10 @@
 // test-report actions, Azure DevOps and CircleCI.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gates, isFailing } from '../results/grade.ts';
 import type { CaseResult, LoadResult, ResultsDocument } from '../results/model.ts';
 import { makeStyle } from './ansi.ts';
-import { failureLines } from './console.ts';
+import { attemptsText, baselineText, failureLines } from './console.ts';
 import { fmtNum } from './format.ts';
 import type { Reporter } from './reporter.ts';
 import { allCases } from './verdict.ts';
@@ -46,26 +47,47 @@ function caseXml(
   ];
   if (c.source) props.push(property('source', `${c.source.file}:${c.source.line}`));
   if (c.flaky) props.push(property('flaky', 'true'));
+  if (c.attempts && c.attempts.length > 1) props.push(property('attempts', c.attempts.join(',')));
+  if (c.baseline) props.push(property('baseline', c.baseline.status));
+  if (c.baseline?.entry) props.push(property('baseline-entry', c.baseline.entry.source));
   const head = `    <testcase${attrs({ classname, name: c.id, time: secs(c.durationMs), file: c.source?.file, line: c.source?.line })}>`;
   const body: string[] = [`      <properties>${props.join('')}</properties>`];
   let kind: 'pass' | 'failure' | 'error' | 'skipped' = 'pass';
   const detail = () => xmlEscape(failureLines(c, makeStyle(false)).join('\n'));
-  const message = c.reason ?? c.failure?.message ?? c.outcome;
-  if (c.outcome === 'fail') {
+  const why = c.reason ?? c.failure?.message ?? c.outcome;
+  // The same judgement as the exit code (grade.ts `gates`): a flaky case says so in its message; a deviation
+  // the baseline accepts is <skipped type="expected"> (as xfail is), never a <failure>.
+  const message = c.flaky ? `flaky (${c.attempts?.join(', ')}): ${why}` : why;
+  const gating = gates(c);
+  if (gating && c.outcome === 'error') {
+    kind = 'error';
+    body.push(`      <error${attrs({ message, type: 'harness-error' })}>${detail()}</error>`);
+  } else if (gating && c.outcome === 'fail') {
     kind = 'failure';
     body.push(
       `      <failure${attrs({ message, type: c.failure?.statement ?? c.statements[0] ?? 'conformance' })}>${detail()}</failure>`,
     );
-  } else if (c.outcome === 'error') {
-    kind = 'error';
-    body.push(`      <error${attrs({ message, type: 'harness-error' })}>${detail()}</error>`);
+  } else if (gating) {
+    kind = 'failure';
+    body.push(
+      `      <failure${attrs({ message: `${c.outcome}, ${baselineText(c)}: ${message}`, type: 'baseline' })}>${detail()}</failure>`,
+    );
+  } else if (isFailing(c.outcome)) {
+    kind = 'skipped';
+    body.push(
+      `      <skipped${attrs({ message: `${c.outcome}, ${baselineText(c)}: ${c.baseline?.entry?.why ?? message}`, type: 'expected' })}/>`,
+      `      <system-out>${detail()}</system-out>`,
+    );
   } else if (c.outcome === 'not-applicable') {
     kind = 'skipped';
     body.push(`      <skipped${attrs({ message: c.reason ?? 'not applicable to this broker' })}/>`);
   } else if (c.outcome === 'non-strict' || c.outcome === 'informational') {
     const what =
       c.outcome === 'non-strict' ? 'SHOULD not met (non-strict)' : 'MAY behaviour differs (informational)';
-    body.push(`      <system-out>${xmlEscape(`${what}\n`)}${detail()}</system-out>`);
+    const note = c.baseline ? `; ${baselineText(c)}` : '';
+    body.push(`      <system-out>${xmlEscape(`${what}${note}\n`)}${detail()}</system-out>`);
+  } else if (c.flaky) {
+    body.push(`      <system-out>${xmlEscape(attemptsText(c))}</system-out>`);
   }
   return { xml: [head, ...body, '    </testcase>'].join('\n'), kind };
 }

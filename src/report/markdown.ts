@@ -3,11 +3,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarize } from '../results/document.ts';
-import type { CaseResult, ResultsDocument } from '../results/model.ts';
+import { gates, isExpected } from '../results/grade.ts';
+import type { CaseResult, LoadResult, ResultsDocument } from '../results/model.ts';
+import { baselineText } from './console.ts';
 import { capabilityPairs, notApplicableGroups, someIds, variationEntries } from './detected.ts';
 import { deliveredRate, fmtMs, fmtNum, fmtPct, fmtRate, OUTCOMES } from './format.ts';
 import type { Reporter } from './reporter.ts';
-import { allCases, verdictOf } from './verdict.ts';
+import { allCases, type Verdict, verdictOf } from './verdict.ts';
 
 export const MARKDOWN_FILE = 'summary.md';
 const MAX_FAILURE_ROWS = 50;
@@ -35,15 +37,18 @@ function tableMd(header: string[], rows: string[][], align?: string[]): string[]
   return [`| ${header.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
-function failureRows(cases: CaseResult[]): string[][] {
+const CASE_HEADER = ['broker', 'version', 'case', 'outcome', 'statements', 'reason'];
+
+function failureRows(cases: CaseResult[], why: (c: CaseResult) => string = caseWhy): string[][] {
   return cases
     .slice(0, MAX_FAILURE_ROWS)
     .map((c) => [
       mdCell(c.broker),
+      c.version,
       mdCode(c.id),
-      c.outcome,
+      `${c.outcome}${c.flaky ? ` (flaky: ${c.attempts?.join(', ')})` : ''}`,
       mdCell(c.statements.join(', ')),
-      mdCell((c.reason ?? c.failure?.message ?? '').slice(0, 160)),
+      mdCell(why(c).slice(0, 160)),
     ]);
 }
 
@@ -89,6 +94,14 @@ function detectedMd(doc: ResultsDocument, cases: CaseResult[]): string[] {
   return out;
 }
 
+function caseWhy(c: CaseResult): string {
+  const b =
+    c.baseline && (c.baseline.status === 'new' || c.baseline.status === 'worse')
+      ? `${baselineText(c)}; `
+      : '';
+  return `${b}${c.reason ?? c.failure?.message ?? ''}`;
+}
+
 export function renderMarkdown(doc: ResultsDocument, opts: { reportLink?: string } = {}): string {
   const v = verdictOf(doc);
   const out: string[] = [];
@@ -106,96 +119,141 @@ export function renderMarkdown(doc: ResultsDocument, opts: { reportLink?: string
     );
   if (opts.reportLink) out.push('', `Full report: [${opts.reportLink}](${opts.reportLink})`);
   const cases = allCases(doc);
-  if (cases.length > 0) {
-    out.push('', '### Conformance', '');
-    const by = summarize(cases);
-    const rows = Object.entries(by).map(([b, c]) => [
-      mdCell(b),
-      ...OUTCOMES.map((o) => String(c[o])),
-      String(c.total),
-    ]);
-    out.push(
-      ...tableMd(['broker', ...OUTCOMES, 'total'], rows, ['---', ...OUTCOMES.map(() => '---:'), '---:']),
-    );
-    const failing = cases.filter((c) => c.outcome === 'fail' || c.outcome === 'error');
-    if (failing.length > 0) {
-      out.push('', `#### Failing cases (${failing.length})`, '');
-      out.push(...tableMd(['broker', 'case', 'outcome', 'statements', 'reason'], failureRows(failing)));
-      if (failing.length > MAX_FAILURE_ROWS)
-        out.push('', `… and ${failing.length - MAX_FAILURE_ROWS} more (see the HTML report).`);
-    }
-    const nonStrict = cases.filter((c) => c.outcome === 'non-strict');
-    if (nonStrict.length > 0) {
-      out.push('', `<details><summary>Non-strict (SHOULD not met): ${nonStrict.length}</summary>`, '');
-      out.push(...tableMd(['broker', 'case', 'outcome', 'statements', 'reason'], failureRows(nonStrict)));
-      out.push('', '</details>');
-    }
-    out.push(...detectedMd(doc, cases));
-  }
+  if (cases.length > 0) out.push(...conformanceMd(doc, v, cases));
   const loads = doc.load ?? [];
-  if (loads.length > 0) {
-    out.push('', '### Load', '');
-    const rows = loads.map((r) => {
-      const d = r.latency['deliver.intended'];
-      const sent = r.series.sent.reduce((a, b) => a + b, 0);
-      return [
-        mdCode(r.id),
-        mdCell(r.broker),
-        `${(r.durationMs / 1000).toFixed(1)}s`,
-        fmtMs(d?.p50),
-        fmtMs(d?.p99),
-        fmtMs(d?.p999),
-        fmtMs(d?.max),
-        fmtRate(deliveredRate(sent, r.durationMs)),
-        fmtRate(deliveredRate(r.ledger.delivered, r.durationMs)),
-        fmtPct(r.ledger.deliveredRatio),
-        `${fmtNum(r.ledger.lost)} / ${fmtNum(r.ledger.duplicated)} / ${fmtNum(r.ledger.outOfOrder)}`,
-        r.generator.saturated ? '⚠️ saturated' : 'ok',
-      ];
-    });
-    out.push(
-      ...tableMd(
-        [
-          'profile',
-          'broker',
-          'duration',
-          'p50',
-          'p99',
-          'p99.9',
-          'max',
-          'sent',
-          'delivered',
-          'delivered %',
-          'lost / dup / ooo',
-          'generator',
-        ],
-        rows,
-      ),
-      '',
-      '_Latency: publish-to-deliver from the intended send time (deliver.intended)._',
-    );
-    const th = loads.flatMap((r) => r.thresholds.map((t) => ({ r, t })));
-    if (th.length > 0) {
-      out.push('', '#### Thresholds', '');
-      out.push(
-        ...tableMd(
-          ['', 'threshold', 'actual', 'profile', 'broker'],
-          th.map(({ r, t }) => [
-            t.passed ? '✅' : '❌',
-            mdCode(t.expression),
-            t.actual === null ? 'no data' : `${fmtNum(t.actual)}${t.unit}`,
-            mdCode(r.id),
-            mdCell(r.broker),
-          ]),
-        ),
-      );
-    }
-    for (const r of loads) {
-      for (const w of r.generator.warnings) out.push('', `> ⚠️ ${mdCell(r.id)}: ${mdCell(w)}`);
-    }
-  }
+  if (loads.length > 0) out.push(...loadMd(loads));
   out.push('');
   return out.join('\n');
+}
+
+/** Counts per broker, then what gates in full, what the baseline expects, flaky and non-strict cases. */
+function conformanceMd(doc: ResultsDocument, v: Verdict, cases: CaseResult[]): string[] {
+  const out: string[] = [];
+  out.push('', '### Conformance', '');
+  const by = summarize(cases);
+  // Extra columns only when a baseline or --repeat was involved: expected deviations and flaky cases.
+  const extra: Array<[string, (c: CaseResult) => boolean]> = [];
+  if (v.expectedCases.length > 0) extra.push(['expected', isExpected]);
+  if (v.flakyCases.length > 0) extra.push(['flaky', (c) => c.flaky === true]);
+  const rows = Object.entries(by).map(([b, c]) => [
+    mdCell(b),
+    ...OUTCOMES.map((o) => String(c[o])),
+    ...extra.map(([, f]) => String(cases.filter((x) => x.broker === b && f(x)).length)),
+    String(c.total),
+  ]);
+  out.push(
+    ...tableMd(['broker', ...OUTCOMES, ...extra.map(([n]) => n), 'total'], rows, [
+      '---',
+      ...OUTCOMES.map(() => '---:'),
+      ...extra.map(() => '---:'),
+      '---:',
+    ]),
+  );
+  if (v.expectedCases.length > 0)
+    out.push(
+      '',
+      `_${v.expectedCases.length} of these deviations are expected by the baseline (${mdCell(doc.run.baseline?.source ?? 'baseline')}); they do not fail the run._`,
+    );
+  const failing = v.failingCases;
+  if (failing.length > 0) {
+    out.push('', `#### Failing cases (${failing.length})`, '');
+    out.push(...tableMd(CASE_HEADER, failureRows(failing)));
+    if (failing.length > MAX_FAILURE_ROWS)
+      out.push('', `… and ${failing.length - MAX_FAILURE_ROWS} more (see the HTML report).`);
+  }
+  const expected = v.expectedCases;
+  if (expected.length > 0) {
+    out.push(
+      '',
+      `<details><summary>Expected by the baseline (not failures): ${expected.length}</summary>`,
+      '',
+    );
+    out.push(
+      ...tableMd(
+        [...CASE_HEADER.slice(0, 5), 'baseline'],
+        failureRows(expected, (c) => `${baselineText(c)}: ${c.baseline?.entry?.why ?? ''}`),
+      ),
+    );
+    out.push('', '</details>');
+  }
+  const flaky = cases.filter((c) => c.flaky && !gates(c) && !isExpected(c));
+  if (flaky.length > 0) {
+    out.push('', `#### Flaky cases (${flaky.length})`, '');
+    out.push(...tableMd(CASE_HEADER, failureRows(flaky)));
+  }
+  const nonStrict = cases.filter((c) => c.outcome === 'non-strict' && !gates(c) && !isExpected(c));
+  if (nonStrict.length > 0) {
+    out.push('', `<details><summary>Non-strict (SHOULD not met): ${nonStrict.length}</summary>`, '');
+    out.push(...tableMd(CASE_HEADER, failureRows(nonStrict)));
+    out.push('', '</details>');
+  }
+  out.push(...detectedMd(doc, cases));
+  return out;
+}
+
+/** Load table, thresholds and generator warnings. */
+function loadMd(loads: LoadResult[]): string[] {
+  const out: string[] = [];
+  out.push('', '### Load', '');
+  const rows = loads.map((r) => {
+    const d = r.latency['deliver.intended'];
+    const sent = r.series.sent.reduce((a, b) => a + b, 0);
+    return [
+      mdCode(r.id),
+      mdCell(r.broker),
+      `${(r.durationMs / 1000).toFixed(1)}s`,
+      fmtMs(d?.p50),
+      fmtMs(d?.p99),
+      fmtMs(d?.p999),
+      fmtMs(d?.max),
+      fmtRate(deliveredRate(sent, r.durationMs)),
+      fmtRate(deliveredRate(r.ledger.delivered, r.durationMs)),
+      fmtPct(r.ledger.deliveredRatio),
+      `${fmtNum(r.ledger.lost)} / ${fmtNum(r.ledger.duplicated)} / ${fmtNum(r.ledger.outOfOrder)}`,
+      r.generator.saturated ? '⚠️ saturated' : 'ok',
+    ];
+  });
+  out.push(
+    ...tableMd(
+      [
+        'profile',
+        'broker',
+        'duration',
+        'p50',
+        'p99',
+        'p99.9',
+        'max',
+        'sent',
+        'delivered',
+        'delivered %',
+        'lost / dup / ooo',
+        'generator',
+      ],
+      rows,
+    ),
+    '',
+    '_Latency: publish-to-deliver from the intended send time (deliver.intended)._',
+  );
+  const th = loads.flatMap((r) => r.thresholds.map((t) => ({ r, t })));
+  if (th.length > 0) {
+    out.push('', '#### Thresholds', '');
+    out.push(
+      ...tableMd(
+        ['', 'threshold', 'actual', 'profile', 'broker'],
+        th.map(({ r, t }) => [
+          t.passed ? '✅' : '❌',
+          mdCode(t.expression),
+          t.actual === null ? 'no data' : `${fmtNum(t.actual)}${t.unit}`,
+          mdCode(r.id),
+          mdCell(r.broker),
+        ]),
+      ),
+    );
+  }
+  for (const r of loads) {
+    for (const w of r.generator.warnings) out.push('', `> ⚠️ ${mdCell(r.id)}: ${mdCell(w)}`);
+  }
+  return out;
 }
 
 export class MarkdownReporter implements Reporter {

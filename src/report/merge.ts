@@ -1,8 +1,10 @@
 // Merging results documents (`crucible report a.json b.json ...`): shards of one run or runs against
-// several brokers. Cases are concatenated (same broker + case id: the latest document wins), statement
+// several brokers or versions. A case is (broker, version, id); cases are concatenated and statement
 // verdicts and summaries recomputed; load results of the same profile id + broker are merged exactly
 // (HDR histograms decoded and added, then summarised; counters, series and ledger added) and their
-// thresholds re-evaluated.
+// thresholds re-evaluated, but only when they are shards of one run (`--shard i/N`, same N, distinct i).
+// Separate runs of the same cases or the same load profile on the same broker are refused
+// (`MergeRefused`): keeping one would hide the other's verdict, adding them would invent a run.
 
 import { mergeLedgerSummaries } from '../metrics/ledger.ts';
 import { statementVerdicts, summarize } from '../results/document.ts';
@@ -27,10 +29,73 @@ function byTime(docs: readonly ResultsDocument[]): ResultsDocument[] {
     .map((x) => x.d);
 }
 
-function dedupeCases(lists: CaseResult[][]): CaseResult[] {
-  const by = new Map<string, CaseResult>();
-  for (const list of lists) for (const c of list) by.set(`${c.broker}\u0000${c.id}`, c);
-  return [...by.values()];
+/** Why a set of documents cannot be merged into one run (the message names the files and the case). */
+export class MergeRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MergeRefused';
+  }
+}
+
+type Named = { doc: ResultsDocument; name: string };
+
+/** The shard a document is, from `run.shard` or (older results) its `--shard i/N` argument. */
+export function shardOf(doc: ResultsDocument): { index: number; count: number } | undefined {
+  if (doc.run.shard) return doc.run.shard;
+  const argv = doc.run.argv ?? [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const text = a === '--shard' ? argv[i + 1] : a.startsWith('--shard=') ? a.slice(8) : undefined;
+    const m = text ? /^(\d+)\/(\d+)$/.exec(text) : null;
+    if (m) return { index: Number(m[1]), count: Number(m[2]) };
+  }
+  return undefined;
+}
+
+function refuseSameRun(docs: readonly Named[]): void {
+  const seen = new Map<string, string>();
+  for (const { doc, name } of docs) {
+    for (const id of doc.run.mergedFrom ?? [doc.run.id]) {
+      const prev = seen.get(id);
+      if (prev !== undefined)
+        throw new MergeRefused(
+          `${prev} and ${name} hold the same run (${id}): merging a run with itself would count it twice`,
+        );
+      seen.set(id, name);
+    }
+  }
+}
+
+/** Cases keyed by (broker, version, id); the same key in two documents is refused. */
+function concatCases(lists: Array<{ cases: CaseResult[]; name: string }>): CaseResult[] {
+  const by = new Map<string, { c: CaseResult; name: string }>();
+  for (const { cases, name } of lists) {
+    for (const c of cases) {
+      const k = `${c.broker}\u0000${c.version}\u0000${c.id}`;
+      const prev = by.get(k);
+      if (prev && prev.name !== name)
+        throw new MergeRefused(
+          `${prev.name} and ${name} both have case ${c.id} (MQTT ${c.version}) on broker '${c.broker}': they are separate runs of the same cases, not parts of one run. Merge runs of different brokers or versions, or give one run another --label`,
+        );
+      by.set(k, { c, name });
+    }
+  }
+  return [...by.values()].map((x) => x.c);
+}
+
+/** Load results of the same profile and broker from several documents must be shards of one run. */
+function refuseNonShards(r: LoadResult, parts: Named[]): void {
+  if (parts.length < 2) return;
+  const shards = parts.map((p) => shardOf(p.doc));
+  const names = parts.map((p) => p.name).join(', ');
+  const why = (detail: string) =>
+    new MergeRefused(
+      `${names} all have load result '${r.id}' on broker '${r.broker}' but ${detail}: adding their counts would describe a run that never happened. Run shards with --shard i/N (and a common --start-at), or give separate runs another --label`,
+    );
+  if (shards.some((s) => s === undefined)) throw why('are not shards of one run (no --shard)');
+  const count = shards[0]?.count;
+  if (shards.some((s) => s?.count !== count)) throw why('come from different shard counts');
+  if (new Set(shards.map((s) => s?.index)).size !== shards.length) throw why('include the same shard twice');
 }
 
 function mergeLatency(parts: Array<Record<string, HistogramSummary>>): Record<string, HistogramSummary> {
@@ -187,10 +252,14 @@ function mergeBrokers(docs: readonly ResultsDocument[]): BrokerInfo[] {
   return [...by.values()];
 }
 
-export function mergeDocuments(docs: readonly ResultsDocument[]): ResultsDocument {
+/** Merges documents (see the file comment); `names` (file names) go into the refusal messages. */
+export function mergeDocuments(docs: readonly ResultsDocument[], names?: readonly string[]): ResultsDocument {
   const first = docs[0];
   if (!first) throw new Error('mergeDocuments: no documents');
   if (docs.length === 1) return first;
+  const named: Named[] = docs.map((doc, i) => ({ doc, name: names?.[i] ?? `document ${i + 1}` }));
+  refuseSameRun(named);
+  const nameOf = new Map(named.map((n) => [n.doc, n.name]));
   const ordered = byTime(docs);
   const latest = ordered[ordered.length - 1] as ResultsDocument;
   const commands = new Set(docs.map((d) => d.run.command));
@@ -215,19 +284,41 @@ export function mergeDocuments(docs: readonly ResultsDocument[]): ResultsDocumen
   delete out.load;
   const withConf = ordered.filter((d) => d.conformance);
   if (withConf.length > 0) {
-    const cases = dedupeCases(withConf.map((d) => d.conformance?.cases ?? []));
+    const cases = concatCases(
+      withConf.map((d) => ({ cases: d.conformance?.cases ?? [], name: nameOf.get(d) ?? '' })),
+    );
     out.conformance = { cases, statements: statementVerdicts(cases), summary: summarize(cases) };
   }
   const withScen = ordered.filter((d) => d.scenarios);
-  if (withScen.length > 0) out.scenarios = dedupeCases(withScen.map((d) => d.scenarios ?? []));
-  const loads = docs.flatMap((d) => d.load ?? []);
-  if (loads.length > 0) {
-    const groups = new Map<string, LoadResult[]>();
-    for (const r of loads) {
+  if (withScen.length > 0)
+    out.scenarios = concatCases(
+      withScen.map((d) => ({ cases: d.scenarios ?? [], name: nameOf.get(d) ?? '' })),
+    );
+  const groups = new Map<string, Array<{ r: LoadResult; from: Named }>>();
+  for (const from of named) {
+    for (const r of from.doc.load ?? []) {
       const k = `${r.broker}\u0000${r.id}`;
-      groups.set(k, [...(groups.get(k) ?? []), r]);
+      groups.set(k, [...(groups.get(k) ?? []), { r, from }]);
     }
-    out.load = [...groups.values()].map(mergeLoadResults);
   }
+  if (groups.size > 0) {
+    out.load = [...groups.values()].map((g) => {
+      refuseNonShards(
+        g[0]?.r as LoadResult,
+        g.map((x) => x.from),
+      );
+      return mergeLoadResults(g.map((x) => x.r));
+    });
+  }
+  const interrupted = docs.map((d) => d.run.interrupted).find((x) => x !== undefined);
+  if (interrupted) out.run.interrupted = interrupted;
+  else delete out.run.interrupted;
+  const baselines = docs.map((d) => d.run.baseline).filter((x) => x !== undefined);
+  if (baselines.length > 0)
+    out.run.baseline = {
+      source: [...new Set(baselines.map((b) => b.source))].join(', '),
+      entries: baselines.reduce((a, b) => a + b.entries, 0),
+    };
+  else delete out.run.baseline;
   return out;
 }

@@ -16,4 +16,6 @@ export interface ReporterOptions {
   outDir: string;
   out?: NodeJS.WritableStream;
   color?: boolean;
+  /** `--out -`: the json reporter writes the document to this stream (standard output), not to outDir. */
+  jsonStream?: NodeJS.WritableStream;
 }

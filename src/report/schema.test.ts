@@ -16,7 +16,20 @@ const errorsOf = (doc: unknown): string[] => validateSchema(ROOT, doc);
 
 describe('results.schema.json', () => {
   test('fixture documents and merges validate', () => {
-    for (const doc of [conformanceDoc(), loadDoc(), fullDoc(), mergeDocuments([fullDoc(), loadDoc()])]) {
+    // Two shards of one run (the load result merges), one with a baseline, one interrupted.
+    const a = fullDoc();
+    a.run.shard = { index: 0, count: 2 };
+    a.run.baseline = { source: 'suites/baselines/x', entries: 1 };
+    const first = a.conformance?.cases[0];
+    if (first)
+      first.baseline = {
+        status: 'expected',
+        entry: { outcome: 'pass', kind: 'flaky', why: 'timing', source: 'x.yaml:3' },
+      };
+    const b = loadDoc();
+    b.run.shard = { index: 1, count: 2 };
+    b.run.interrupted = { signal: 'SIGTERM', at: '2026-01-01T10:00:30.000Z' };
+    for (const doc of [conformanceDoc(), loadDoc(), fullDoc(), a, b, mergeDocuments([a, b])]) {
       assert.deepEqual(errorsOf(JSON.parse(JSON.stringify(doc))), []);
     }
   });

@@ -32,8 +32,10 @@ export interface RunInfo {
   shard?: { index: number; count: number };
   /** Documents merged into this one by `crucible report` (run ids). */
   mergedFrom?: string[];
-  /** The run was stopped by a signal: its results cover only what finished before it. */
+  /** Set when the run was stopped by a signal: the document holds what finished before it. */
   interrupted?: { signal: 'SIGINT' | 'SIGTERM'; at: string };
+  /** Set when the cases were judged against a baseline of expected deviations (`conform --baseline`). */
+  baseline?: { source: string; entries: number };
 }
 
 export interface BrokerInfo {
@@ -78,9 +80,29 @@ export interface CaseResult {
    *  shown as allowed variations, never graded. */
   variations?: string[];
   transcript: TranscriptEntry[];
-  /** With --repeat: outcomes of every attempt; `flaky` when they differ. */
+  /** With --repeat: outcomes of every attempt; `flaky` when they differ. The outcome is the worst attempt's
+   *  (a broker that broke a rule once broke it), so a flaky case gates like its worst attempt. */
   attempts?: Outcome[];
   flaky?: boolean;
+  /** How the case stands against the run's baseline (absent without a baseline, and for a passing case the
+   *  baseline does not name). Decides the gate for this case: see `gates` in grade.ts. */
+  baseline?: CaseBaseline;
+}
+
+/** expected: the outcome the baseline names (a known deviation); flaky: the baseline declares the case flaky
+ *  and it did no worse than the entry allows; better: it did better than its entry (tighten the baseline);
+ *  worse: worse than its entry; new: failed, errored or went non-strict with no entry. */
+export type BaselineStatus = 'expected' | 'flaky' | 'better' | 'worse' | 'new';
+
+export interface CaseBaseline {
+  status: BaselineStatus;
+  /** The entry that matched (absent for `new`). */
+  entry?: {
+    outcome: Outcome;
+    kind: 'deviation' | 'variation' | 'flaky';
+    why: string;
+    source: string; // file:line
+  };
 }
 
 export interface Failure {

@@ -1,28 +1,47 @@
 // `crucible compare <baseline.json> <current.json>`: regression verdict for CI. Exit 2 on a new
-// conformance failure or a latency / throughput regression beyond --tolerance, 0 otherwise, 3 when an
-// input file is unusable.
+// conformance failure or a latency / throughput / loss regression beyond --tolerance, 0 otherwise, 3 when
+// an input file is unusable, and 10-13 when the two runs cannot be compared (this file is the one place
+// that maps each reason of report/comparable.ts to its exit code).
 import { writeFile } from 'node:fs/promises';
 import { defaultColor, makeStyle } from '../../report/ansi.ts';
-import { compareDocuments, DEFAULT_COMPARE, parseTolerance } from '../../report/compare.ts';
-import { comparisonLines, comparisonMarkdown } from '../../report/compare-text.ts';
+import { checkComparable, type IncomparableKind } from '../../report/comparable.ts';
+import { compareDocuments, DEFAULT_COMPARE, DEFAULT_METRICS, parseTolerance } from '../../report/compare.ts';
+import { comparisonLines, comparisonMarkdown, incomparableMarkdown } from '../../report/compare-text.ts';
 import { readResultsFile } from '../../report/read.ts';
 import { boolFlag, durationFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { EXIT, type ExitCode, UsageError } from '../exit-codes.ts';
 
 const HELP = `usage: crucible compare <baseline.json> <current.json> [options]
 
 Reports conformance cases that passed (or were non-strict / not applicable) in the baseline and fail
-or error now, per broker and case id; latency percentiles of every load result (same profile id and
-broker) that grew by more than the tolerance; delivered throughput that dropped by more than it.
+or error now, per broker, MQTT version and case id; and for every load result (same profile id and
+broker) the broker's figures: delivery latency percentiles that grew by more than the tolerance,
+delivered throughput that dropped by more than it, and a lost share that grew by more than it.
 
   --tolerance <pct>     allowed relative change, e.g. 10% (default 10%)
   --stats p50,p99       latency percentiles compared (any of p50,p90,p99,p999; default p50,p99)
+  --metrics <names>     latency histograms compared (default deliver.intended; others: deliver.actual,
+                        puback, pubcomp, connack, suback, sendLag — sendLag is the generator's own delay)
   --min-delta <dur>     ignore latency increases smaller than this, e.g. 0.2ms (default 0)
   --markdown <file>     also write the comparison as Markdown (e.g. $GITHUB_STEP_SUMMARY)
   --no-color            plain output
 
-Exit code: 0 no regression, 2 regression, 3 unusable input file.
+Runs that cannot be compared are refused before any verdict:
+  10  cases of the baseline are missing from the current run
+  11  a load result of the baseline is missing from the current run
+  12  a run was interrupted, or its load generator was saturated
+  13  the runs selected different MQTT versions or profiles
+
+Exit code: 0 no regression, 2 regression, 3 unusable input file, 10-13 as above.
 `;
+
+/** The one place each reason two runs cannot be compared becomes an exit code (docs/exit-codes.md). */
+const INCOMPARABLE_EXIT: Record<IncomparableKind, ExitCode> = {
+  'missing-cases': EXIT.compareMissingCases,
+  'missing-load': EXIT.compareMissingLoad,
+  'interrupted-or-saturated': EXIT.compareUnusableRun,
+  'different-selection': EXIT.compareDifferentSelection,
+};
 
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(
@@ -31,8 +50,8 @@ export async function run(argv: string[]): Promise<number> {
       tolerance: { type: 'string' },
       stats: { type: 'string' },
       'min-delta': { type: 'string' },
+      metrics: { type: 'string' },
       markdown: { type: 'string' },
-      'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     'compare',
@@ -54,17 +73,28 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`--stats takes p50, p90, p99 or p999, got '${s}'`);
   }
   const [basePath, curPath] = flags.positionals as [string, string];
+  const metrics = listFlag(flags, 'metrics');
   const base = await readResultsFile(basePath);
   const cur = await readResultsFile(curPath);
+  const md = stringFlag(flags, 'markdown');
+  const no = checkComparable(base, cur);
+  if (no) {
+    const code = INCOMPARABLE_EXIT[no.kind];
+    console.error(`crucible: cannot compare ${basePath} with ${curPath}: ${no.message}`);
+    for (const d of no.details) console.error(`  - ${d}`);
+    console.error(`(exit ${code}; see docs/exit-codes.md)`);
+    if (md) await writeFile(md, incomparableMarkdown(no, code), { encoding: 'utf8', flag: 'a' });
+    return code;
+  }
   const cmp = compareDocuments(base, cur, {
     tolerance,
     minDeltaMs: durationFlag(flags, 'min-delta') ?? 0,
     stats: (stats.length ? stats : DEFAULT_COMPARE.stats) as typeof DEFAULT_COMPARE.stats,
+    metrics: metrics.length ? metrics : [...DEFAULT_METRICS],
   });
-  const st = makeStyle(!boolFlag(flags, 'no-color') && defaultColor(process.stdout));
+  const st = makeStyle(defaultColor(process.stdout));
   console.log(`baseline ${basePath} (run ${base.run.id}) vs current ${curPath} (run ${cur.run.id})\n`);
   console.log(comparisonLines(cmp, tolerance, st).join('\n'));
-  const md = stringFlag(flags, 'markdown');
   if (md) await writeFile(md, comparisonMarkdown(cmp, tolerance), { encoding: 'utf8', flag: 'a' });
   return cmp.regressions > 0 ? EXIT.thresholdFailure : EXIT.ok;
 }

@@ -1,20 +1,21 @@
 // `crucible conform <url>`: the bundled suites against one broker, graded per case and per statement.
 import { resolve } from 'node:path';
-import { compareWithBaseline, loadBaseline, movedAgainst } from '../../conformance/baseline.ts';
+import { applyBaseline, loadBaseline } from '../../conformance/baseline.ts';
 import { BrokerUnreachableError, ProbeRefusedError } from '../../conformance/capabilities.ts';
 import { loadProfile } from '../../conformance/profile.ts';
 import { runConformance } from '../../conformance/runner.ts';
 import { type Selection, selectCases } from '../../conformance/select.ts';
 import { loadSuites, SUITE_VERSIONS, SUITES_DIR } from '../../conformance/suites.ts';
 import { createReporters } from '../../report/index.ts';
+import { verdictOf } from '../../report/verdict.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
-import { isFailing } from '../../results/grade.ts';
 import type { CaseResult, MqttVersion } from '../../results/model.ts';
 import { formatProblems } from '../../scenario/index.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
 import { boolFlag, durationFlag, intFlag, listFlag, parseFlags, stringFlag, tlsFlags } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
+import { checkOutDir, planOutput } from '../output.ts';
 import { printBaselineComparison } from './conform-baseline-output.ts';
 
 const HELP = `usage: crucible conform <url> [options]
@@ -28,10 +29,13 @@ Runs the bundled MQTT 3.1.1 and 5.0 suites against the broker at <url> (mqtt://,
   --profile <file>        what the broker is configured for (see suites/profiles/)
   --ws-url <url>          WebSocket endpoint of the same broker (enables the WebSocket cases)
   --baseline <dir|file>   expected deviations; exit 1 only when results move against it
-  --reporter <names>      console,json,junit,markdown,html (default console)
-  --out <dir>             where reports go (default reports/latest when a file reporter is chosen)
+  --reporter <names>      console,json,junit,markdown,html (default console; with --out: all of them)
+  --out <dir>             where reports go, results.json always among them (default reports/latest when a
+                          file reporter is chosen); --out - writes the results JSON to standard output
+  --no-color              no colour (also: NO_COLOR=1)
   --concurrency <n>       cases in parallel (default 8)
-  --repeat <n>            run every case n times and flag flaky ones
+  --repeat <n>            run every case n times; a case whose attempts differ is flaky and keeps
+                          its worst attempt's outcome
   --timeout <dur>         default step deadline (default 2s)
   --label <name>          broker label in reports (default host:port)
   --suites <dir>          suites directory (default the bundled one)
@@ -84,9 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   const concurrency = intFlag(flags, 'concurrency', 1, 256) ?? 8;
   const repeat = intFlag(flags, 'repeat', 1, 100) ?? 1;
   const stepTimeoutMs = durationFlag(flags, 'timeout');
-  const reporterNames = listFlag(flags, 'reporter').length ? listFlag(flags, 'reporter') : ['console'];
-  const fileReporters = reporterNames.some((r) => r !== 'console');
-  const outDir = resolve(stringFlag(flags, 'out') ?? 'reports/latest');
+  const output = planOutput(flags, { reporters: ['console'], outDir: 'reports/latest' });
 
   let profile: Record<string, unknown> = {};
   const profileFile = stringFlag(flags, 'profile');
@@ -128,10 +130,11 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('no suite case matches the selection (--version/--area/--only/--level)');
 
   const tls = tlsFlags(flags);
-  const reporters = createReporters(reporterNames, {
-    outDir,
-    out: process.stdout,
-    color: process.stdout.isTTY === true,
+  if (!output.jsonToStdout && output.reporters.some((r) => r !== 'console')) checkOutDir(output.outDir);
+  const reporters = createReporters(output.reporters, {
+    outDir: output.outDir,
+    out: output.human,
+    ...(output.jsonToStdout ? { jsonStream: process.stdout } : {}),
   });
   const doc = newDocument('conform', argv);
   const label = stringFlag(flags, 'label') ?? (typeof profile.label === 'string' ? profile.label : url.host);
@@ -174,23 +177,22 @@ export async function run(argv: string[]): Promise<number> {
   }
   const stop = interruption();
   if (stop) doc.run.interrupted = stop;
+  const results = run?.cases ?? finished;
   doc.brokers.push(run?.broker ?? { label, url: url.toString(), profile });
-  doc.conformance = { cases: run?.cases ?? finished, statements: [], summary: {} };
+  doc.conformance = { cases: results, statements: [], summary: {} };
+  // The baseline's judgement goes into the document, so every view and the exit code agree.
+  const cmp = baseline ? applyBaseline(results, baseline.entries) : undefined;
+  if (baseline && baselinePath) doc.run.baseline = { source: baselinePath, entries: baseline.entries.length };
   finishDocument(doc);
   const written: string[] = [];
   for (const r of reporters) written.push(...(await r.onEnd(doc)));
-  if (fileReporters && written.length) console.log(`reports: ${written.join(', ')}`);
+  if (written.length) output.human.write(`reports: ${written.join(', ')}\n`);
   if (stop) {
     console.error(
-      `crucible: interrupted by ${stop.signal}: the reports cover the ${doc.conformance.cases.length} of ${cases.length} cases that finished`,
+      `crucible: interrupted by ${stop.signal}: the reports cover the ${results.length} of ${cases.length} cases that finished`,
     );
     return exitCodeFor(stop.signal);
   }
-
-  if (baseline) {
-    const cmp = compareWithBaseline(doc.conformance.cases, baseline.entries);
-    printBaselineComparison(cmp);
-    return movedAgainst(cmp) ? EXIT.conformanceFailure : EXIT.ok;
-  }
-  return doc.conformance.cases.some((c) => isFailing(c.outcome)) ? EXIT.conformanceFailure : EXIT.ok;
+  if (cmp) printBaselineComparison(cmp, output.human, !output.reporters.includes('console'));
+  return verdictOf(doc).exitCode;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { conformanceDoc, fullDoc, loadResult } from '../../report/test-fixtures.ts';
+import type { ResultsDocument } from '../../results/model.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'crucible-rc-'));
@@ -33,6 +34,7 @@ describe('crucible report', () => {
     a.brokers = a.brokers.filter((b) => b.label === 'reference');
     if (a.conformance) a.conformance.cases = a.conformance.cases.filter((c) => c.broker === 'reference');
     const b = conformanceDoc();
+    b.run.id = 'run-mosquitto';
     b.brokers = b.brokers.filter((x) => x.label === 'mosquitto');
     if (b.conformance) b.conformance.cases = b.conformance.cases.filter((c) => c.broker === 'mosquitto');
     const out = join(dir, 'merged');
@@ -43,6 +45,15 @@ describe('crucible report', () => {
       assert.ok(existsSync(join(out, f)), f);
     const merged = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     assert.deepEqual(Object.keys(merged.conformance.summary).sort(), ['mosquitto', 'reference']);
+  });
+
+  test('a file merged with itself is refused: exit 3, both names, no stack trace', () => {
+    const a = write('self.json', conformanceDoc());
+    const r = crucible('report', a, a, '--out', join(dir, 'self'));
+    assert.equal(r.code, 3, r.out);
+    assert.match(r.out, /crucible: cannot merge: .*self\.json and .*self\.json hold the same run/);
+    assert.doesNotMatch(r.out, /at .*\.ts:\d+/, 'no stack trace');
+    assert.ok(!existsSync(join(dir, 'self', 'summary.md')), 'nothing written');
   });
 
   test('an unusable file is exit 3 naming the file and the problem', () => {
@@ -88,4 +99,69 @@ describe('crucible compare', () => {
     assert.equal(crucible('compare', basePath).code, 3);
     assert.equal(crucible('compare', basePath, basePath, '--tolerance', 'lots').code, 3);
   });
+
+  // Each input that cannot be compared has its own exit code and message, never "OK: no regression".
+  const incomparable: Array<[string, (cur: ResultsDocument) => void, number, RegExp]> = [
+    [
+      'cases missing from the current run',
+      (cur) => {
+        if (cur.conformance) cur.conformance.cases = cur.conformance.cases.filter((_, i) => i % 2 === 0);
+      },
+      10,
+      /16 of the baseline's 32 cases are missing from the current run/,
+    ],
+    [
+      'a missing load result',
+      (cur) => delete cur.load,
+      11,
+      /1 load result\(s\) of the baseline are missing.*\n.*'smoke' \[reference\]/,
+    ],
+    [
+      'an interrupted run',
+      (cur) => {
+        cur.run.interrupted = { signal: 'SIGTERM', at: '2026-01-01T10:00:30.000Z' };
+      },
+      12,
+      /the current run \(run-conform\) was interrupted by SIGTERM/,
+    ],
+    [
+      'a saturated run',
+      (cur) => {
+        const r = cur.load?.[0];
+        if (r) r.generator.saturated = true;
+      },
+      12,
+      /load generator was saturated/,
+    ],
+    [
+      'different versions selected',
+      (cur) => {
+        if (cur.conformance) cur.conformance.cases = cur.conformance.cases.filter((c) => c.version === '5.0');
+      },
+      13,
+      /broker 'reference': the baseline ran MQTT 3\.1\.1, 5\.0, the current run MQTT 5\.0/,
+    ],
+    [
+      'a different load profile',
+      (cur) => {
+        const r = cur.load?.[0];
+        if (r) r.profile = { ...r.profile, durationMs: 1234 };
+      },
+      13,
+      /load profile 'smoke' \[reference\] differs \(durationMs\)/,
+    ],
+  ];
+  for (const [what, change, code, message] of incomparable) {
+    test(`refuses ${what}: exit ${code}`, () => {
+      const cur: ResultsDocument = structuredClone(base);
+      change(cur);
+      const md = join(dir, `refused-${code}.md`);
+      const r = crucible('compare', basePath, write(`cur-${code}.json`, cur), '--markdown', md);
+      assert.equal(r.code, code, r.out);
+      assert.match(r.out, /crucible: cannot compare/);
+      assert.match(r.out, message);
+      assert.doesNotMatch(r.out, /no regression/);
+      assert.match(readFileSync(md, 'utf8'), new RegExp(`not comparable \\(exit ${code}\\)`));
+    });
+  }
 });

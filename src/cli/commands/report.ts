@@ -1,27 +1,33 @@
 // `crucible report <results.json...>`: re-render one results document, or merge several (shards of a
 // run, runs against several brokers) into one, and write html, junit, markdown and json views.
-import { resolve } from 'node:path';
-import { makeStyle } from '../../report/ansi.ts';
+import { defaultColor, makeStyle } from '../../report/ansi.ts';
 import { renderConsoleSummary } from '../../report/console.ts';
 import { createReporters } from '../../report/index.ts';
-import { mergeDocuments } from '../../report/merge.ts';
+import { MergeRefused, mergeDocuments } from '../../report/merge.ts';
 import { readResultsFile } from '../../report/read.ts';
 import { verdictOf } from '../../report/verdict.ts';
-import { boolFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
+import type { ResultsDocument } from '../../results/model.ts';
+import { boolFlag, parseFlags } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
+import { checkOutDir, planOutput } from '../output.ts';
 
 const HELP = `usage: crucible report <results.json...> [options]
 
-Re-renders results files; several files (shards of one run, or runs against different brokers) are
-merged into one report: cases are concatenated (the latest result wins per broker and case), load
-results of the same profile and broker are merged exactly (HDR histograms added) and thresholds
-re-evaluated.
+Re-renders results files; several files (shards of one run, or runs against different brokers or
+MQTT versions) are merged into one report. A case is (broker, version, id): cases are concatenated;
+load results of the same profile and broker are merged exactly (HDR histograms added) and thresholds
+re-evaluated when they are shards of one run (--shard i/N). Separate runs of the same cases or the
+same load profile on the same broker, or one file given twice, are refused (exit 3).
 
-  --out <dir>           where to write (default reports/merged)
-  --reporter <names>    any of html,junit,markdown,json,console (default html,junit,markdown,json)
+  --out <dir>           where to write (default reports/merged); --out - writes the merged JSON to
+                        standard output
+  --reporter <names>    any of html,junit,markdown,json,console (default html,junit,markdown,json;
+                        with --out <dir> and no --reporter: all of them)
+  --no-color            no colour (also: NO_COLOR=1)
   --quiet               do not print the summary
 
-Exit code: 0 all good, 1 a conformance failure, 2 a failed threshold, 3 unreadable input file.
+Exit code: 0 all good, 1 a conformance failure, 2 a failed threshold, 3 unreadable input file or
+files that cannot be merged.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -43,25 +49,35 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`report needs at least one results.json file\n\n${HELP}`);
   const docs = [];
   for (const file of flags.positionals) docs.push(await readResultsFile(file));
-  const doc = mergeDocuments(docs);
-  const names = listFlag(flags, 'reporter');
-  const outDir = resolve(stringFlag(flags, 'out') ?? 'reports/merged');
-  const reporters = createReporters(names.length ? names : ['html', 'junit', 'markdown', 'json'], {
-    outDir,
-    out: process.stdout,
-    color: process.stdout.isTTY === true,
+  let doc: ResultsDocument;
+  try {
+    doc = mergeDocuments(docs, flags.positionals);
+  } catch (err) {
+    if (err instanceof MergeRefused) throw new UsageError(`cannot merge: ${err.message}`);
+    throw err;
+  }
+  const output = planOutput(flags, {
+    reporters: ['html', 'junit', 'markdown', 'json'],
+    outDir: 'reports/merged',
+  });
+  if (!output.jsonToStdout && output.reporters.some((r) => r !== 'console')) checkOutDir(output.outDir);
+  const reporters = createReporters(output.reporters, {
+    outDir: output.outDir,
+    out: output.human,
+    ...(output.jsonToStdout ? { jsonStream: process.stdout } : {}),
   });
   const written: string[] = [];
   for (const r of reporters) written.push(...(await r.onEnd(doc)));
   const v = verdictOf(doc);
   if (!boolFlag(flags, 'quiet')) {
+    const say = (line: string) => output.human.write(`${line}\n`);
     if (!reporters.some((r) => r.name === 'console')) {
-      const st = makeStyle(process.stdout.isTTY === true && !process.env.NO_COLOR);
-      console.log(renderConsoleSummary(doc, st).join('\n').replace(/^\n+/, ''));
+      const st = makeStyle(defaultColor(output.human));
+      say(renderConsoleSummary(doc, st).join('\n').replace(/^\n+/, ''));
     }
-    if (docs.length > 1) console.log(`\nmerged ${docs.length} files (${doc.brokers.length} broker(s))`);
-    console.log(`${v.headline}`);
-    for (const f of written) console.log(`wrote ${f}`);
+    if (docs.length > 1) say(`\nmerged ${docs.length} files (${doc.brokers.length} broker(s))`);
+    say(`${v.headline}`);
+    for (const f of written) say(`wrote ${f}`);
   }
   return v.exitCode;
 }

@@ -1,7 +1,6 @@
 // `crucible run <files...> --broker <url>`: conversations through the engine (graded, reported), load
 // profiles through the load path (run-load.ts). Exit: 3 invalid input, 4 broker unreachable, 1 a case
 // failed or errored, 2 a load threshold failed, 0 otherwise.
-import { resolve } from 'node:path';
 import {
   BrokerUnreachableError,
   type Capabilities,
@@ -13,7 +12,7 @@ import { loadProfile } from '../../conformance/profile.ts';
 import { type CaseTarget, runOneCase } from '../../conformance/run-one.ts';
 import { createReporters, type Reporter } from '../../report/index.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
-import { isFailing } from '../../results/grade.ts';
+import { gates } from '../../results/grade.ts';
 import type { CaseResult, LoadResult } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import type { CaseSpec, Problem } from '../../scenario/model.ts';
@@ -22,7 +21,6 @@ import {
   boolFlag,
   durationFlag,
   intFlag,
-  listFlag,
   type ParsedFlags,
   parseFlags,
   stringFlag,
@@ -30,6 +28,7 @@ import {
 } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
+import { checkOutDir, planOutput } from '../output.ts';
 import { LOAD_FLAGS, LOAD_INTERRUPT_GRACE_MS, loadFlags, runLoadFromCli } from './run-load.ts';
 import { expandFiles } from './validate.ts';
 
@@ -40,9 +39,12 @@ Runs scenario files against a broker: conversations (cases of steps) and load pr
   --broker <url>          mqtt://host:1883, mqtts://, ws://host:8080/mqtt, wss:// (required)
   --ws-url <url>          WebSocket endpoint of the same broker (for clients with transport: ws)
   --concurrency <n>       conversation cases in parallel (default 4)
-  --repeat <n>            run every case n times; a case whose outcomes differ is flagged flaky
-  --reporter <names>      console,json,junit,markdown,html (default console)
-  --out <dir>             write reports there; also writes results.json (default reports/latest for file reporters)
+  --repeat <n>            run every case n times; a case whose attempts differ is flaky and keeps
+                          its worst attempt's outcome
+  --reporter <names>      console,json,junit,markdown,html (default console; with --out: all of them)
+  --out <dir>             write reports there, results.json always among them (default reports/latest for
+                          file reporters); --out - writes the results JSON to standard output
+  --no-color              no colour (also: NO_COLOR=1)
   --timeout <dur>         default step deadline, e.g. 2s (default: the file's timeout, else 2s)
   --var k=v               set a variable (repeatable); numbers and true/false keep their type
   --profile <file>        what the broker is configured for (\${profile.X}, requires: { profile: ... })
@@ -140,10 +142,7 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutMs = durationFlag(flags, 'timeout');
   const vars = parseVars(flags);
   const tls = tlsFlags(flags);
-  const outFlag = stringFlag(flags, 'out');
-  let reporterNames = listFlag(flags, 'reporter').length ? listFlag(flags, 'reporter') : ['console'];
-  if (outFlag && !reporterNames.includes('json')) reporterNames = [...reporterNames, 'json'];
-  const outDir = resolve(outFlag ?? 'reports/latest');
+  const output = planOutput(flags, { reporters: ['console'], outDir: 'reports/latest' });
   const load = loadFlags(flags, brokerUrl);
 
   let profile: Record<string, unknown> = {};
@@ -168,10 +167,11 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.invalidInput;
   }
   const cases = loaded.conversations.flatMap((f) => f.cases);
-  const reporters = createReporters(reporterNames, {
-    outDir,
-    out: process.stdout,
-    color: process.stdout.isTTY === true,
+  if (!output.jsonToStdout && output.reporters.some((r) => r !== 'console')) checkOutDir(output.outDir);
+  const reporters = createReporters(output.reporters, {
+    outDir: output.outDir,
+    out: output.human,
+    ...(output.jsonToStdout ? { jsonStream: process.stdout } : {}),
   });
   const label = stringFlag(flags, 'label') ?? url.host;
   const doc = newDocument('run', argv);
@@ -222,7 +222,7 @@ export async function run(argv: string[]): Promise<number> {
       );
       return EXIT.brokerUnreachable;
     }
-    if (conv.cases.some((c) => isFailing(c.outcome))) code = EXIT.conformanceFailure;
+    if (conv.cases.some(gates)) code = EXIT.conformanceFailure;
   }
   if (loaded.loadProfiles.length > 0 && !interruption()) {
     const done: LoadResult[] = [];
@@ -230,11 +230,12 @@ export async function run(argv: string[]): Promise<number> {
       runLoadFromCli(
         loaded.loadProfiles,
         { ...load, brokerLabel: label },
-        { out: process.stdout, signal: interruptSignal(), onResult: (x) => done.push(x) },
+        { out: output.human, signal: interruptSignal(), onResult: (x) => done.push(x) },
       ),
       LOAD_INTERRUPT_GRACE_MS,
     );
     doc.load = r?.results ?? done;
+    if (load.shard) doc.run.shard = load.shard;
     if (r && code === EXIT.ok) code = r.exitCode;
     else if (r?.exitCode === EXIT.brokerUnreachable) code = r.exitCode;
   }
@@ -243,7 +244,7 @@ export async function run(argv: string[]): Promise<number> {
   finishDocument(doc);
   const written: string[] = [];
   for (const r of reporters) written.push(...(await r.onEnd(doc)));
-  if (written.length > 0) console.log(`reports: ${written.join(', ')}`);
+  if (written.length > 0) output.human.write(`reports: ${written.join(', ')}\n`);
   if (stop) {
     const what = [
       cases.length ? `${doc.scenarios?.length ?? 0} of ${cases.length} cases` : '',

@@ -18,8 +18,9 @@ import { finishDocument, newDocument } from '../../results/document.ts';
 import type { CaseResult, ResultsDocument } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import { boolFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { EXIT, type ExitCode, UsageError } from '../exit-codes.ts';
 import { interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
+import { checkOutDir } from '../output.ts';
 import { LOAD_INTERRUPT_GRACE_MS } from './run-load.ts';
 
 const HELP = `usage: crucible start [options]   (also: npm start)
@@ -34,6 +35,7 @@ summary.md).
   --skip-conform       load only
   --concurrency <n>    conformance cases in parallel (default 16)
   --suites <dir>       suites directory (default the bundled one)
+  --no-color           no colour (also: NO_COLOR=1)
 `;
 
 const BROKER_CONFIG = join(REPO_ROOT, 'reference-broker', 'configs', 'default.yaml');
@@ -158,13 +160,14 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const outDir = resolve(stringFlag(flags, 'out') ?? 'reports/latest');
+  if (outDir === resolve('-'))
+    throw new UsageError('--out -: start writes a report directory; give --out <dir>');
+  checkOutDir(outDir);
   const loadFile = resolve(stringFlag(flags, 'load') ?? DEFAULT_LOAD);
   const concurrency = intFlag(flags, 'concurrency', 1, 256) ?? 16;
-  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const reporters = createReporters(['console', 'json', 'junit', 'markdown', 'html'], {
     outDir,
     out: process.stdout,
-    color,
   });
   const doc = newDocument('start', argv);
   let target: Awaited<ReturnType<typeof startReference>>;

@@ -123,8 +123,7 @@ function caseDetail(c) {
       ),
     );
   }
-  if (c.attempts && c.attempts.length > 1)
-    d.append(h('h4', { text: 'Attempts' }), h('div', {}, c.attempts.map(badge), c.flaky ? ' flaky' : ''));
+  d.append(...gradingDetail(c));
   if (c.transcript?.length) {
     const tbl = transcriptTable(c);
     const btn = h('button', {
@@ -260,7 +259,7 @@ function renderCases(sec) {
   renderCaseList = () => {
     const list = cases.filter(matches);
     wrap.replaceChildren(state.matrix ? matrixTable(list) : caseTable(list, openIds, syncCaseHash));
-    const rows = state.matrix ? new Set(list.map((c) => c.id)).size : list.length;
+    const rows = state.matrix ? new Set(list.map((c) => `${c.version}\u0000${c.id}`)).size : list.length;
     shown.textContent = `showing ${rows} ${state.matrix ? 'case rows' : `of ${cases.length} results`}`;
     syncCaseHash();
   };
@@ -315,8 +314,10 @@ function caseTable(list, openIds, onToggle) {
         'data-broker': c.broker,
         'data-version': c.version,
         'data-outcome': c.outcome,
+        'data-baseline': c.baseline ? c.baseline.status : undefined,
+        'data-flaky': c.flaky ? 'true' : undefined,
       },
-      h('td', {}, badge(c.outcome)),
+      h('td', {}, caseBadge(c)),
       h(
         'td',
         {},

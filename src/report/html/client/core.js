@@ -27,6 +27,49 @@ function h(tag, props, ...children) {
   return el;
 }
 const badge = (o) => h('span', { class: `badge o-${o}`, text: o });
+// The same rule as src/results/grade.ts `gates`: under a baseline only a new or worse result fails the run.
+const gates = (c) =>
+  c.baseline
+    ? c.baseline.status === 'new' || c.baseline.status === 'worse'
+    : c.outcome === 'fail' || c.outcome === 'error';
+const isExpected = (c) => !!c.baseline && !gates(c) && c.outcome !== 'pass' && c.outcome !== 'not-applicable';
+/** A case is (broker, version, id): ids repeat across the MQTT versions. */
+const caseKey = (c) => `${c.broker}\u0000${c.version}\u0000${c.id}`;
+/** Case detail lines for --repeat attempts and the baseline's judgement. */
+function gradingDetail(c) {
+  const out = [];
+  if (c.attempts && c.attempts.length > 1) {
+    const note = c.flaky ? ' flaky: attempts differed; the outcome is the worst attempt' : '';
+    out.push(h('h4', { text: 'Attempts' }), h('div', {}, c.attempts.map(badge), note));
+  }
+  if (c.baseline) {
+    const e = c.baseline.entry;
+    const says = e ? `baseline says ${e.outcome} (${e.kind}, ${e.source}): ${e.why}` : 'not in the baseline';
+    out.push(h('h4', { text: 'Baseline' }), h('div', { text: `${c.baseline.status}: ${says}` }));
+  }
+  return out;
+}
+/** The outcome badge plus what the baseline and --repeat say about it (expected, flaky, new, worse). */
+function caseBadge(c) {
+  const tags = [];
+  if (isExpected(c))
+    tags.push([
+      'expected',
+      c.baseline.entry ? `baseline ${c.baseline.entry.source}: ${c.baseline.entry.why}` : '',
+    ]);
+  else if (c.baseline && (c.baseline.status === 'new' || c.baseline.status === 'worse'))
+    tags.push([
+      c.baseline.status,
+      c.baseline.status === 'new' ? 'not in the baseline' : 'worse than the baseline',
+    ]);
+  if (c.flaky) tags.push(['flaky', `attempts: ${(c.attempts || []).join(', ')}`]);
+  return h(
+    'span',
+    { class: 'case-badge' },
+    badge(c.outcome),
+    tags.map(([t, title]) => [' ', h('span', { class: `badge tag-${t}`, title, text: t })]),
+  );
+}
 const fmtMs = (ms) => {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
   if (ms >= 10000) return `${(ms / 1000).toFixed(1)} s`;
@@ -83,8 +126,6 @@ const doc = DATA.doc;
 const STATEMENT_TEXT = DATA.statements || {};
 /** The statement's section and paraphrase from the inventory shipped with crucible, if known. */
 const statementOf = (version, id) => STATEMENT_TEXT[`${version === '5.0' ? '5.0' : '3.1.1'} ${id}`];
-/** A case result is (broker, version, id). */
-const caseKey = (c) => `${c.broker}\u0000${c.version}\u0000${c.id}`;
 const cases = [...(doc.conformance?.cases || []), ...(doc.scenarios || [])];
 const brokers = [...new Set([...doc.brokers.map((b) => b.label), ...cases.map((c) => c.broker)])];
 const loads = doc.load || [];

@@ -43,7 +43,7 @@ function matrixTable(list) {
               ? h(
                   'a',
                   { class: 'cell-link', href: caseLink(c), title: `${c.reason || c.outcome} (details)` },
-                  badge(c.outcome),
+                  caseBadge(c),
                 )
               : h('span', { class: 'muted', text: '–' }),
           );

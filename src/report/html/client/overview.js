@@ -120,9 +120,25 @@ function renderOverview(sec) {
           h(
             'div',
             { class: 'stat' },
-            h('span', { class: 'big', text: c.fail + c.error }),
+            h('span', { class: 'big', text: list.filter(gates).length }),
             h('span', { class: 'label', text: 'failing' }),
           ),
+          list.some(isExpected)
+            ? h(
+                'div',
+                { class: 'stat' },
+                h('span', { class: 'big', text: list.filter(isExpected).length }),
+                h('span', { class: 'label', text: 'expected (baseline)' }),
+              )
+            : null,
+          list.some((x) => x.flaky)
+            ? h(
+                'div',
+                { class: 'stat' },
+                h('span', { class: 'big', text: list.filter((x) => x.flaky).length }),
+                h('span', { class: 'label', text: 'flaky' }),
+              )
+            : null,
           h(
             'div',
             { class: 'stat' },
