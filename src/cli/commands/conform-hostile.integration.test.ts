@@ -41,9 +41,10 @@ test('conform against a flooding broker ends with results, failing the flooded c
     const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
     const cases = doc.conformance?.cases ?? [];
     assert.ok(cases.length > 0);
+    // the flood shows as the flood itself, or as the packets that came instead of the expected one
     assert.ok(
-      cases.some((c) => /flood/.test(c.reason ?? '')),
-      'some case names the flood',
+      cases.some((c) => /flood|got PUBLISH/.test(c.reason ?? '')),
+      'some case names what arrived',
     );
     assert.ok(
       cases.every((c) => c.outcome !== 'pass'),
