@@ -200,9 +200,16 @@ async function expectNested(
     if (item !== 'timeout' && item.kind === 'close' && !item.byUs && acceptsClose(node, packets)) return [];
     if (item === 'timeout' || item.kind !== 'packet') {
       if (best) return finish(best.used, best.captures);
-      const f = describeItem(item, timeoutMs, 'the nested matcher');
-      const so = got.length ? ` after ${got.length} packet(s): ${packets.map((p) => p.cmd).join(', ')}` : '';
-      throw new StepFailure(`${f.message}${so}`, expected, got.length ? jsonSafe(packets) : f.actual);
+      if (got.length === 0 || item !== 'timeout') {
+        const f = describeItem(item, timeoutMs, 'packets matching one of the alternatives');
+        throw new StepFailure(f.message, expected, got.length ? jsonSafe(packets) : f.actual);
+      }
+      // say what arrived: the packets so far complete no alternative
+      throw new StepFailure(
+        `got ${packets.map(describePacket).join(', ')}, then nothing within ${timeoutMs}ms: no alternative is complete`,
+        expected,
+        jsonSafe(packets),
+      );
     }
     got.push(item);
     const d = decide(node, [...packets, item.packet], best);
