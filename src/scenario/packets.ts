@@ -309,6 +309,8 @@ export function checkMatcher(
     extraKeys?: readonly string[];
     /** `within:` (a counting window) is allowed next to `count` (top-level expect only). */
     allowWithin?: boolean;
+    /** Inside another matcher: `skip` belongs to the whole expect, not to an alternative or item. */
+    nested?: boolean;
     /** What the engine can run here (src/engine/nested.ts): `any` (expect), `one` packet (an unordered item, a
      *  count's match: a packet matcher or a oneOf of them), `plain` (one packet matcher, or a close). An ack
      *  context (fixedCmd) is `one` with close alternatives. */
@@ -319,7 +321,13 @@ export function checkMatcher(
   const m = ck.obj(value, path, 'matcher', opts.fixedCmd !== undefined);
   if (!m) return undefined;
   if (m.capture !== undefined) checkCapture(ck, m.capture, [...path, 'capture'], captures);
-  if (m.skip !== undefined) checkCmdList(ck, m.skip, [...path, 'skip'], 'skip');
+  if (m.skip !== undefined && opts.nested)
+    ck.problem(
+      [...path, 'skip'],
+      'skip applies to the whole expect, not to one alternative or item',
+      'put skip next to the outer oneOf / unordered / count',
+    );
+  else if (m.skip !== undefined) checkCmdList(ck, m.skip, [...path, 'skip'], 'skip');
   if (opts.allowClose && m.close !== undefined) {
     if (m.close !== true)
       ck.problem([...path, 'close'], 'close must be true (the broker closes instead of answering)');
@@ -346,6 +354,7 @@ export function checkMatcher(
     // what the engine runs inside (src/engine/nested.ts): oneOf alternatives may nest further at the top,
     // unordered items and the alternatives of a one-packet oneOf are single packets
     const inner = {
+      nested: true,
       ...(opts.fixedCmd !== undefined ? { fixedCmd: opts.fixedCmd } : {}),
       allowClose: key === 'oneOf' && (shape === 'any' || opts.fixedCmd !== undefined),
       shape: key === 'unordered' ? ('one' as const) : shape === 'any' ? ('any' as const) : ('plain' as const),
@@ -363,7 +372,7 @@ export function checkMatcher(
     ck.unknownKeys(m, path, keys, 'count');
     checkCount(ck, m.count, [...path, 'count'], opts.allowWithin === true && m.within !== undefined);
     if (m.match === undefined) ck.problem(path, 'count needs a match: { ... } matcher');
-    else checkMatcher(ck, m.match, [...path, 'match'], captures, { shape: 'one' });
+    else checkMatcher(ck, m.match, [...path, 'match'], captures, { shape: 'one', nested: true });
     return m;
   }
   if (opts.allowWithin && m.within !== undefined)
