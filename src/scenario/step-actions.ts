@@ -1,8 +1,9 @@
 // Step actions with structured values: sendMutated, expectClose, subscribe, unsubscribe; shared helpers.
 import { type Checker, type Obj, show } from './context.ts';
 import { DURATION_HINT, parseDurationMs } from './duration.ts';
+import { checkMatcher } from './matchers.ts';
 import type { PacketSpec, StepAction } from './model.ts';
-import { checkHex, checkMatcher, checkPacket, checkSubscription } from './packets.ts';
+import { checkHex, checkPacket, checkSubscription } from './packets.ts';
 import { didYouMean, type Path } from './problems.ts';
 import type { StepEnv } from './steps.ts';
 import { MUTATION_OPS } from './vocabulary.ts';
