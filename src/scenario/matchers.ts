@@ -52,6 +52,50 @@ export function checkCount(ck: Checker, v: unknown, path: Path, windowed: boolea
  * A matcher: partial packet with predicates, or oneOf / unordered / count. Capture names are added
  * to `captures`. `fixedCmd` when the context implies the packet type (connack, suback ...).
  */
+type MatcherOpts = NonNullable<Parameters<typeof checkMatcher>[4]>;
+
+/** A oneOf / unordered / count where the engine runs only one packet: a problem, and true. */
+function refusedShape(ck: Checker, variants: string[], shape: string, path: Path): boolean {
+  const refused = variants.filter((k) => (shape === 'plain' ? true : shape === 'one' && k !== 'oneOf'));
+  if (refused.length === 0) return false;
+  ck.problem(
+    path,
+    `${refused.join(', ')} cannot stand here: this matcher ${shape === 'plain' ? 'is one packet' : 'stands for one packet'}`,
+    shape === 'plain'
+      ? 'write the packet matcher itself'
+      : 'write a packet matcher or a oneOf of packet matchers',
+  );
+  return true;
+}
+
+/** The alternatives of a oneOf, or the items of an unordered set. */
+function checkAlternatives(
+  ck: Checker,
+  m: Record<string, unknown>,
+  path: Path,
+  captures: Set<string>,
+  opts: MatcherOpts,
+  shape: 'any' | 'one' | 'plain',
+): void {
+  const key = m.oneOf !== undefined ? 'oneOf' : 'unordered';
+  ck.unknownKeys(m, path, [key, 'capture', 'skip'], key);
+  const list = m[key];
+  // what the engine runs inside (src/engine/nested.ts): oneOf alternatives may nest further at the top,
+  // unordered items and the alternatives of a one-packet oneOf are single packets
+  const inner: MatcherOpts = {
+    nested: true,
+    ...(opts.fixedCmd !== undefined ? { fixedCmd: opts.fixedCmd } : {}),
+    allowClose: key === 'oneOf' && (shape === 'any' || opts.fixedCmd !== undefined),
+    shape: key === 'unordered' ? 'one' : shape === 'any' ? 'any' : 'plain',
+  };
+  if (!Array.isArray(list) || list.length === 0)
+    ck.problem([...path, key], `${key} must be a non-empty list of matchers`);
+  else
+    list.forEach((alt, i) => {
+      checkMatcher(ck, alt, [...path, key, i], captures, inner);
+    });
+}
+
 export function checkMatcher(
   ck: Checker,
   value: unknown,
@@ -90,35 +134,9 @@ export function checkMatcher(
   }
   const variants = ['oneOf', 'unordered', 'count'].filter((k) => m[k] !== undefined);
   if (variants.length > 1) ck.problem(path, `a matcher may use only one of ${variants.join(', ')}`);
-  const refused = variants.filter((k) => (shape === 'plain' ? true : shape === 'one' && k !== 'oneOf'));
-  if (refused.length > 0) {
-    ck.problem(
-      path,
-      `${refused.join(', ')} cannot stand here: this matcher ${shape === 'plain' ? 'is one packet' : 'stands for one packet'}`,
-      shape === 'plain'
-        ? 'write the packet matcher itself'
-        : 'write a packet matcher or a oneOf of packet matchers',
-    );
-    return m;
-  }
+  if (refusedShape(ck, variants, shape, path)) return m;
   if (m.oneOf !== undefined || m.unordered !== undefined) {
-    const key = m.oneOf !== undefined ? 'oneOf' : 'unordered';
-    ck.unknownKeys(m, path, [key, 'capture', 'skip'], key);
-    const list = m[key];
-    // what the engine runs inside (src/engine/nested.ts): oneOf alternatives may nest further at the top,
-    // unordered items and the alternatives of a one-packet oneOf are single packets
-    const inner = {
-      nested: true,
-      ...(opts.fixedCmd !== undefined ? { fixedCmd: opts.fixedCmd } : {}),
-      allowClose: key === 'oneOf' && (shape === 'any' || opts.fixedCmd !== undefined),
-      shape: key === 'unordered' ? ('one' as const) : shape === 'any' ? ('any' as const) : ('plain' as const),
-    };
-    if (!Array.isArray(list) || list.length === 0)
-      ck.problem([...path, key], `${key} must be a non-empty list of matchers`);
-    else
-      list.forEach((alt, i) => {
-        checkMatcher(ck, alt, [...path, key, i], captures, inner);
-      });
+    checkAlternatives(ck, m, path, captures, opts, shape);
     return m;
   }
   if (m.count !== undefined) {
