@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Decoder, encode, type Packet, type ProtocolVersion } from '../protocol/codec.ts';
 import { type ConnectOptions, connect } from '../transport/index.ts';
+import { GrantProbe } from './probe-grant.ts';
 
 export interface Capabilities {
   mqtt311: boolean;
@@ -88,11 +89,6 @@ const REFUSALS_V5: Record<number, string> = {
   140: 'Bad authentication method',
 };
 
-/** QoS 1 messages the probe publishes to itself to see how many deliveries arrive unacknowledged. */
-const PROBE_BURST = 25;
-/** Quiet time after the last PUBACK and delivery before the count is taken. */
-const PROBE_SETTLE_MS = 300;
-
 type ProbeResult =
   | { kind: 'connack'; packet: Packet; granted?: number; inflight?: number }
   | { kind: 'closed' }
@@ -117,81 +113,36 @@ async function probe(
   });
   return new Promise<ProbeResult>((resolve) => {
     let done = false;
+    let connack: Packet | undefined;
+    const clientId = `crucibleprobe${randomBytes(4).toString('hex')}`;
+    const send = (p: Record<string, unknown>): void => {
+      conn.write(encode(p as unknown as Packet, version));
+    };
+    const result = (): ProbeResult =>
+      connack ? { kind: 'connack', packet: connack, ...grant.result() } : { kind: 'closed' };
     const finish = (r: ProbeResult): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      if (quiet) clearTimeout(quiet);
-      if (
-        r.kind === 'connack' &&
-        (r.packet as { returnCode?: number; reasonCode?: number }).returnCode === 0
-      ) {
-        conn.write(encode({ cmd: 'disconnect' } as Packet, version));
+      grant.stop();
+      if (r.kind === 'connack' && (r.packet as { returnCode?: number }).returnCode === 0) {
+        send({ cmd: 'disconnect' });
         conn.end();
       } else conn.destroy();
       resolve(r);
     };
+    const grant = new GrantProbe(send, `crucible/${clientId}`, () => finish(result()));
     const timer = setTimeout(() => finish(connack ? result() : { kind: 'timeout' }), opts.timeoutMs);
-    let connack: Packet | undefined;
-    let granted: number | undefined;
-    let deliveries = 0;
-    let pubacks = 0;
-    let quiet: NodeJS.Timeout | undefined;
-    const result = (): ProbeResult =>
-      connack
-        ? {
-            kind: 'connack',
-            packet: connack,
-            ...(granted !== undefined ? { granted, inflight: deliveries } : {}),
-          }
-        : { kind: 'closed' };
-    // every PUBACK back, then no delivery for PROBE_SETTLE_MS: what arrived is what the broker sends unacknowledged
-    const settle = (): void => {
-      if (pubacks < PROBE_BURST) return;
-      if (quiet) clearTimeout(quiet);
-      quiet = setTimeout(() => finish(result()), deliveries >= PROBE_BURST ? 0 : PROBE_SETTLE_MS);
-    };
-    const clientId = `crucibleprobe${randomBytes(4).toString('hex')}`;
     const decoder = new Decoder(version, {
       packet: (p) => {
         if (p.cmd === 'connack' && !connack) {
           connack = p;
           const rc = (p as { returnCode?: number; reasonCode?: number }).returnCode ?? p.reasonCode;
-          if (!what.subscribeQoS2 || rc !== 0) return finish({ kind: 'connack', packet: p });
-          // a private topic: the probe's own client id, only [a-z0-9] and '/'
-          const sub = {
-            cmd: 'subscribe',
-            messageId: 1,
-            subscriptions: [{ topic: `crucible/${clientId}`, qos: 2 }],
-          };
-          conn.write(encode(sub as unknown as Packet, version));
-          return;
+          if (what.subscribeQoS2 && rc === 0) return grant.start();
+          return finish(result());
         }
-        if (p.cmd === 'suback' && connack) {
-          const g = (p as { granted?: number[] }).granted?.[0];
-          if (typeof g !== 'number' || g < 1 || g > 2)
-            return finish({
-              kind: 'connack',
-              packet: connack,
-              ...(typeof g === 'number' ? { granted: g } : {}),
-            });
-          granted = g;
-          // how many QoS 1 deliveries the broker keeps unacknowledged at once: a burst we never acknowledge
-          for (let i = 1; i <= PROBE_BURST; i++) {
-            const pub = { cmd: 'publish', topic: `crucible/${clientId}`, qos: 1, messageId: i, payload: 'x' };
-            conn.write(encode(pub as unknown as Packet, version));
-          }
-          return;
-        }
-        if (p.cmd === 'publish' && granted !== undefined) {
-          deliveries++;
-          return settle();
-        }
-        if (p.cmd === 'puback' && granted !== undefined) {
-          pubacks++;
-          return settle();
-        }
-        finish(connack ? { kind: 'connack', packet: connack } : { kind: 'closed' });
+        if (connack && grant.onPacket(p)) return;
+        finish(result());
       },
       error: () => finish(result()),
     });

@@ -170,6 +170,31 @@ describe('false alarms: what the spec allows is never reported as a failure', ()
     } finally {
       await target.broker.close();
     }
+    // the acknowledgement path (publish shorthand): a broker that never sends PUBREC, a PUBACK waiting instead
+    const faulty = await startReference('default', ['no-pubrec']);
+    running.push(faulty);
+    try {
+      const out = await runCase(
+        caseOf(
+          [
+            step('p', A.connect()),
+            step(
+              'p',
+              A.send({ cmd: 'publish', topic: 'crucible/arrived', qos: 1, messageId: 1, payload: 'x' }),
+            ),
+            step('p', A.publish({ topic: 'crucible/arrived', qos: 2, messageId: 1, payload: 'y' }), {
+              timeoutMs: 300,
+            }),
+          ],
+          { version: '3.1.1' },
+        ),
+        { brokerUrl: faulty.tcpUrl, vars: {} },
+      );
+      assert.equal(out.status, 'fail');
+      assert.equal(out.failure?.message, 'expected PUBREC id 1, got PUBACK id 1 within 300ms');
+    } finally {
+      await faulty.broker.close();
+    }
   });
 
   test("credentials in raw CONNECTs: the raw client-id case runs with the profile's user", async () => {

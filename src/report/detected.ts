@@ -19,6 +19,9 @@ const LABELS: Array<[key: string, label: string]> = [
   ['inflightDeliveries', 'deliveries in flight'],
 ];
 
+/** The probe's burst (src/conformance/probe-grant.ts): that many deliveries in flight means "at least". */
+const PROBE_BURST_SHOWN = 25;
+
 function show(v: unknown): string {
   if (v === true) return 'yes';
   if (v === false) return 'no';
@@ -31,7 +34,7 @@ export function capabilityPairs(b: BrokerInfo): Array<[string, string]> {
   const features = (b.profile?.features ?? {}) as Record<string, unknown>;
   return LABELS.filter(([k]) => k in caps || k in features).map(([k, label]) => [
     label,
-    `${show(caps[k])}${k in features ? ' (profile)' : ''}`,
+    `${show(caps[k])}${k === 'inflightDeliveries' && Number(caps[k]) >= PROBE_BURST_SHOWN ? ' or more' : ''}${k in features ? ' (profile)' : ''}`,
   ]);
 }
 

@@ -29,6 +29,7 @@ test('shapes the engine cannot run are refused', () => {
     '{ count: 2, match: { unordered: [{ cmd: publish }] } }',
     '{ unordered: [{ oneOf: [{ unordered: [{ cmd: publish }] }] }] }',
     '{ oneOf: [{ count: 2, match: { cmd: publish }, within: 300ms }] }',
+    '{ oneOf: [{ cmd: publish, skip: [pingresp] }, { close: true }] }',
   ];
   for (const m of refused) assert.notDeepEqual(problemsOf(m), [], `should be refused: ${m}`);
 });

@@ -1,8 +1,7 @@
-// Validation of packets (send, connect, publish ...) and matchers (expect, connack, suback ...).
+// Validation of packets (send, connect, publish ...) and match values; matchers are in matchers.ts.
 import { hexToBytes } from '../protocol/raw.ts';
 import { type Checker, isObj, type Obj, show, typeName } from './context.ts';
-import { countBounds } from './count.ts';
-import type { MatcherSpec, PacketSpec } from './model.ts';
+import type { PacketSpec } from './model.ts';
 import { didYouMean, type Path } from './problems.ts';
 import { hasVarRef } from './vars.ts';
 import {
@@ -61,7 +60,7 @@ export function checkHex(ck: Checker, v: unknown, path: Path, what: string): voi
   }
 }
 
-function checkCmd(ck: Checker, v: unknown, path: Path): string | undefined {
+export function checkCmd(ck: Checker, v: unknown, path: Path): string | undefined {
   if (hasVarRef(v)) return undefined;
   if (typeof v === 'string' && (PACKET_CMDS as readonly string[]).includes(v)) return v;
   ck.problem(
@@ -72,7 +71,7 @@ function checkCmd(ck: Checker, v: unknown, path: Path): string | undefined {
   return undefined;
 }
 
-function checkProperties(ck: Checker, v: unknown, path: Path, matcher: boolean): void {
+export function checkProperties(ck: Checker, v: unknown, path: Path, matcher: boolean): void {
   const props = ck.obj(v, path, 'properties');
   if (!props) return;
   if (matcher && isPredicate(props)) {
@@ -96,7 +95,7 @@ function checkProperties(ck: Checker, v: unknown, path: Path, matcher: boolean):
   }
 }
 
-function checkPayload(ck: Checker, v: unknown, path: Path, matcher: boolean): void {
+export function checkPayload(ck: Checker, v: unknown, path: Path, matcher: boolean): void {
   if (typeof v === 'string' || typeof v === 'number' || v === null) return;
   const forms = `text, { hex: "..." }, { size: N }${matcher ? ' or a predicate' : ''}`;
   if (!isObj(v)) {
@@ -252,154 +251,6 @@ export function checkMatchValue(ck: Checker, v: unknown, path: Path): void {
       );
     else checkMatchValue(ck, x, [...path, k]);
   }
-}
-
-export const MATCHER_META_KEYS = ['oneOf', 'unordered', 'count', 'match', 'capture', 'skip', 'within'];
-
-/** `capture: { name: dotted.path }`; names are added to `captures`. */
-export function checkCapture(
-  ck: Checker,
-  v: unknown,
-  path: Path,
-  captures: Set<string>,
-): Record<string, string> {
-  const cap = ck.obj(v, path, 'capture');
-  const out: Record<string, string> = {};
-  for (const [name, p] of Object.entries(cap ?? {})) {
-    if (typeof p !== 'string' || p === '')
-      ck.problem([...path, name], `capture '${name}' needs a dotted field path, e.g. properties.topicAlias`);
-    else out[name] = p;
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name))
-      ck.problem([...path, name], `'${name}' is not a valid variable name`, undefined, true);
-    captures.add(name);
-  }
-  return out;
-}
-
-/**
- * A count: a whole number, or over a counting window (`windowed`) also 0 and ranges
- * ({ $range: [1, 2] }, { $gte: 1 }, { $lte: 2 }). A `${var}` is checked at run time.
- */
-export function checkCount(ck: Checker, v: unknown, path: Path, windowed: boolean): void {
-  if (hasVarRef(v)) return;
-  const b = countBounds(v);
-  if (typeof b === 'string') {
-    ck.problem(path, b, 'e.g. count: 1, or count: { $range: [1, 2] } with within: 500ms');
-    return;
-  }
-  if (windowed) return;
-  if (typeof v !== 'number')
-    ck.problem(path, 'a count range needs a counting window', 'add within: 500ms next to count');
-  else if (v < 1)
-    ck.problem(path, 'count 0 needs a counting window', 'add within: 500ms, or use expectNothing');
-}
-
-/**
- * A matcher: partial packet with predicates, or oneOf / unordered / count. Capture names are added
- * to `captures`. `fixedCmd` when the context implies the packet type (connack, suback ...).
- */
-export function checkMatcher(
-  ck: Checker,
-  value: unknown,
-  path: Path,
-  captures: Set<string>,
-  opts: {
-    fixedCmd?: string;
-    allowClose?: boolean;
-    extraKeys?: readonly string[];
-    /** `within:` (a counting window) is allowed next to `count` (top-level expect only). */
-    allowWithin?: boolean;
-    /** What the engine can run here (src/engine/nested.ts): `any` (expect), `one` packet (an unordered item, a
-     *  count's match: a packet matcher or a oneOf of them), `plain` (one packet matcher, or a close). An ack
-     *  context (fixedCmd) is `one` with close alternatives. */
-    shape?: 'any' | 'one' | 'plain';
-  } = {},
-): MatcherSpec | undefined {
-  const shape = opts.shape ?? (opts.fixedCmd !== undefined ? 'one' : 'any');
-  const m = ck.obj(value, path, 'matcher', opts.fixedCmd !== undefined);
-  if (!m) return undefined;
-  if (m.capture !== undefined) checkCapture(ck, m.capture, [...path, 'capture'], captures);
-  if (m.skip !== undefined) checkCmdList(ck, m.skip, [...path, 'skip'], 'skip');
-  if (opts.allowClose && m.close !== undefined) {
-    if (m.close !== true)
-      ck.problem([...path, 'close'], 'close must be true (the broker closes instead of answering)');
-    ck.unknownKeys(m, path, ['close'], 'close alternative');
-    return m;
-  }
-  const variants = ['oneOf', 'unordered', 'count'].filter((k) => m[k] !== undefined);
-  if (variants.length > 1) ck.problem(path, `a matcher may use only one of ${variants.join(', ')}`);
-  const refused = variants.filter((k) => (shape === 'plain' ? true : shape === 'one' && k !== 'oneOf'));
-  if (refused.length > 0) {
-    ck.problem(
-      path,
-      `${refused.join(', ')} cannot stand here: this matcher ${shape === 'plain' ? 'is one packet' : 'stands for one packet'}`,
-      shape === 'plain'
-        ? 'write the packet matcher itself'
-        : 'write a packet matcher or a oneOf of packet matchers',
-    );
-    return m;
-  }
-  if (m.oneOf !== undefined || m.unordered !== undefined) {
-    const key = m.oneOf !== undefined ? 'oneOf' : 'unordered';
-    ck.unknownKeys(m, path, [key, 'capture', 'skip'], key);
-    const list = m[key];
-    // what the engine runs inside (src/engine/nested.ts): oneOf alternatives may nest further at the top,
-    // unordered items and the alternatives of a one-packet oneOf are single packets
-    const inner = {
-      ...(opts.fixedCmd !== undefined ? { fixedCmd: opts.fixedCmd } : {}),
-      allowClose: key === 'oneOf' && (shape === 'any' || opts.fixedCmd !== undefined),
-      shape: key === 'unordered' ? ('one' as const) : shape === 'any' ? ('any' as const) : ('plain' as const),
-    };
-    if (!Array.isArray(list) || list.length === 0)
-      ck.problem([...path, key], `${key} must be a non-empty list of matchers`);
-    else
-      list.forEach((alt, i) => {
-        checkMatcher(ck, alt, [...path, key, i], captures, inner);
-      });
-    return m;
-  }
-  if (m.count !== undefined) {
-    const keys = ['count', 'match', 'capture', 'skip', ...(opts.allowWithin ? ['within'] : [])];
-    ck.unknownKeys(m, path, keys, 'count');
-    checkCount(ck, m.count, [...path, 'count'], opts.allowWithin === true && m.within !== undefined);
-    if (m.match === undefined) ck.problem(path, 'count needs a match: { ... } matcher');
-    else checkMatcher(ck, m.match, [...path, 'match'], captures, { shape: 'one' });
-    return m;
-  }
-  if (opts.allowWithin && m.within !== undefined)
-    ck.problem(
-      [...path, 'within'],
-      "'within' is the counting window of a count",
-      'e.g. { count: { $range: [1, 2] }, match: {...}, within: 500ms }',
-    );
-  let cmd = opts.fixedCmd;
-  if (m.cmd !== undefined) {
-    const c = checkCmd(ck, m.cmd, [...path, 'cmd']);
-    cmd ??= c;
-  }
-  const allowed = [
-    ...fieldsOf(cmd),
-    'capture',
-    'skip',
-    ...(opts.extraKeys ?? []),
-    ...(opts.allowWithin && m.within !== undefined ? ['within'] : []),
-  ];
-  ck.unknownKeys(m, path, allowed, cmd ? `${cmd} matcher` : 'matcher');
-  for (const [k, v] of Object.entries(m)) {
-    if (
-      k === 'capture' ||
-      k === 'skip' ||
-      k === 'cmd' ||
-      k === 'within' ||
-      (opts.extraKeys ?? []).includes(k)
-    )
-      continue;
-    const at = [...path, k];
-    if (k === 'payload') checkPayload(ck, v, at, true);
-    else if (k === 'properties') checkProperties(ck, v, at, true);
-    else checkMatchValue(ck, v, at);
-  }
-  return m;
 }
 
 export function checkCmdList(ck: Checker, v: unknown, path: Path, what: string): string[] {

@@ -1,8 +1,9 @@
 // Steps: one action per step, validated and turned into the model's Step. Fragments (`use:`) are
 // inlined here, with their `with:` variables substituted, so the engine never sees `use`.
 import { type Checker, isObj, type Obj, typeName } from './context.ts';
+import { checkCapture, checkCount, checkMatcher } from './matchers.ts';
 import type { MatcherSpec, Step, StepAction, WsFrame } from './model.ts';
-import { checkCapture, checkCmdList, checkCount, checkHex, checkMatcher, checkPacket } from './packets.ts';
+import { checkCmdList, checkHex, checkPacket } from './packets.ts';
 import { didYouMean, type Path } from './problems.ts';
 import {
   duration,

@@ -2,53 +2,20 @@
 import { performance } from 'node:perf_hooks';
 import type { Packet } from '../../protocol/codec.ts';
 import { TIMING_TOLERANCE_MS } from '../../scenario/step-actions.ts';
-import type { InboxItem, ScenarioClient } from '../client.ts';
+import type { ScenarioClient } from '../client.ts';
 import {
   type Alternative,
   type CompiledExpect,
-  capture,
   compileExpect,
   type Mismatch,
   matchPacket,
   matchUnordered,
 } from '../matcher.ts';
-import { acceptsClose, type CaptureAt, compileNode, decide, isNested } from '../nested.ts';
+import { isNested } from '../nested.ts';
 import { jsonSafe } from '../transcript.ts';
 import { type CaseEnv, StepError, StepFailure } from './common.ts';
-
-function describeItem(item: InboxItem | 'timeout', ms: number, what: string): StepFailure {
-  if (item === 'timeout')
-    return new StepFailure(`no packet within ${ms}ms (expected ${what})`, undefined, 'nothing received');
-  if (item.kind === 'malformed') {
-    return new StepFailure(
-      `malformed packet from broker: ${item.message}`,
-      undefined,
-      item.raw ? { $hex: item.raw.subarray(0, 256).toString('hex') } : undefined,
-    );
-  }
-  if (item.kind === 'close') {
-    return new StepFailure(
-      item.byUs
-        ? `connection already closed by the client (expected ${what})`
-        : `connection closed by broker (expected ${what})`,
-      undefined,
-      item.error ? `closed: ${item.error}` : 'closed',
-    );
-  }
-  return new StepFailure(`unexpected ${item.packet.cmd}`, undefined, jsonSafe(item.packet));
-}
-
-/** "PUBACK id 1", "SUBACK id 3", "PUBLISH qos 1 id 2 on a/b": enough to tell packets apart in a message. */
-function describePacket(p: Packet): string {
-  const x = p as { messageId?: number; qos?: number; topic?: string; reasonCode?: number };
-  const parts = [p.cmd.toUpperCase()];
-  if (p.cmd === 'publish') parts.push(`qos ${x.qos ?? 0}`);
-  if (x.messageId !== undefined) parts.push(`id ${x.messageId}`);
-  if (p.cmd === 'publish' && x.topic !== undefined) parts.push(`on ${x.topic}`);
-  if (p.cmd !== 'publish' && typeof x.reasonCode === 'number' && x.reasonCode !== 0)
-    parts.push(`reason 0x${x.reasonCode.toString(16).padStart(2, '0')}`);
-  return parts.join(' ');
-}
+import { describeItem, describePacket, storeCapture } from './describe.ts';
+import { expectNested } from './expect-nested.ts';
 
 function wantedPacket(alt: Alternative | undefined): string {
   if (!alt || alt.close) return 'a close';
@@ -64,18 +31,6 @@ function cmdsOf(c: CompiledExpect): string {
     return c.alternatives.map((a) => (a.close ? 'close' : String(a.matcher.cmd ?? 'packet'))).join(' or ');
   if (c.kind === 'unordered') return `${c.items.length} packets: ${names(c.items)}`;
   return `${c.count} x ${String(c.match.cmd ?? 'packet')}`;
-}
-
-function storeCapture(env: CaseEnv, spec: Record<string, string>, packet: Packet): void {
-  if (Object.keys(spec).length === 0) return;
-  const { values, missing } = capture(spec, packet);
-  if (missing.length > 0)
-    throw new StepFailure(
-      `capture failed: ${missing.join(', ')} not present in ${packet.cmd}`,
-      spec,
-      jsonSafe(packet),
-    );
-  Object.assign(env.vars, values);
 }
 
 /** Runs a (resolved) `expect` matcher against the client's inbox; returns the matched packets. */
@@ -172,44 +127,6 @@ export async function expectOn(
   }
   if (got[0]) storeCapture(env, compiled.capture, got[0]);
   return got;
-}
-
-/** A nested matcher (src/engine/nested.ts): packets are read one by one until the matcher is decided; packets
- *  read beyond the decided prefix go back to the inbox for later steps. */
-async function expectNested(
-  env: CaseEnv,
-  client: ScenarioClient,
-  spec: Record<string, unknown>,
-  skipSet: Set<string>,
-  deadline: number,
-  timeoutMs: number,
-): Promise<Packet[]> {
-  const node = compileNode(spec);
-  const expected = jsonSafe(spec);
-  const got: Array<InboxItem & { kind: 'packet' }> = [];
-  let best: { used: number; captures: CaptureAt[] } | undefined;
-  const finish = (used: number, captures: CaptureAt[]): Packet[] => {
-    client.putBack(got.slice(used));
-    for (const [cap, packet] of captures) storeCapture(env, cap, packet as Packet);
-    return got.slice(0, used).map((i) => i.packet);
-  };
-  for (;;) {
-    const item = await client.next(deadline, env.signal);
-    if (item !== 'timeout' && item.kind === 'packet' && skipSet.has(item.packet.cmd)) continue;
-    const packets = got.map((i) => i.packet);
-    if (item !== 'timeout' && item.kind === 'close' && !item.byUs && acceptsClose(node, packets)) return [];
-    if (item === 'timeout' || item.kind !== 'packet') {
-      if (best) return finish(best.used, best.captures);
-      const f = describeItem(item, timeoutMs, 'the nested matcher');
-      const so = got.length ? ` after ${got.length} packet(s): ${packets.map((p) => p.cmd).join(', ')}` : '';
-      throw new StepFailure(`${f.message}${so}`, expected, got.length ? jsonSafe(packets) : f.actual);
-    }
-    got.push(item);
-    const d = decide(node, [...packets, item.packet], best);
-    if (d.kind === 'done') return finish(d.used, d.captures);
-    if (d.kind === 'fail') throw new StepFailure(d.why, expected, jsonSafe([...packets, item.packet]));
-    best = d.best;
-  }
 }
 
 /**

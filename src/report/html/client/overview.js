@@ -39,7 +39,13 @@ function detectedBlock(info, list) {
       'tr',
       {},
       h('td', { text: l }),
-      h('td', { class: 'mono', text: capText(caps[k]) + (k in features ? ' (profile)' : '') }),
+      h('td', {
+        class: 'mono',
+        text:
+          capText(caps[k]) +
+          (k === 'inflightDeliveries' && caps[k] >= 25 ? ' or more' : '') +
+          (k in features ? ' (profile)' : ''),
+      }),
     ),
   );
   const groups = new Map();
