@@ -99,6 +99,8 @@ export const FAULTS = {
   'will-properties-dropped': 'publish the will without its properties',
   /** Subscribing again to an identical filter keeps the old subscription (options, no retained resend). MQTT-3.8.4-3 (both). */
   'subscription-not-replaced': 'keep the old subscription when an identical filter is subscribed again',
+  /** Overlapping subscriptions of one client get one copy at the lowest of their QoS. MQTT-3.3.5-1 (3.1.1), MQTT-3.3.4-2 (5.0). */
+  'overlap-lowest-qos': 'deliver one copy at the lowest QoS of overlapping subscriptions',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

@@ -80,7 +80,7 @@ export class Router {
     if (s.matchGen === gen) {
       // overlapping subscriptions: one copy at the highest QoS, all identifiers (MQTT-3.3.4-2/-3)
       const i = s.matchIndex;
-      if (qos > this.tQos[i]!) this.tQos[i] = qos;
+      if (f['overlap-lowest-qos'] ? qos < this.tQos[i]! : qos > this.tQos[i]!) this.tQos[i] = qos;
       if (retain) this.tRetain[i] = true;
       if (subId > 0) {
         const ids = this.tSubIds[i];

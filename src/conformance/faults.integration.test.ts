@@ -67,6 +67,7 @@ const PLAN: Record<string, FaultPlan> = {
   'outbound-alias-beyond-maximum': { ...DEFAULT, areas: /^topic-alias$/ },
   'will-properties-dropped': { ...DEFAULT, areas: /^will$/ },
   'subscription-not-replaced': { ...DEFAULT, areas: /^subscribe$/ },
+  'overlap-lowest-qos': { ...DEFAULT, areas: /^overlap$/ },
 };
 
 /** Outcomes against the healthy broker, per configuration, by version + case id. */

@@ -336,11 +336,25 @@ export function checkMatcher(
     return m;
   }
   if (m.count !== undefined) {
-    const keys = ['count', 'match', 'capture', 'skip', ...(opts.allowWithin ? ['within'] : [])];
+    const keys = ['count', 'match', 'capture', 'skip', ...(opts.allowWithin ? ['within', 'including'] : [])];
     ck.unknownKeys(m, path, keys, 'count');
     checkCount(ck, m.count, [...path, 'count'], opts.allowWithin === true && m.within !== undefined);
     if (m.match === undefined) ck.problem(path, 'count needs a match: { ... } matcher');
     else checkMatcher(ck, m.match, [...path, 'match'], captures);
+    if (m.including !== undefined) {
+      // each listed matcher must match a distinct counted packet (the window only counts plain matchers)
+      if (m.within === undefined)
+        ck.problem([...path, 'including'], "'including' needs a counting window", 'add within: 500ms');
+      if (!Array.isArray(m.including) || m.including.length === 0)
+        ck.problem([...path, 'including'], 'including must be a non-empty list of plain matchers');
+      else
+        m.including.forEach((x, i) => {
+          const at = [...path, 'including', i];
+          if (isObj(x) && ['oneOf', 'unordered', 'count'].some((k) => x[k] !== undefined))
+            ck.problem(at, 'including takes plain matchers (no oneOf, unordered or count)');
+          else checkMatcher(ck, x, at, captures);
+        });
+    }
     return m;
   }
   if (opts.allowWithin && m.within !== undefined)
