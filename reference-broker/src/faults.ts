@@ -101,6 +101,10 @@ export const FAULTS = {
   'subscription-not-replaced': 'keep the old subscription when an identical filter is subscribed again',
   /** Overlapping subscriptions of one client get one copy at the lowest of their QoS. MQTT-3.3.5-1 (3.1.1), MQTT-3.3.4-2 (5.0). */
   'overlap-lowest-qos': 'deliver one copy at the lowest QoS of overlapping subscriptions',
+  /** Only PINGREQ resets the keep-alive timer: a client active with other packets is dropped. MQTT-3.1.2-24 (3.1.1), MQTT-3.1.2-22 (5.0). */
+  'keepalive-pingreq-only': 'count only PINGREQ as keep-alive activity',
+  /** A will whose session ends before its Will Delay waits for the delay anyway. MQTT-3.1.2-8 (5.0). */
+  'will-outlives-session': 'publish a delayed will at its Will Delay even when the session ends first',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

@@ -68,6 +68,8 @@ const PLAN: Record<string, FaultPlan> = {
   'will-properties-dropped': { ...DEFAULT, areas: /^will$/ },
   'subscription-not-replaced': { ...DEFAULT, areas: /^subscribe$/ },
   'overlap-lowest-qos': { ...DEFAULT, areas: /^overlap$/ },
+  'keepalive-pingreq-only': { ...DEFAULT, areas: /^keepalive$/ },
+  'will-outlives-session': { ...DEFAULT, areas: /^will$/ },
 };
 
 /** Outcomes against the healthy broker, per configuration, by version + case id. */
