@@ -105,6 +105,10 @@ export const FAULTS = {
   'keepalive-pingreq-only': 'count only PINGREQ as keep-alive activity',
   /** A will whose session ends before its Will Delay waits for the delay anyway. MQTT-3.1.2-8 (5.0). */
   'will-outlives-session': 'publish a delayed will at its Will Delay even when the session ends first',
+  /** QoS 0 deliveries carry a Packet Identifier (a QoS 1 encoding with the QoS bits cleared). MQTT-2.3.1-5 (3.1.1), MQTT-2.2.1-2 (5.0). */
+  'qos0-packet-id': 'put a packet identifier in QoS 0 deliveries',
+  /** A refusing CONNACK is followed by a PINGRESP before the close. MQTT-3.2.2-5 (3.1.1), MQTT-3.2.2-7 (5.0). */
+  'packet-after-refusal': 'send a PINGRESP after a CONNACK that refuses the connection',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
@@ -151,4 +155,16 @@ export function withoutProperties(props: Buffer | undefined, ids: readonly numbe
   }
   const out = Buffer.concat(keep);
   return out.length > 0 ? out : undefined;
+}
+
+/** Fault helper ('qos0-packet-id'): a copy of a QoS 1 PUBLISH with QoS 0 in its header and Packet Identifier 1. */
+export function qos0WithPacketId(buf: Buffer | undefined): Buffer | undefined {
+  if (!buf) return buf;
+  const out = Buffer.from(buf);
+  let off = 1;
+  while ((out[off++]! & 0x80) !== 0);
+  const at = off + 2 + out.readUInt16BE(off);
+  out[0] = out[0]! & ~0x06;
+  out.writeUInt16BE(1, at);
+  return out;
 }

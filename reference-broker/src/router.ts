@@ -1,8 +1,10 @@
 // Fan-out: match a message against the trie, then deliver to each session. One encoding per
 // (version, qos, retain) per fan-out; QoS>0 copies only patch the packet id. QoS 0 to a congested
 // connection is dropped, QoS>0 beyond the inflight window is queued (bounded).
+
 import type { Broker } from './broker.ts';
 import type { Connection } from './connection.ts';
+import { qos0WithPacketId } from './faults.ts';
 import { encodePublish, extraProps, type Message, publishSize, withPacketId } from './message.ts';
 import type { Outgoing, Session, Subscription } from './session.ts';
 import type { MatchResult } from './trie.ts';
@@ -117,7 +119,9 @@ export class Router {
         b.stats.dropped++; // slow consumer: QoS 0 dropped rather than buffered without bound
         return;
       }
-      const buf = this.encoded(conn, msg, 0, retain, subIds, expiry);
+      const buf = b.faults['qos0-packet-id']
+        ? qos0WithPacketId(this.encoded(conn, msg, 1, retain, subIds, expiry))
+        : this.encoded(conn, msg, 0, retain, subIds, expiry);
       if (buf) {
         conn.write(buf);
         b.stats.messagesSent++;

@@ -70,6 +70,8 @@ const PLAN: Record<string, FaultPlan> = {
   'overlap-lowest-qos': { ...DEFAULT, areas: /^overlap$/ },
   'keepalive-pingreq-only': { ...DEFAULT, areas: /^keepalive$/ },
   'will-outlives-session': { ...DEFAULT, areas: /^will$/ },
+  'qos0-packet-id': { ...DEFAULT, areas: /^(publish|overlap)$/ },
+  'packet-after-refusal': { ...DEFAULT, areas: /^connect$/ },
 };
 
 /** Outcomes against the healthy broker, per configuration, by version + case id. */

@@ -37,6 +37,7 @@ export function refuse(
     }
     conn.write(buf); // MQTT-3.2.2-6
   } else conn.send({ cmd: 'connack', returnCode: v3Code, sessionPresent: false } as Packet);
+  if (conn.broker.faults['packet-after-refusal']) conn.write(Buffer.from([0xd0, 0x00]));
   conn.will = undefined;
   conn.end(); // MQTT-3.2.2-7 / MQTT-3.1.4-6: nothing more is processed
 }
