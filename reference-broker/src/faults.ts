@@ -109,6 +109,8 @@ export const FAULTS = {
   'qos0-packet-id': 'put a packet identifier in QoS 0 deliveries',
   /** A refusing CONNACK is followed by a PINGRESP before the close. MQTT-3.2.2-5 (3.1.1), MQTT-3.2.2-7 (5.0). */
   'packet-after-refusal': 'send a PINGRESP after a CONNACK that refuses the connection',
+  /** MQTT 3.1: a client identifier longer than 23 characters is accepted (3.1 refuses it with return code 2). MQTT-3.1.3-9 as 3.1 states it. */
+  'mqtt31-long-client-id-accepted': 'accept MQTT 3.1 client identifiers longer than 23 characters',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

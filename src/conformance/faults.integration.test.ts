@@ -72,6 +72,7 @@ const PLAN: Record<string, FaultPlan> = {
   'will-outlives-session': { ...DEFAULT, areas: /^will$/ },
   'qos0-packet-id': { ...DEFAULT, areas: /^(publish|overlap)$/ },
   'packet-after-refusal': { ...DEFAULT, areas: /^connect$/ },
+  'mqtt31-long-client-id-accepted': { ...DEFAULT, areas: /^connect$/ },
 };
 
 /** Outcomes against the healthy broker, per configuration, by version + case id. */

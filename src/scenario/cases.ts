@@ -14,6 +14,7 @@ import type { CaseSpec, ClientSpec, Level, MqttVersion, SourceLoc, Step } from '
 import { checkMatchValue } from './packets.ts';
 import { didYouMean, fieldOf, type Path } from './problems.ts';
 import { specVersionOf, statementIndex } from './statements.ts';
+import { MQTT31_STATEMENTS } from './statements-31.ts';
 import { duration, parseSteps, type StepEnv } from './steps.ts';
 import { checkBarriers, checkClientUse, checkFrames, checkVarRefs, checkVersionedFields } from './usage.ts';
 import { findVarRefs, hasVarRef, substituteVars } from './vars.ts';
@@ -36,6 +37,7 @@ export const REQUIREMENT_KEYS = [
   'serverKeepAlive',
   'mqtt5',
   'mqtt311',
+  'mqtt31',
   'ws',
   'profile',
 ];
@@ -72,6 +74,7 @@ const BOOLEAN_CAPS = new Set([
   'subscriptionIdentifiersAvailable',
   'mqtt5',
   'mqtt311',
+  'mqtt31',
   'ws',
 ]);
 
@@ -134,6 +137,14 @@ function checkStatements(ck: Checker, v: unknown, path: Path, versions: MqttVers
     for (const ver of versions) {
       const sv = specVersionOf(ver);
       const ids = index.get(sv)!;
+      if (ids.has(id) && ver === '3.1' && !MQTT31_STATEMENTS.includes(id)) {
+        ck.problem(
+          at,
+          `${id} is not in the MQTT 3.1 statement list`,
+          'a 3.1 case cites only the 3.1.1 statements MQTT 3.1 also states (src/scenario/statements-31.ts)',
+        );
+        continue;
+      }
       if (ids.has(id)) continue;
       const other = sv === '5.0' ? '3.1.1' : '5.0';
       if (index.get(other)?.has(id)) {

@@ -92,7 +92,11 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
   // Client identifier rules
   let clientId = p.clientId;
   let assigned: string | undefined;
-  if (conn.version === 3 && !VALID_31_ID.test(clientId)) {
+  if (
+    conn.version === 3 &&
+    !VALID_31_ID.test(clientId) &&
+    !(f['mqtt31-long-client-id-accepted'] && clientId.length > 23)
+  ) {
     return refuse(conn, 2, 0x85, 'MQTT 3.1 client identifier must be 1-23 letters or digits');
   }
   if (clientId === '') {
