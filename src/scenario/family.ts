@@ -168,18 +168,20 @@ export function parseLets(ck: Checker, v: unknown, path: Path, params: readonly 
       ck.problem([...at, op], `${op} takes a non-empty list of numbers or parameter names`);
       continue;
     }
+    let ok = true;
     args.forEach((a, i) => {
       if (typeof a === 'number') return;
       const head = typeof a === 'string' ? a.split('.')[0]! : '';
-      if (!known.has(head))
-        ck.problem(
-          [...at, op, i],
-          `${show(a)} is neither a number nor a parameter`,
-          didYouMean(head, [...known]),
-        );
+      if (known.has(head)) return;
+      ok = false;
+      ck.problem(
+        [...at, op, i],
+        `${show(a)} is neither a number nor a parameter`,
+        didYouMean(head, [...known]),
+      );
     });
-    out.push({ name, op, args, path: at });
     known.add(name);
+    if (ok) out.push({ name, op, args, path: at });
   }
   return out;
 }
