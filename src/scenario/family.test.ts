@@ -32,7 +32,10 @@ describe('case families', () => {
       ['fam.cut[p=puback]'],
     );
     assert.deepEqual(cases[0]!.params, { p: 'puback' });
-    const send = cases[0]!.steps[1]!.action as unknown as { packet: Record<string, unknown>; mutate: unknown[] };
+    const send = cases[0]!.steps[1]!.action as unknown as {
+      packet: Record<string, unknown>;
+      mutate: unknown[];
+    };
     assert.deepEqual(send.packet, { cmd: 'puback', messageId: 1 });
     assert.deepEqual(send.mutate, [{ op: 'keepBody', bytes: 1 }]);
   });
