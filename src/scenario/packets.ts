@@ -1,7 +1,7 @@
 // Validation of packets (send, connect, publish ...) and matchers (expect, connack, suback ...).
 import { hexToBytes } from '../protocol/raw.ts';
 import { type Checker, isObj, type Obj, show, typeName } from './context.ts';
-import { countBounds } from './count.ts';
+import { checkIncluding, countBounds } from './count.ts';
 import type { MatcherSpec, PacketSpec } from './model.ts';
 import { didYouMean, type Path } from './problems.ts';
 import { hasVarRef } from './vars.ts';
@@ -341,20 +341,7 @@ export function checkMatcher(
     checkCount(ck, m.count, [...path, 'count'], opts.allowWithin === true && m.within !== undefined);
     if (m.match === undefined) ck.problem(path, 'count needs a match: { ... } matcher');
     else checkMatcher(ck, m.match, [...path, 'match'], captures);
-    if (m.including !== undefined) {
-      // each listed matcher must match a distinct counted packet (the window only counts plain matchers)
-      if (m.within === undefined)
-        ck.problem([...path, 'including'], "'including' needs a counting window", 'add within: 500ms');
-      if (!Array.isArray(m.including) || m.including.length === 0)
-        ck.problem([...path, 'including'], 'including must be a non-empty list of plain matchers');
-      else
-        m.including.forEach((x, i) => {
-          const at = [...path, 'including', i];
-          if (isObj(x) && ['oneOf', 'unordered', 'count'].some((k) => x[k] !== undefined))
-            ck.problem(at, 'including takes plain matchers (no oneOf, unordered or count)');
-          else checkMatcher(ck, x, at, captures);
-        });
-    }
+    if (m.including !== undefined) checkIncluding(ck, m, path, (x, at) => checkMatcher(ck, x, at, captures));
     return m;
   }
   if (opts.allowWithin && m.within !== undefined)
