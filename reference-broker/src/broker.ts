@@ -170,7 +170,7 @@ export class Broker {
     s.clearState();
     if (this.sessions.get(s.clientId) === s) this.sessions.delete(s.clientId);
     const wt = this.willTimers.get(s);
-    if (wt) {
+    if (wt && !this.faults['will-outlives-session']) {
       // the session ended before the will delay: publish the will now (MQTT 3.1.3.2.2)
       clearTimeout(wt);
       this.willTimers.delete(s);
@@ -232,7 +232,13 @@ export class Broker {
         this.publishSafely(msg, `will of ${s.clientId}`);
       };
       if (will.delay > 0 && owns && s.expiryInterval !== 0) {
-        const t = setTimeout(fire, Math.min(will.delay, 2147483) * 1000);
+        // MQTT-3.1.2-8, MQTT-3.1.3-9: published when the delay passes or the session ends, whichever is first
+        // (on a timer of its own, not at the next session scan)
+        const due =
+          s.expiryInterval === NEVER_EXPIRES || this.faults['will-outlives-session']
+            ? will.delay
+            : Math.min(will.delay, s.expiryInterval);
+        const t = setTimeout(fire, Math.min(due, 2147483) * 1000);
         (t as unknown as { fire: () => void }).fire = fire;
         t.unref();
         this.willTimers.set(s, t);

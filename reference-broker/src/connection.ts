@@ -100,7 +100,7 @@ export class Connection implements TransportEvents {
   }
 
   onData(chunk: Buffer) {
-    this.lastRx = Date.now();
+    if (!this.broker.faults['keepalive-pingreq-only']) this.lastRx = Date.now();
     this.broker.stats.bytesReceived += chunk.length;
     this.process(chunk);
   }

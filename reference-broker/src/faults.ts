@@ -101,6 +101,18 @@ export const FAULTS = {
   'session-expiry-scan': 'expire offline sessions by a periodic scan instead of a timer each',
   /** Subscribing again to an identical filter keeps the old subscription (options, no retained resend). MQTT-3.8.4-3 (both). */
   'subscription-not-replaced': 'keep the old subscription when an identical filter is subscribed again',
+  /** Overlapping subscriptions of one client get one copy at the lowest of their QoS. MQTT-3.3.5-1 (3.1.1), MQTT-3.3.4-2 (5.0). */
+  'overlap-lowest-qos': 'deliver one copy at the lowest QoS of overlapping subscriptions',
+  /** Only PINGREQ resets the keep-alive timer: a client active with other packets is dropped. MQTT-3.1.2-24 (3.1.1), MQTT-3.1.2-22 (5.0). */
+  'keepalive-pingreq-only': 'count only PINGREQ as keep-alive activity',
+  /** A will whose session ends before its Will Delay waits for the delay anyway. MQTT-3.1.2-8 (5.0). */
+  'will-outlives-session': 'publish a delayed will at its Will Delay even when the session ends first',
+  /** QoS 0 deliveries carry a Packet Identifier (a QoS 1 encoding with the QoS bits cleared). MQTT-2.3.1-5 (3.1.1), MQTT-2.2.1-2 (5.0). */
+  'qos0-packet-id': 'put a packet identifier in QoS 0 deliveries',
+  /** A refusing CONNACK is followed by a PINGRESP before the close. MQTT-3.2.2-5 (3.1.1), MQTT-3.2.2-7 (5.0). */
+  'packet-after-refusal': 'send a PINGRESP after a CONNACK that refuses the connection',
+  /** MQTT 3.1: a client identifier longer than 23 characters is accepted (3.1 refuses it with return code 2). MQTT-3.1.3-9 as 3.1 states it. */
+  'mqtt31-long-client-id-accepted': 'accept MQTT 3.1 client identifiers longer than 23 characters',
 } as const;
 
 /**
@@ -165,4 +177,16 @@ export function withoutProperties(props: Buffer | undefined, ids: readonly numbe
   }
   const out = Buffer.concat(keep);
   return out.length > 0 ? out : undefined;
+}
+
+/** Fault helper ('qos0-packet-id'): a copy of a QoS 1 PUBLISH with QoS 0 in its header and Packet Identifier 1. */
+export function qos0WithPacketId(buf: Buffer | undefined): Buffer | undefined {
+  if (!buf) return buf;
+  const out = Buffer.from(buf);
+  let off = 1;
+  while ((out[off++]! & 0x80) !== 0);
+  const at = off + 2 + out.readUInt16BE(off);
+  out[0] = out[0]! & ~0x06;
+  out.writeUInt16BE(1, at);
+  return out;
 }

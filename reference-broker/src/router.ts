@@ -4,6 +4,7 @@
 import { allowedToReceive } from './auth/acl.ts';
 import type { Broker } from './broker.ts';
 import type { Connection } from './connection.ts';
+import { qos0WithPacketId } from './faults.ts';
 import { encodePublish, extraProps, type Message, publishSize, withPacketId } from './message.ts';
 import type { Outgoing, Session, Subscription } from './session.ts';
 import type { MatchResult } from './trie.ts';
@@ -95,7 +96,7 @@ export class Router {
     if (s.matchGen === gen && !f['copy-per-subscription']) {
       // overlapping subscriptions: one copy at the highest QoS, all identifiers (MQTT-3.3.4-2/-3)
       const i = s.matchIndex;
-      if (qos > this.tQos[i]!) this.tQos[i] = qos;
+      if (f['overlap-lowest-qos'] ? qos < this.tQos[i]! : qos > this.tQos[i]!) this.tQos[i] = qos;
       if (retain) this.tRetain[i] = true;
       if (subId > 0) {
         const ids = this.tSubIds[i];
@@ -132,7 +133,9 @@ export class Router {
         b.stats.dropped++; // slow consumer: QoS 0 dropped rather than buffered without bound
         return;
       }
-      const buf = this.encoded(conn, msg, 0, retain, subIds, expiry);
+      const buf = b.faults['qos0-packet-id']
+        ? qos0WithPacketId(this.encoded(conn, msg, 1, retain, subIds, expiry))
+        : this.encoded(conn, msg, 0, retain, subIds, expiry);
       if (buf) {
         conn.write(buf);
         b.stats.messagesSent++;

@@ -75,6 +75,9 @@ describe('validateFrame', () => {
   test('plain acknowledgements and PINGREQ skip the scan', () => {
     assert.equal(needsValidation(Buffer.from([0x40, 0x02, 0x00, 0x01]), false), false);
     assert.equal(needsValidation(Buffer.from([0xc0, 0x00]), true), false);
+    // a 5.0 ack whose body ends inside the Packet Identifier is checked (and refused) too
+    assert.equal(needsValidation(Buffer.from([0x40, 0x01, 0x00]), true), true);
+    assert.ok(validateFrame(Buffer.from([0x40, 0x01, 0x00]), 5));
     assert.equal(needsValidation(encode(subscribe, 4), false), true);
     // a 3.1.1 PUBACK is exactly 4 bytes; anything else is scanned (and found malformed)
     const long = Buffer.from([0x40, 0x03, 0x00, 0x01, 0x00]);

@@ -19,7 +19,8 @@ const malformed = (reason: string): Violation => ({ code: 0x81, reason });
 /** Does this frame need the strict scan? Plain acknowledgements and PINGREQ (the hot path) do not. */
 export function needsValidation(raw: Buffer, v5: boolean): boolean {
   const type = raw[0]! >> 4;
-  if (type >= 4 && type <= 7) return v5 ? raw.length > 5 : raw.length !== 4; // 5.0: acks with properties
+  // 5.0: acks with properties, and acks too short for a Packet Identifier (MQTT-4.13.1-1)
+  if (type >= 4 && type <= 7) return v5 ? raw.length > 5 || raw.length < 4 : raw.length !== 4;
   if (type === 12) return raw.length !== 2;
   return true;
 }

@@ -6,6 +6,8 @@ import { type ConnectOptions, connect } from '../transport/index.ts';
 import { GrantProbe } from './probe-grant.ts';
 
 export interface Capabilities {
+  /** MQTT 3.1 (protocol name MQIsdp, level 3): probed like the others. */
+  mqtt31: boolean;
   mqtt311: boolean;
   mqtt5: boolean;
   ws: boolean;
@@ -28,6 +30,7 @@ export interface Capabilities {
 
 /** Defaults of MQTT 5.0 when CONNACK omits a property (3.2.2.3.x). */
 export const DEFAULT_CAPABILITIES: Capabilities = {
+  mqtt31: true,
   mqtt311: true,
   mqtt5: true,
   ws: false,
@@ -222,8 +225,10 @@ export async function detectCapabilities(opts: ProbeOptions): Promise<Capabiliti
     (): ProbeResult => ({ kind: 'closed' }),
   );
   refusedProbe(opts, v5, v4);
+  const v3 = await probe(opts.brokerUrl, 3, opts).catch((): ProbeResult => ({ kind: 'closed' }));
   caps.mqtt5 = speaks(v5);
   caps.mqtt311 = speaks(v4);
+  caps.mqtt31 = speaks(v3);
   if (!caps.mqtt5 && !caps.mqtt311) {
     const why =
       v4.kind === 'timeout' ? 'no CONNACK within the deadline' : 'CONNECT refused or connection closed';

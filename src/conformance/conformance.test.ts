@@ -70,6 +70,11 @@ test('requirements: capabilities, predicates, profile keys and the implicit vers
     undefined,
   );
   assert.match(unmetRequirement(spec('a'), { ...caps, mqtt5: false }, {}) ?? '', /MQTT 5.0/);
+  // 3.1 cases need a broker that accepted the MQIsdp probe; 3.1.1 and 5.0 cases do not
+  const v31 = spec('a', { version: '3.1' });
+  assert.match(unmetRequirement(v31, { ...caps, mqtt31: false }, {}) ?? '', /MQTT 3\.1 \(MQIsdp/);
+  assert.equal(unmetRequirement(v31, { ...caps, mqtt311: false }, {}), undefined);
+  assert.equal(unmetRequirement(spec('a', { version: '3.1.1' }), { ...caps, mqtt31: false }, {}), undefined);
   assert.match(
     unmetRequirement(
       spec('a', { clients: { w: { version: undefined, clientId: undefined, transport: 'ws' } } }),

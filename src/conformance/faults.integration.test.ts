@@ -68,6 +68,12 @@ const PLAN: Record<string, FaultPlan> = {
   'will-properties-dropped': { ...DEFAULT, areas: /^will$/ },
   'subscription-not-replaced': { ...DEFAULT, areas: /^subscribe$/ },
   'session-expiry-scan': { ...DEFAULT, areas: /^will$/ },
+  'overlap-lowest-qos': { ...DEFAULT, areas: /^overlap$/ },
+  'keepalive-pingreq-only': { ...DEFAULT, areas: /^keepalive$/ },
+  'will-outlives-session': { ...DEFAULT, areas: /^will$/ },
+  'qos0-packet-id': { ...DEFAULT, areas: /^(publish|overlap)$/ },
+  'packet-after-refusal': { ...DEFAULT, areas: /^connect$/ },
+  'mqtt31-long-client-id-accepted': { ...DEFAULT, areas: /^connect$/ },
 };
 
 /** Outcomes against the healthy broker, per configuration, by version + case id. */

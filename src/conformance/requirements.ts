@@ -14,8 +14,9 @@ export function unmetRequirement(spec: CaseSpec, caps: Capabilities, profile: Pr
   ]);
   for (const v of versions) {
     if (v === '5.0' && !caps.mqtt5) return 'broker does not accept MQTT 5.0 connections';
-    if ((v === '3.1.1' || v === '3.1') && !caps.mqtt311)
-      return 'broker does not accept MQTT 3.1.1 connections';
+    if (v === '3.1.1' && !caps.mqtt311) return 'broker does not accept MQTT 3.1.1 connections';
+    // a broker that answers an MQIsdp level 3 CONNECT with "unacceptable protocol version" or a close
+    if (v === '3.1' && !caps.mqtt31) return 'broker does not speak MQTT 3.1 (MQIsdp, level 3): probe refused';
   }
   if (usesWebSocket(spec) && !caps.ws)
     return 'no WebSocket endpoint known (give --ws-url or urls.ws in the profile)';

@@ -7,7 +7,8 @@ import type { CaseSpec, MqttVersion, Problem } from '../scenario/model.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SUITES_DIR = join(REPO_ROOT, 'suites');
-export const SUITE_VERSIONS: readonly MqttVersion[] = ['3.1.1', '5.0'];
+/** 3.1 (MQIsdp) cases run wherever the broker speaks 3.1 (probed); elsewhere they are not applicable. */
+export const SUITE_VERSIONS: readonly MqttVersion[] = ['3.1', '3.1.1', '5.0'];
 
 export function suiteFiles(
   dir: string = SUITES_DIR,

@@ -22,12 +22,53 @@ export function connectContext(packet: Packet): CheckContext['connect'] {
   return c;
 }
 
+/** Payloads kept per case for the checker (topic -> payloads the case's clients published or willed). */
+const MAX_SENT_PAYLOADS = 1000;
+const sentByCase = new WeakMap<CaseEnv, Map<string, Buffer[]>>();
+/** Connections that received a CONNACK refusing them: any later packet is a finding. */
+const refused = new WeakSet<object>();
+
+function remember(env: CaseEnv, topic: unknown, payload: unknown): void {
+  if (typeof topic !== 'string' || topic === '' || !Buffer.isBuffer(payload)) return;
+  let m = sentByCase.get(env);
+  if (!m) {
+    m = new Map();
+    sentByCase.set(env, m);
+  }
+  const list = m.get(topic) ?? [];
+  if (list.length >= MAX_SENT_PAYLOADS || list.some((p) => p.equals(payload))) return;
+  list.push(Buffer.from(payload));
+  m.set(topic, list);
+}
+
+/** Notes what a client sent that the broker may hand back (PUBLISH payloads, will messages). */
+export function noteSent(env: CaseEnv, packet: object | undefined): void {
+  const p = packet as {
+    cmd?: string;
+    topic?: unknown;
+    payload?: unknown;
+    will?: { topic?: unknown; payload?: unknown };
+  };
+  if (p?.cmd === 'publish') remember(env, p.topic, p.payload);
+  else if (p?.cmd === 'connect' && p.will) remember(env, p.will.topic, p.will.payload);
+}
+
+function refuses(packet: Packet | undefined): boolean {
+  if (packet?.cmd !== 'connack') return false;
+  const c = packet as { returnCode?: number; reasonCode?: number };
+  return (c.reasonCode ?? 0) >= 0x80 || (c.returnCode ?? 0) !== 0;
+}
+
 export function inboundCheck(env: CaseEnv): InboundHook {
   const seen = new Set<string>();
   return (packet, raw, client) => {
     if (env.findings.length >= MAX_FINDINGS || client.foreignProtocol) return;
     const ctx: CheckContext = { version: client.version, role: 'server' };
     if (client.connectInfo) ctx.connect = client.connectInfo;
+    const sent = sentByCase.get(env);
+    if (sent) ctx.sentPayloads = sent;
+    if (client.conn && refused.has(client.conn)) ctx.afterRefusal = true;
+    else if (client.conn && refuses(packet)) refused.add(client.conn);
     let found: ReturnType<typeof checkInbound>;
     try {
       found = checkInbound(packet, raw, ctx);

@@ -380,6 +380,7 @@ async function runStep(step: Step, env: CaseEnv): Promise<void> {
           withinMs: a.withinMs,
           skip: a.skip,
           capture,
+          ...(Array.isArray(matcher.including) ? { including: matcher.including.filter(isRecord) } : {}),
         });
         return;
       }

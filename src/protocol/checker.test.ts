@@ -159,3 +159,26 @@ describe('checker: violations', () => {
     expectFinding(check('30 09 00 01 61 05 08 00 02 61 23', 5), 'MQTT-3.3.2-14');
   });
 });
+
+describe('checker: rules that need what the harness sent or saw', () => {
+  const sent = new Map([['a', [Buffer.from('hi'), Buffer.from([0, 1, 0x68, 0x69, 0x21])]]]);
+  test('a QoS 0 PUBLISH carrying a Packet Identifier (3.1.1)', () => {
+    expectFinding(check('30 07 00 01 61 00 01 68 69', 4, { sentPayloads: sent }), 'MQTT-2.3.1-5');
+    assert.deepEqual(check('30 05 00 01 61 68 69', 4, { sentPayloads: sent }), []);
+    // a payload that itself starts with two bytes is what was sent: no finding
+    assert.deepEqual(check('30 08 00 01 61 00 01 68 69 21', 4, { sentPayloads: sent }), []);
+    // without knowing what was sent, the bytes alone cannot tell
+    assert.deepEqual(check('30 07 00 01 61 00 01 68 69', 4), []);
+    // another topic: no finding
+    assert.deepEqual(check('30 07 00 01 62 00 01 68 69', 4, { sentPayloads: sent }), []);
+  });
+  test('a QoS 0 PUBLISH carrying a Packet Identifier (5.0)', () => {
+    expectFinding(check('30 08 00 01 61 00 07 00 68 69', 5, { sentPayloads: sent }), 'MQTT-2.2.1-2');
+    assert.deepEqual(check('30 06 00 01 61 00 68 69', 5, { sentPayloads: sent }), []);
+  });
+  test('any packet after a CONNACK that refused the connection', () => {
+    expectFinding(check('d0 00', 4, { afterRefusal: true }), 'MQTT-3.2.2-5');
+    expectFinding(check('e0 01 82', 5, { afterRefusal: true }), 'MQTT-3.2.2-7');
+    assert.deepEqual(check('d0 00', 4), []);
+  });
+});

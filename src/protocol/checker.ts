@@ -33,6 +33,11 @@ export interface CheckContext {
     /** Authentication Method of the CONNECT; null = CONNECT had none. */
     authenticationMethod?: string | null;
   };
+  /** Payloads the peer checked here was sent by the harness, by topic: a QoS 0 PUBLISH whose bytes only make
+   *  one of them when a Packet Identifier is read first carries one (MQTT-2.3.1-5 / MQTT-2.2.1-2). */
+  sentPayloads?: ReadonlyMap<string, readonly Buffer[]>;
+  /** A CONNACK refusing this connection arrived before this packet (MQTT-3.2.2-5 / MQTT-3.2.2-7). */
+  afterRefusal?: boolean;
 }
 
 function u8(x: Ctx, field: string, index = 0): number | undefined {
@@ -69,6 +74,13 @@ export function checkInbound(_packet: Packet | undefined, raw: Buffer, ctx: Chec
     out,
     c: ctx.connect ?? {},
   };
+  if (ctx.afterRefusal && x.server) {
+    add(x, {
+      statement: x.v5 ? 'MQTT-3.2.2-7' : 'MQTT-3.2.2-5',
+      message: `${name.toUpperCase()} after a CONNACK that refused the connection (the server must close it)`,
+      severity: 'must',
+    });
+  }
   checkFixedHeader(x);
   if (layout.error) {
     add(x, {
@@ -83,7 +95,10 @@ export function checkInbound(_packet: Packet | undefined, raw: Buffer, ctx: Chec
   if (x.v5) checkProperties(x);
   checkPacketIds(x);
   checkReasonCodes(x);
-  if (name === 'publish') checkPublish(x);
+  if (name === 'publish') {
+    checkPublish(x);
+    if (ctx.sentPayloads) checkQos0PacketId(x, ctx.sentPayloads);
+  }
   if (x.c.maximumPacketSize !== undefined && x.server && raw.length > x.c.maximumPacketSize) {
     add(x, {
       statement: 'MQTT-3.1.2-24',
@@ -291,4 +306,44 @@ function checkPublish(x: Ctx): void {
       add(x, { statement: 'MQTT-4.7.3-1', message: 'empty Topic Name', severity: 'must' });
     }
   }
+}
+
+/** Payload of a PUBLISH read from `at` (5.0: a Property Length first); undefined when the bytes do not fit. */
+function payloadFrom(x: Ctx, at: number): Buffer | undefined {
+  let off = at;
+  if (x.v5) {
+    let len = 0;
+    let shift = 0;
+    for (let i = 0; ; i++) {
+      const b = x.raw[off++];
+      if (b === undefined || i > 3) return undefined;
+      len += (b & 0x7f) << shift;
+      shift += 7;
+      if ((b & 0x80) === 0) break;
+    }
+    off += len;
+  }
+  return off <= x.raw.length ? x.raw.subarray(off) : undefined;
+}
+
+/**
+ * A QoS 0 PUBLISH has no Packet Identifier (MQTT-2.3.1-5, MQTT-2.2.1-2), so nothing in its own bytes tells
+ * two stray bytes from payload. What the harness sent does: when the payload as written matches nothing sent
+ * to that topic, but reading a Packet Identifier first yields a payload that was, the broker put one there.
+ */
+function checkQos0PacketId(x: Ctx, sent: ReadonlyMap<string, readonly Buffer[]>): void {
+  if (((x.raw[0]! >> 1) & 3) !== 0) return;
+  const topic = findField(x.layout, 'topic');
+  if (!topic) return;
+  const payloads = sent.get(x.raw.toString('utf8', topic.valueStart, topic.end));
+  if (!payloads || payloads.length === 0) return;
+  const has = (b: Buffer | undefined): boolean => b !== undefined && payloads.some((p) => p.equals(b));
+  if (has(payloadFrom(x, topic.end))) return;
+  if (topic.end + 2 > x.raw.length || !has(payloadFrom(x, topic.end + 2))) return;
+  add(x, {
+    statement: x.v5 ? 'MQTT-2.2.1-2' : 'MQTT-2.3.1-5',
+    message: `QoS 0 PUBLISH carries a Packet Identifier (${x.raw.readUInt16BE(topic.end)}) before its properties/payload`,
+    severity: 'must',
+    offset: topic.end,
+  });
 }

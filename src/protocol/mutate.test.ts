@@ -55,6 +55,10 @@ describe('mutate', () => {
   test('truncateBody: consistent length, short content', () => {
     assert.equal(hex(pub4, 4, [{ op: 'truncateBody', by: 2 }]), '30 05 00 03 61 2f 62');
   });
+  test('keepBody: the first N body bytes, length recomputed (a packet ending inside its variable header)', () => {
+    assert.equal(hex(pub4, 4, [{ op: 'keepBody', bytes: 3 }]), '30 03 00 03 61');
+    assert.equal(hex(pub4q1, 4, [{ op: 'keepBody', bytes: 0 }]), '32 00');
+  });
   test('qos: both QoS bits set', () => {
     assert.equal(hex(pub4q1, 4, [{ op: 'qos', value: 3 }]), '36 09 00 03 61 2f 62 00 01 68 69');
   });

@@ -30,6 +30,9 @@ export type Mutation =
   /** Drop the last `by` bytes of the body and recompute the remaining length (a consistent frame
    *  whose content ends early). */
   | { op: 'truncateBody'; by: number }
+  /** Keep only the first `bytes` bytes of the body and recompute the remaining length (a consistent frame
+   *  that ends inside the variable header when `bytes` is small). */
+  | { op: 'keepBody'; bytes: number }
   /** Set the PUBLISH QoS bits (3 = both bits set [MQTT-3.3.1-4]); nothing else changes. */
   | { op: 'qos'; value: number }
   /** Append an invalid byte (0xFF) to the string field's content [MQTT-1.5.4-1]. */
@@ -183,6 +186,9 @@ function applyBodyOp(s: State, m: Mutation): void {
       return;
     case 'truncateBody':
       s.body = s.body.subarray(0, Math.max(0, s.body.length - m.by));
+      return;
+    case 'keepBody':
+      s.body = s.body.subarray(0, Math.max(0, m.bytes));
       return;
     case 'badUtf8':
       appendToString(s, m.field, m.index ?? 0, [0xff]);

@@ -1,14 +1,24 @@
 // A scenario file's cases: file defaults, case fields, param/version loops, then steps per expansion.
 import { basename, extname } from 'node:path';
 import { type Checker, isObj, type Obj, typeName } from './context.ts';
+import {
+  checkRowFields,
+  evalLets,
+  expandCombos,
+  paramValues,
+  parseLets,
+  parseParams,
+  suffixOf,
+} from './family.ts';
 import type { CaseSpec, ClientSpec, Level, MqttVersion, SourceLoc, Step } from './model.ts';
 import { checkMatchValue } from './packets.ts';
 import { didYouMean, fieldOf, type Path } from './problems.ts';
 import { specVersionOf, statementIndex } from './statements.ts';
+import { MQTT31_STATEMENTS } from './statements-31.ts';
 import { duration, MAX_EXPANDED_STEPS, parseSteps, type StepEnv } from './steps.ts';
 import { checkBarriers, checkClientUse, checkFrames, checkVarRefs, checkVersionedFields } from './usage.ts';
-import { findVarRefs, substituteVars } from './vars.ts';
-import { BUILTIN_VARS, CASE_KEYS, LEVELS, VAR_NAMESPACES, VERSIONS } from './vocabulary.ts';
+import { findVarRefs, hasVarRef, substituteVars } from './vars.ts';
+import { BUILTIN_VARS, CASE_KEYS, LEVELS, VERSIONS } from './vocabulary.ts';
 
 export const DEFAULT_TIMEOUT_MS = 2000;
 
@@ -27,6 +37,7 @@ export const REQUIREMENT_KEYS = [
   'serverKeepAlive',
   'mqtt5',
   'mqtt311',
+  'mqtt31',
   'ws',
   'profile',
   'inflightDeliveries',
@@ -41,6 +52,8 @@ export interface FileDefaults {
   /** Version implied by a suites/mqtt-<v>/ folder. */
   folderVersion: MqttVersion | undefined;
   fragments: Obj | undefined;
+  /** File-level `tables:` (rows for parameters). */
+  tables?: Record<string, unknown[]>;
 }
 
 export function checkVersion(ck: Checker, v: unknown, path: Path): MqttVersion | undefined {
@@ -62,6 +75,7 @@ const BOOLEAN_CAPS = new Set([
   'subscriptionIdentifiersAvailable',
   'mqtt5',
   'mqtt311',
+  'mqtt31',
   'ws',
 ]);
 
@@ -85,50 +99,6 @@ function checkRequires(ck: Checker, requires: Obj, path: Path): void {
     else if (k === 'maximumQoS') ck.num(v, at, k, 0, 2);
     else ck.num(v, at, k, 0);
   }
-}
-
-/** Cases one case may expand to through `params` (and a version loop), checked before expanding. */
-export const MAX_PARAM_COMBINATIONS = 512;
-
-function cartesian(loops: Array<[string, unknown[]]>): Array<Record<string, unknown>> {
-  let combos: Array<Record<string, unknown>> = [{}];
-  for (const [k, values] of loops) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [k]: v })));
-  return combos;
-}
-
-function suffixOf(combo: Record<string, unknown>): string {
-  const keys = Object.keys(combo).sort();
-  if (keys.length === 0) return '';
-  return `[${keys.map((k) => `${k}=${String(combo[k])}`).join(',')}]`;
-}
-
-function parseParams(ck: Checker, v: unknown, path: Path): Array<[string, unknown[]]> {
-  const o = ck.obj(v, path, 'params');
-  if (!o) return [];
-  const out: Array<[string, unknown[]]> = [];
-  for (const [k, values] of Object.entries(o)) {
-    const at = [...path, k];
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k))
-      ck.problem(at, `'${k}' is not a valid parameter name`, undefined, true);
-    else if ([...BUILTIN_VARS, ...VAR_NAMESPACES].includes(k))
-      ck.problem(at, `parameter '${k}' would hide the built-in variable \${${k}}`, 'pick another name', true);
-    else if (k === 'version')
-      ck.problem(at, 'loop over versions with version: ["3.1.1", "5.0"]', undefined, true);
-    if (!Array.isArray(values) || values.length === 0) {
-      ck.problem(
-        at,
-        `params.${k} must be a non-empty list of values, got ${typeName(values)}`,
-        `e.g. ${k}: [0, 1, 2]`,
-      );
-      continue;
-    }
-    values.forEach((x, i) => {
-      if (x !== null && typeof x === 'object')
-        ck.problem([...at, i], 'parameter values must be scalars (number, string, boolean)');
-    });
-    out.push([k, values]);
-  }
-  return out;
 }
 
 function parseClients(ck: Checker, v: unknown, path: Path): Record<string, ClientSpec> {
@@ -168,6 +138,14 @@ function checkStatements(ck: Checker, v: unknown, path: Path, versions: MqttVers
     for (const ver of versions) {
       const sv = specVersionOf(ver);
       const ids = index.get(sv)!;
+      if (ids.has(id) && ver === '3.1' && !MQTT31_STATEMENTS.includes(id)) {
+        ck.problem(
+          at,
+          `${id} is not in the MQTT 3.1 statement list`,
+          'a 3.1 case cites only the 3.1.1 statements MQTT 3.1 also states (src/scenario/statements-31.ts)',
+        );
+        continue;
+      }
       if (ids.has(id)) continue;
       const other = sv === '5.0' ? '3.1.1' : '5.0';
       if (index.get(other)?.has(id)) {
@@ -258,34 +236,47 @@ export function parseCase(
   }
 
   let statements: string[] = [];
-  if (c.statements !== undefined)
+  // `${row.field}` in statements is resolved per combination (a list value is spliced in)
+  const perCombo = Array.isArray(c.statements) && c.statements.some((x) => hasVarRef(x));
+  if (c.statements !== undefined && !perCombo)
     statements = checkStatements(ck, c.statements, [...path, 'statements'], versions);
-  else if (d.inSuite) ck.problem(path, 'suite cases need statements: [MQTT-x.y.z-n, ...]');
+  else if (c.statements === undefined && d.inSuite)
+    ck.problem(path, 'suite cases need statements: [MQTT-x.y.z-n, ...]');
 
   const requires = c.requires === undefined ? {} : ck.obj(c.requires, [...path, 'requires'], 'requires');
   checkRequires(ck, requires ?? {}, [...path, 'requires']);
-  const loops = c.params === undefined ? [] : parseParams(ck, c.params, [...path, 'params']);
+  const loops = c.params === undefined ? [] : parseParams(ck, c.params, [...path, 'params'], d.tables ?? {});
   if (c.steps === undefined) ck.problem(path, 'case needs steps: [...]');
   else if (Array.isArray(c.steps) && c.steps.length === 0) ck.problem([...path, 'steps'], 'steps is empty');
 
   if (versionLoop) loops.push(['version', versions]);
   loops.sort((a, b) => a[0].localeCompare(b[0]));
+  const lets =
+    c.let === undefined
+      ? []
+      : parseLets(
+          ck,
+          c.let,
+          [...path, 'let'],
+          loops.map(([k]) => k),
+        );
   const out: CaseSpec[] = [];
-  const combos = loops.reduce((n, [, values]) => n * values.length, 1);
-  if (combos > MAX_PARAM_COMBINATIONS) {
-    ck.problem(
-      [...path, c.params !== undefined ? 'params' : 'version'],
-      `params expand to ${combos} cases; the limit is ${MAX_PARAM_COMBINATIONS} per case`,
-      'split the case, or loop over fewer values',
-    );
-    return out;
-  }
   const stepBudget = { left: MAX_EXPANDED_STEPS };
-  for (const combo of cartesian(loops)) {
+  const letProblems = new Set<string>();
+  const rowProblems = new Set<string>();
+  for (const combo of expandCombos(ck, loops, c.exclude, path)) {
     const version = (combo.version as MqttVersion | undefined) ?? versions[0];
+    const vars = evalLets(ck, lets, combo, letProblems);
+    if (!vars) continue;
+    // twice: a row field may itself hold `${param}` of another loop
+    const sub = (x: unknown, at: Path): unknown => {
+      const once = substituteVars(substituteVars(x, vars), vars);
+      checkRowFields(ck, once, combo, at, rowProblems);
+      return once;
+    };
     const env: StepEnv = {
       fragments: d.fragments,
-      vars: combo,
+      vars,
       useStack: [],
       captures: new Set(),
       setVars: new Set(),
@@ -295,22 +286,32 @@ export function parseCase(
       stepBudget,
     };
     ck.refs = [];
+    const caseStatements = perCombo
+      ? checkStatements(
+          ck,
+          (sub(c.statements, [...path, 'statements']) as unknown[]).flat(),
+          [...path, 'statements'],
+          [version ?? '5.0'],
+        )
+      : statements;
     const steps: Step[] =
-      c.steps === undefined ? [] : parseSteps(ck, substituteVars(c.steps, combo), [...path, 'steps'], env);
+      c.steps === undefined ? [] : parseSteps(ck, sub(c.steps, [...path, 'steps']), [...path, 'steps'], env);
     // cleanup: after the steps whatever happened, on fresh connections (captures may be unset if the
     // case ended early; such a cleanup step then fails on its own, without changing the outcome)
     let cleanup: Step[] = [];
     if (c.cleanup !== undefined) {
       if (!Array.isArray(c.cleanup) || c.cleanup.length === 0)
         ck.problem([...path, 'cleanup'], 'cleanup must be a non-empty list of steps', 'or leave it out');
-      else cleanup = parseSteps(ck, substituteVars(c.cleanup, combo), [...path, 'cleanup'], env);
+      else cleanup = parseSteps(ck, sub(c.cleanup, [...path, 'cleanup']), [...path, 'cleanup'], env);
     }
     // per expansion: `clients: { a: { version: "${version}" } }` follows a version loop
     const clients =
-      c.clients === undefined ? {} : parseClients(ck, substituteVars(c.clients, combo), [...path, 'clients']);
+      c.clients === undefined
+        ? {}
+        : parseClients(ck, sub(c.clients, [...path, 'clients']), [...path, 'clients']);
     for (const k of ['requires', 'clients'] as const)
       if (c[k] !== undefined)
-        for (const r of findVarRefs(substituteVars(c[k], combo), [...path, k]))
+        for (const r of findVarRefs(sub(c[k], [...path, k]), [...path, k]))
           ck.refs.push({ ...r, at: r.path });
     const clientNames = checkClientUse(ck, steps, clients, path);
     for (const n of checkClientUse(ck, cleanup, {}, path)) clientNames.add(n);
@@ -320,7 +321,7 @@ export function parseCase(
     checkVersionedFields(ck, [...steps, ...cleanup], version ?? '5.0', clients);
     checkVarRefs(
       ck,
-      new Set([...BUILTIN_VARS, ...Object.keys(combo), ...env.captures, ...env.setVars]),
+      new Set([...BUILTIN_VARS, ...Object.keys(vars), ...env.captures, ...env.setVars]),
       clientNames,
     );
     // invalid fields were reported above; the case is still built (with fallbacks) so that
@@ -329,15 +330,15 @@ export function parseCase(
     const spec: CaseSpec = {
       id: `${id}${suffixOf(combo)}`,
       baseId: id,
-      title: String(substituteVars(title ?? id, combo)),
-      description: description === undefined ? undefined : String(substituteVars(description, combo)),
-      expectation: expectation === undefined ? undefined : String(substituteVars(expectation, combo)),
+      title: String(sub(title ?? id, [...path, 'title'])),
+      description: description === undefined ? undefined : String(sub(description, [...path, 'description'])),
+      expectation: expectation === undefined ? undefined : String(sub(expectation, [...path, 'expectation'])),
       area,
       version: version ?? '5.0',
       level: level ?? 'must',
-      statements,
-      requires: (substituteVars(requires ?? {}, combo) as Record<string, unknown>) ?? {},
-      params: combo,
+      statements: caseStatements,
+      requires: (sub(requires ?? {}, [...path, 'requires']) as Record<string, unknown>) ?? {},
+      params: paramValues(combo),
       clients,
       defaultTimeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       steps,

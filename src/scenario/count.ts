@@ -1,5 +1,7 @@
 // Counts in matchers: `count: 3` (exactly), or over a window `count: { $range: [1, 2] }`,
 // `{ $gte: 1 }`, `{ $lte: 2 }` (inclusive bounds). Shared by the validator and the engine.
+import { type Checker, isObj, type Obj } from './context.ts';
+import type { Path } from './problems.ts';
 
 export interface CountBounds {
   min: number;
@@ -50,4 +52,24 @@ export function describeBounds(b: CountBounds): string {
   if (b.max === Number.POSITIVE_INFINITY) return `at least ${b.min}`;
   if (b.min === 0) return `at most ${b.max}`;
   return `${b.min} to ${b.max}`;
+}
+
+/** `including:` of a counting window: plain matchers, each to be met by a distinct counted packet. */
+export function checkIncluding(
+  ck: Checker,
+  m: Obj,
+  path: Path,
+  checkMatcher: (x: unknown, at: Path) => unknown,
+): void {
+  const at = [...path, 'including'];
+  if (m.within === undefined) ck.problem(at, "'including' needs a counting window", 'add within: 500ms');
+  if (!Array.isArray(m.including) || m.including.length === 0) {
+    ck.problem(at, 'including must be a non-empty list of plain matchers');
+    return;
+  }
+  m.including.forEach((x, i) => {
+    if (isObj(x) && ['oneOf', 'unordered', 'count'].some((k) => x[k] !== undefined))
+      ck.problem([...at, i], 'including takes plain matchers (no oneOf, unordered or count)');
+    else checkMatcher(x, [...at, i]);
+  });
 }

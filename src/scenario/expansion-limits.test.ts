@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { MAX_PARAM_COMBINATIONS } from './cases.ts';
+import { MAX_EXPANSION } from './family.ts';
 import { formatProblems, loadText } from './index.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,10 +30,13 @@ cases:
       - { use: f6 }
 `;
 
-test(`params expanding past ${MAX_PARAM_COMBINATIONS} cases are refused with file:line`, () => {
+test(`params expanding past ${MAX_EXPANSION} cases are refused with file:line`, () => {
   const r = loadText(PARAMS_BOMB, 'bomb.yaml');
   const text = formatProblems(r.problems);
-  assert.match(text, /bomb\.yaml:3:\d+: cases\[0\]\.params: params expand to 1000000 cases; the limit is/);
+  assert.match(
+    text,
+    /bomb\.yaml:3:\d+: cases\[0\]\.params: params expand to 1000000 cases before exclude:, more than the limit of/,
+  );
   assert.equal(r.conversations.flatMap((c) => c.cases).length, 0);
 });
 

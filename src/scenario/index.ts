@@ -2,6 +2,7 @@
 import { basename, dirname } from 'node:path';
 import { caseIdSites, checkVersion, type FileDefaults, isCaseLike, parseCase } from './cases.ts';
 import { Checker, type Obj } from './context.ts';
+import { parseTables } from './family.ts';
 import { type LoadProfile, validateLoadProfile } from './load-profile/validate.ts';
 import type { CaseSpec, Level, MqttVersion, Problem, ScenarioFile } from './model.ts';
 import { dedupeProblems, didYouMean, sortProblems } from './problems.ts';
@@ -74,6 +75,7 @@ export function parseSource(src: YamlSource): {
       d.level = ck.oneOf(root.level, ['level'], 'level', LEVELS) as Level | undefined;
     if (root.timeout !== undefined) d.timeoutMs = duration(ck, root.timeout, ['timeout'], 'timeout');
   }
+  if (root.tables !== undefined) d.tables = parseTables(ck, root.tables);
   if (root.fragments !== undefined) {
     const f = ck.obj(root.fragments, ['fragments'], 'fragments');
     if (f) {
@@ -108,6 +110,8 @@ function checkUnusedFragments(ck: Checker, fragments: Obj | undefined, root: Obj
         if (k === 'use' && typeof x === 'string') used.add(x);
         else walk(x);
       }
+    } else if (typeof v === 'string' && Object.hasOwn(fragments, v)) {
+      used.add(v); // a table row naming a fragment for `use: "${row.field}"`
     }
   };
   walk(root);

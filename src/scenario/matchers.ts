@@ -1,7 +1,7 @@
 // Validation of matchers (expect, connack, suback ...): partial packets with predicates, and the oneOf /
 // unordered / count shapes the engine runs (src/engine/nested.ts), with captures and counts.
 import type { Checker } from './context.ts';
-import { countBounds } from './count.ts';
+import { checkIncluding, countBounds } from './count.ts';
 import type { MatcherSpec } from './model.ts';
 import { checkCmd, checkCmdList, checkMatchValue, checkPayload, checkProperties } from './packets.ts';
 import type { Path } from './problems.ts';
@@ -140,11 +140,15 @@ export function checkMatcher(
     return m;
   }
   if (m.count !== undefined) {
-    const keys = ['count', 'match', 'capture', 'skip', ...(opts.allowWithin ? ['within'] : [])];
+    const keys = ['count', 'match', 'capture', 'skip', ...(opts.allowWithin ? ['within', 'including'] : [])];
     ck.unknownKeys(m, path, keys, 'count');
     checkCount(ck, m.count, [...path, 'count'], opts.allowWithin === true && m.within !== undefined);
     if (m.match === undefined) ck.problem(path, 'count needs a match: { ... } matcher');
     else checkMatcher(ck, m.match, [...path, 'match'], captures, { shape: 'one', nested: true });
+    if (m.including !== undefined)
+      checkIncluding(ck, m, path, (x, at) =>
+        checkMatcher(ck, x, at, captures, { shape: 'one', nested: true }),
+      );
     return m;
   }
   if (opts.allowWithin && m.within !== undefined)

@@ -101,6 +101,7 @@ export const MUTATION_OPS: Readonly<
   overlongLength: { required: ['bytes'], optional: [] },
   truncate: { required: ['at'], optional: [] },
   truncateBody: { required: ['by'], optional: [] },
+  keepBody: { required: ['bytes'], optional: [] },
   qos: { required: ['value'], optional: [] },
   badUtf8: { required: ['field'], optional: ['index'] },
   nullChar: { required: ['field'], optional: ['index'] },
@@ -167,12 +168,14 @@ export const CASE_KEYS = [
   'timeout',
   'requires',
   'params',
+  'exclude',
+  'let',
   'clients',
   'steps',
   'cleanup',
 ];
 
-export const FILE_KEYS = ['kind', 'area', 'version', 'level', 'timeout', 'fragments', 'cases'];
+export const FILE_KEYS = ['kind', 'area', 'version', 'level', 'timeout', 'fragments', 'tables', 'cases'];
 
 export const VERSIONS = ['3.1', '3.1.1', '5.0'] as const;
 export const LEVELS = ['must', 'should', 'may'] as const;

@@ -37,6 +37,7 @@ export function refuse(
     }
     conn.write(buf); // MQTT-3.2.2-6
   } else conn.send({ cmd: 'connack', returnCode: v3Code, sessionPresent: false } as Packet);
+  if (conn.broker.faults['packet-after-refusal']) conn.write(Buffer.from([0xd0, 0x00]));
   conn.will = undefined;
   conn.end(); // MQTT-3.2.2-7 / MQTT-3.1.4-6: nothing more is processed
 }
@@ -95,7 +96,11 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
   // Client identifier rules
   let clientId = p.clientId;
   let assigned: string | undefined;
-  if (conn.version === 3 && !VALID_31_ID.test(clientId)) {
+  if (
+    conn.version === 3 &&
+    !VALID_31_ID.test(clientId) &&
+    !(f['mqtt31-long-client-id-accepted'] && clientId.length > 23)
+  ) {
     return refuse(conn, 2, 0x85, 'MQTT 3.1 client identifier must be 1-23 letters or digits');
   }
   if (clientId === '') {

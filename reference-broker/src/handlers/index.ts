@@ -52,6 +52,7 @@ export function dispatch(conn: Connection, p: Packet, raw: Buffer) {
     case 'unsubscribe':
       return handleUnsubscribe(conn, p as IUnsubscribePacket);
     case 'pingreq':
+      if (conn.broker.faults['keepalive-pingreq-only']) conn.lastRx = Date.now();
       if (!conn.broker.faults['no-pingresp']) conn.write(PINGRESP); // MQTT-3.12.4-1
       return;
     case 'disconnect':

@@ -20,9 +20,10 @@ import { printBaselineComparison } from './conform-baseline-output.ts';
 
 const HELP = `usage: crucible conform <url> [options]
 
-Runs the bundled MQTT 3.1.1 and 5.0 suites against the broker at <url> (mqtt://, mqtts://, ws://, wss://).
+Runs the bundled MQTT 3.1, 3.1.1 and 5.0 suites against the broker at <url> (mqtt://, mqtts://, ws://, wss://).
+3.1 (MQIsdp) cases run where the broker accepts a 3.1 CONNECT; elsewhere they are not applicable.
 
-  --version 3.1.1,5.0     versions to run (default both)
+  --version 3.1.1,5.0     versions to run (default 3.1,3.1.1,5.0)
   --area connect,publish  spec areas to run (default all)
   --only <glob>           case id or statement id glob, repeatable (e.g. 'publish.*', 'MQTT-3.3.1-*')
   --level must|should|all which levels to run (default all)

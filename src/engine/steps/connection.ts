@@ -1,9 +1,10 @@
 // open, connect, disconnect, drop: the life of a client's network connection.
+
 import { encode } from '../../protocol/codec.ts';
 import type { Step, StepAction, WsFrame } from '../../scenario/model.ts';
 import { connect as openTransport, TransportError } from '../../transport/index.ts';
 import type { ScenarioClient } from '../client.ts';
-import { connectContext } from '../inbound-check.ts';
+import { connectContext, noteSent } from '../inbound-check.ts';
 import { fillDefaults } from '../packet-defaults.ts';
 import { type CaseEnv, StepError, StepFailure } from './common.ts';
 import { expectOn } from './expect.ts';
@@ -97,6 +98,7 @@ export function writeOrFail(
   const err = client.write(raw, packet, framed, frame);
   if (err) throw new StepFailure(err, undefined, 'connection closed');
   env.state.anySent = true;
+  noteSent(env, packet);
 }
 
 export async function doConnect(

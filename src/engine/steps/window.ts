@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Packet } from '../../protocol/codec.ts';
 import { type CountBounds, countBounds, describeBounds } from '../../scenario/count.ts';
 import type { ScenarioClient } from '../client.ts';
-import { capture, type Mismatch, matchPacket } from '../matcher.ts';
+import { capture, type Mismatch, matchPacket, matchUnordered } from '../matcher.ts';
 import { jsonSafe } from '../transcript.ts';
 import { type CaseEnv, isRecord, StepError, StepFailure } from './common.ts';
 
@@ -18,6 +18,8 @@ export interface WindowSpec {
   withinMs: number;
   skip: string[];
   capture: Record<string, string>;
+  /** Matchers that must each match a distinct counted packet by the end of the window (`including:`). */
+  including?: Array<Record<string, unknown>>;
 }
 
 /** A packet against a plain matcher or a oneOf list; undefined when it matches. */
@@ -60,6 +62,7 @@ export async function countWindow(
     count: want,
     within: `${spec.withinMs}ms`,
     match: spec.match,
+    ...(spec.including ? { including: spec.including } : {}),
   });
   const got: Got[] = [];
   const tally = (): Record<string, number> =>
@@ -134,6 +137,18 @@ export async function countWindow(
       actualOf(),
     );
   got.sort((a, b) => a.t - b.t);
+  if (spec.including && spec.including.length > 0) {
+    const paired = matchUnordered(
+      spec.including,
+      got.map((g) => g.packet),
+    );
+    if ('problem' in paired)
+      throw new StepFailure(
+        `counted packets lack what 'including' requires: ${paired.problem}`,
+        expected,
+        actualOf(),
+      );
+  }
   const first = got[0];
   if (first && Object.keys(spec.capture).length > 0) {
     const { values, missing } = capture(spec.capture, first.packet);
