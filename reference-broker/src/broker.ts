@@ -62,7 +62,8 @@ export class Broker {
     dropped: 0,
   };
   readonly startedAt = Date.now();
-  private readonly willTimers = new Map<Session, NodeJS.Timeout>();
+  /** Wills waiting for their delay, with the function that publishes each (MQTT-3.1.3-9). */
+  private readonly willTimers = new Map<Session, { timer: NodeJS.Timeout; fire: () => void }>();
   private scanTimer: NodeJS.Timeout | undefined;
   /** publishers whose reading is paused because a subscriber's queue is filling up */
   private readonly paused = new Set<Connection>();
@@ -172,9 +173,9 @@ export class Broker {
     const wt = this.willTimers.get(s);
     if (wt && !this.faults['will-outlives-session']) {
       // the session ended before the will delay: publish the will now (MQTT 3.1.3.2.2)
-      clearTimeout(wt);
+      clearTimeout(wt.timer);
       this.willTimers.delete(s);
-      (wt as unknown as { fire?: () => void }).fire?.();
+      wt.fire();
     }
   }
 
@@ -196,7 +197,7 @@ export class Broker {
   cancelWill(s: Session): void {
     const wt = this.willTimers.get(s);
     if (wt) {
-      clearTimeout(wt);
+      clearTimeout(wt.timer);
       this.willTimers.delete(s); // MQTT-3.1.3-9: reconnected before the will delay elapsed
     }
   }
@@ -234,14 +235,16 @@ export class Broker {
       if (will.delay > 0 && owns && s.expiryInterval !== 0) {
         // MQTT-3.1.2-8, MQTT-3.1.3-9: published when the delay passes or the session ends, whichever is first
         // (on a timer of its own, not at the next session scan)
+        // (the session's own expiry timer also publishes it: dropSession; under the scan fault only that)
         const due =
-          s.expiryInterval === NEVER_EXPIRES || this.faults['will-outlives-session']
+          s.expiryInterval === NEVER_EXPIRES ||
+          this.faults['will-outlives-session'] ||
+          this.faults['session-expiry-scan']
             ? will.delay
             : Math.min(will.delay, s.expiryInterval);
-        const t = setTimeout(fire, Math.min(due, 2147483) * 1000);
-        (t as unknown as { fire: () => void }).fire = fire;
-        t.unref();
-        this.willTimers.set(s, t);
+        const timer = setTimeout(fire, Math.min(due, 2147483) * 1000);
+        timer.unref();
+        this.willTimers.set(s, { timer, fire });
       } else fire(); // MQTT-3.1.2-8: will published when the connection closes without DISCONNECT
     }
     if (!owns) return;
@@ -279,7 +282,7 @@ export class Broker {
   shutdown(): void {
     if (this.scanTimer) clearInterval(this.scanTimer);
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    for (const t of this.willTimers.values()) clearTimeout(t);
+    for (const t of this.willTimers.values()) clearTimeout(t.timer);
     this.willTimers.clear();
     for (const s of this.sessions.values()) this.cancelExpiry(s);
     for (const c of [...this.conns]) {
