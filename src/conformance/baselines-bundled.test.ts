@@ -5,11 +5,16 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { STATEMENTS } from '../scenario/statement-ids.ts';
+import { MQTT31_STATEMENTS } from '../scenario/statements-31.ts';
 import { loadBaseline } from './baseline.ts';
 import { REPO_ROOT } from './suites.ts';
 
 const DIR = join(REPO_ROOT, 'suites', 'baselines');
-const KNOWN = new Set(STATEMENTS.map((s) => `${s.version} ${s.id}`));
+const KNOWN = new Set([
+  ...STATEMENTS.map((s) => `${s.version} ${s.id}`),
+  // MQTT 3.1 cases cite the 3.1.1 statements whose rule 3.1 already states (statements-31.ts)
+  ...MQTT31_STATEMENTS.map((id) => `3.1 ${id}`),
+]);
 /** Harness false alarms with a fix under way; an entry naming one is dropped once the fix is in. */
 const PENDING_CLASSES = [
   'allowed QoS downgrade',
