@@ -80,8 +80,11 @@ export class Pipe {
       if (this.dst.writableLength > HIGH_WATER) return; // 'drain' pumps again
       const now = performance.now();
       const head = this.queue[0] as { buf: Buffer; at: number };
-      if (head.at > now) return this.later(head.at - now);
-      if (bw && this.busyUntil > now) return this.later(this.busyUntil - now);
+      const wait = Math.max(head.at - now, bw ? this.busyUntil - now : 0);
+      if (wait > 0) {
+        this.later(wait);
+        return;
+      }
       let n = head.buf.length;
       if (bw) n = Math.min(n, Math.max(1, Math.floor((bw.bytesPerSec * PACE_MS) / 1000)));
       if (slice) n = Math.min(n, slice.size);
