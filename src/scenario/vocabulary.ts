@@ -134,6 +134,7 @@ export const STEP_ACTIONS = [
   'barrier',
   'use',
   'set',
+  'fault',
 ] as const;
 
 export type ActionName = (typeof STEP_ACTIONS)[number];
