@@ -62,6 +62,14 @@ export function applyOverrides(profile: LoadProfile, o: Overrides): LoadProfile 
       ph.durationMs *= k;
       if (ph.reconnectOverMs !== undefined) ph.reconnectOverMs *= k;
     }
+    // Fault and restart times keep their place in the stretched run.
+    for (const f of p.faults) {
+      f.atMs *= k;
+      if (f.forMs !== undefined) f.forMs *= k;
+      if (f.everyMs !== undefined) f.everyMs *= k;
+      if (f.untilMs !== undefined) f.untilMs *= k;
+    }
+    for (const r of p.restarts) r.atMs *= k;
     p.durationMs = o.durationMs;
   }
   return p;
