@@ -15,12 +15,16 @@ export interface TapConn {
   clientId: string;
   /** Write to the broker as if the client had sent it. */
   toBroker(b: Buffer): void;
+  /** Write to the client as if the broker had sent it. */
+  toClient(b: Buffer): void;
 }
 
 export interface TapOptions {
   brokerPort: number;
   /** Broker-to-client frames: return the frames to forward to the client (default: the frame itself). */
   down?(frame: Buffer, c: TapConn): Buffer[];
+  /** Client-to-broker frames: return the frames to forward to the broker (default: the frame itself). */
+  up?(frame: Buffer, c: TapConn): Buffer[];
 }
 
 export interface Tap {
@@ -84,7 +88,12 @@ export async function startTap(opts: TapOptions): Promise<Tap> {
   const server = net.createServer((client) => {
     const broker = net.connect({ host: '127.0.0.1', port: opts.brokerPort });
     sockets.add(client).add(broker);
-    const conn: TapConn = { index: count++, clientId: '', toBroker: (b) => broker.write(b) };
+    const conn: TapConn = {
+      index: count++,
+      clientId: '',
+      toBroker: (b) => broker.write(b),
+      toClient: (b) => client.write(b),
+    };
     let up: Buffer = Buffer.alloc(0);
     let down: Buffer = Buffer.alloc(0);
     client.on('data', (d: Buffer) => {
@@ -93,7 +102,8 @@ export async function startTap(opts: TapOptions): Promise<Tap> {
       for (const f of list) {
         if (conn.clientId === '' && (f[0] as number) >> 4 === 1) conn.clientId = clientIdOf(f);
         frames.push({ conn: conn.index, clientId: conn.clientId, dir: 'up', bytes: f });
-        broker.write(f);
+        const out = opts.up ? opts.up(f, conn) : [f];
+        for (const o of out) broker.write(o);
       }
     });
     broker.on('data', (d: Buffer) => {
