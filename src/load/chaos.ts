@@ -90,8 +90,14 @@ export class ChaosAgent {
 
   /** Before the final export: the proxy's counters go into the worker's counters (proxy.*). */
   record(): void {
-    const c = this.proxy?.counters;
-    if (c) for (const [k, v] of Object.entries(c)) if (v > 0) this.stats.count(`proxy.${k}`, v);
+    const p = this.proxy;
+    if (!p) return;
+    const c = { ...p.counters };
+    for (const l of p.linksOf()) {
+      c.bytesToBroker += l.up.stats.bytes;
+      c.bytesToClient += l.down.stats.bytes;
+    }
+    for (const [k, v] of Object.entries(c)) if (v > 0) this.stats.count(`proxy.${k}`, v);
   }
 
   async close(): Promise<void> {
