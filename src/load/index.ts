@@ -225,7 +225,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   for (const list of published.values()) for (const [p, n] of list) sentBy.set(p, n);
   const expectedTotal = pairs.reduce((s, p) => s + (sentBy.get(p.pub) ?? 0), 0);
   const drainEnd = clock() + (aborted() ? Math.min(1000, profile.drainMs) : profile.drainMs);
-  const delivered = (): number => [...ticks.values()].reduce((s, t) => s + t.delivered, 0);
+  // Distinct deliveries: QoS 1 duplicates after a reconnect must not end the drain before the last message.
+  const delivered = (): number => [...ticks.values()].reduce((s, t) => s + t.unique, 0);
   if (shard.count === 1) await until(() => delivered() >= expectedTotal, drainEnd, false);
   else await until(() => false, drainEnd, false);
 

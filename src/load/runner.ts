@@ -376,6 +376,7 @@ export class LoadWorker implements ClientHost {
       sent: st.groups.reduce((a, g) => a + g.sent, 0),
       acked: st.groups.reduce((a, g) => a + g.acked, 0),
       delivered: st.groups.reduce((a, g) => a + g.delivered, 0),
+      unique: st.ledger.unique,
       errors: st.counters.errors ?? 0,
       connected: this.connected,
       liveDeliver: live.deliver,

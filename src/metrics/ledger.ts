@@ -16,12 +16,13 @@ class PairState {
   ooo = 0;
   constructor(readonly qos: number) {}
 
-  mark(seq: number): void {
+  /** Records one arrival; true when it is the first of its sequence number (as far as the window tells). */
+  mark(seq: number): boolean {
     if (seq < this.base) {
       // Too old to tell apart from a duplicate: a very late arrival.
       this.unique++;
       this.ooo++;
-      return;
+      return true;
     }
     let idx = seq - this.base;
     if (idx >= this.bits.length * 8) this.makeRoom(seq);
@@ -31,12 +32,13 @@ class PairState {
     const b = this.bits[byte] as number;
     if (b & bit) {
       this.dup++;
-      return;
+      return false;
     }
     this.bits[byte] = b | bit;
     this.unique++;
     if (seq < this.max) this.ooo++;
     else this.max = seq;
+    return true;
   }
 
   private makeRoom(seq: number): void {
@@ -67,6 +69,8 @@ export class LedgerRecorder {
   private readonly pairs = new Map<number, PairState>();
   /** Messages that carried no valid measurement header. */
   foreign = 0;
+  /** Distinct messages recorded (duplicates not counted): what the drain waits for. */
+  unique = 0;
 
   constructor(private readonly streamCount: number) {}
 
@@ -77,7 +81,7 @@ export class LedgerRecorder {
       p = new PairState(qos);
       this.pairs.set(key, p);
     }
-    p.mark(seq);
+    if (p.mark(seq)) this.unique++;
   }
 
   export(): LedgerPart {
