@@ -59,14 +59,31 @@ async function slowConsumer(url: string): Promise<void> {
   assert.equal(slow?.delivered, fast?.delivered, 'the slow consumer caught up in the drain');
 }
 
-async function restart(b: RestartableBroker): Promise<void> {
+/**
+ * `exactlyOnce`: hold the broker to QoS 2 exactly once across the restart. mosquitto 2.0.11 does not: a QoS 2
+ * PUBLISH it read but had not yet answered with PUBREC when it shut down is forwarded, and the client's DUP resend
+ * after the restart is forwarded again (the broker-side tap shows PUBLISH, no PUBREC, then PUBLISH DUP=1, PUBREC,
+ * PUBREL, PUBCOMP). For it the run must still lose nothing, and the ledger must report any duplicate as a broken
+ * QoS 2 guarantee and a failed threshold.
+ */
+async function restart(b: RestartableBroker, exactlyOnce: boolean): Promise<void> {
   process.env.CRUCIBLE_RESTART_COMMAND = b.restartCommand;
   const r = await run('chaos-broker-restart', b.url, 3500);
   const rec = r.faultPhases?.find((p) => p.kind === 'restart');
   assert.equal(rec?.restart?.exitCode, 0, JSON.stringify(rec));
   assert.notEqual(rec?.restart?.backAfterMs, null);
   assert.ok((r.counters['reconnect.attempts'] ?? 0) > 0, 'clients reconnected after the restart');
-  guaranteesHeld(r);
+  if (exactlyOnce) {
+    guaranteesHeld(r);
+    return;
+  }
+  const verdict = (e: string) => r.thresholds.find((t) => t.expression === e)?.passed;
+  assert.equal(verdict('lost.qos1 == 0'), true, JSON.stringify(r.ledger.byQos));
+  assert.equal(verdict('lost.qos2 == 0'), true, JSON.stringify(r.ledger.byQos));
+  const dup2 = r.ledger.byQos['2']?.duplicated ?? 0;
+  assert.equal(verdict('duplicates.qos2 == 0'), dup2 === 0);
+  assert.equal(r.ledger.guarantees?.find((g) => g.qos === 2)?.held, dup2 === 0);
+  assert.equal(r.ledger.guarantees?.find((g) => g.qos === 1)?.held, true);
 }
 
 describe('chaos profiles against the reference broker', () => {
@@ -86,7 +103,7 @@ describe('chaos profiles against the reference broker', () => {
   test('broker restart mid-run', { skip: REFERENCE_RESTART_SKIP }, async () => {
     const b = await startRestartableReferenceBroker([]);
     try {
-      await restart(b);
+      await restart(b, true);
     } finally {
       await b.stop();
     }
@@ -108,5 +125,5 @@ describe('chaos profiles against mosquitto (persistence true)', () => {
   };
   test('link cuts every 200 ms', (t) => withMosquitto(t, (b) => linkCuts(b.url)));
   test('slow consumer', (t) => withMosquitto(t, (b) => slowConsumer(b.url)));
-  test('broker restart mid-run', (t) => withMosquitto(t, restart));
+  test('broker restart mid-run', (t) => withMosquitto(t, (b) => restart(b, false)));
 });

@@ -1,8 +1,7 @@
 // A lean MQTT client: one object per connection with a handful of fields, no per-message allocation on the
 // publish path (template copied into a batch buffer and patched), a minimal inbound parser, acks batched per read.
-import net from 'node:net';
 import type { GroupSpec } from '../scenario/load-profile/model.ts';
-import { connect as transportConnect } from '../transport/index.ts';
+import { type DialEvents, type DialOptions, dial, type Sock, type Via } from './dial.ts';
 import { Outbound } from './outbound.ts';
 import { clock, type DecodedHeader, patchHeader, readHeader } from './payload.ts';
 import type { PlannedClient } from './plan.ts';
@@ -33,16 +32,7 @@ export interface ClientHost {
   readonly pausedReads: LeanClient[];
   lost(c: LeanClient): void;
   /** The fault proxy this client's connections go through (fault phases), if any. */
-  via(c: LeanClient): { host: string; port: number; claim(localPort: number, key: number): void } | undefined;
-}
-
-interface Sock {
-  write(b: Buffer): boolean;
-  pause?(): unknown;
-  resume?(): unknown;
-  destroy(): void;
-  end(): void;
-  readonly writableLength?: number;
+  via(c: LeanClient): Via | undefined;
 }
 
 enum S {
@@ -139,47 +129,30 @@ export class LeanClient {
     if (this.wasReady) this.host.stats.count('reconnect.attempts');
     this.dropping = false;
     this.startedAt = clock();
-    const url = this.host.brokerUrl;
     this.host.stats.count('connect.attempts');
+    const la = this.host.localAddresses;
     const via = this.host.via(this);
-    if (url.protocol === 'mqtt:' || url.protocol === 'tcp:') {
-      const la = this.host.localAddresses;
-      const opts: net.NetConnectOpts = { host: url.hostname, port: Number(url.port || 1883), noDelay: true };
-      if (via) {
-        opts.host = via.host;
-        opts.port = via.port;
-      } else if (la.length > 0) opts.localAddress = la[this.plan.n % la.length] as string;
-      const s = net.connect(opts);
-      this.sock = s;
-      s.on('connect', () => {
-        if (via && s.localPort !== undefined) via.claim(s.localPort, this.plan.n);
-        this.onOpen();
-      });
-      s.on('data', (d: Buffer) => this.onData(d));
-      s.on('error', () => {});
-      s.on('close', () => this.onClose(s));
-    } else {
-      const opts: Parameters<typeof transportConnect>[1] = {
-        timeoutMs: this.group.connect.timeoutMs,
-        version: this.group.version,
-      };
-      if (via) opts.via = { host: via.host, port: via.port };
-      transportConnect(url, opts).then(
-        (c) => {
-          if (this.state !== S.Connecting) {
-            c.destroy();
-            return;
-          }
-          if (via && c.localPort !== undefined) via.claim(c.localPort, this.plan.n);
-          this.sock = c;
-          c.onData((d) => this.onData(d));
-          c.onClose(() => this.onClose(c));
-          this.onOpen();
-        },
-        () => this.fail('connect.unreachable'),
-      );
-    }
+    const opts: DialOptions = {
+      url: this.host.brokerUrl,
+      timeoutMs: this.group.connect.timeoutMs,
+      version: this.group.version,
+      key: this.plan.n,
+    };
+    if (via) opts.via = via;
+    else if (la.length > 0) opts.localAddress = la[this.plan.n % la.length] as string;
+    dial(opts, this.events);
   }
+
+  private readonly events: DialEvents = {
+    attach: (s) => {
+      this.sock = s;
+    },
+    open: () => this.onOpen(),
+    data: (d) => this.onData(d),
+    close: (s) => this.onClose(s),
+    fail: (r) => this.fail(r),
+    waiting: () => this.state === S.Connecting,
+  };
 
   private onOpen(): void {
     const g = this.group;
