@@ -82,7 +82,9 @@ export class Link {
 
 function rst(s: net.Socket): void {
   const r = s as net.Socket & { resetAndDestroy?: () => net.Socket };
-  if (!s.destroyed && !s.connecting && typeof r.resetAndDestroy === 'function') {
+  // After the peer's FIN (readable ended) Node's reset leaves the socket half-destroyed and never closed: a plain
+  // destroy then (the peer has already ended its side anyway).
+  if (!s.destroyed && !s.connecting && !s.readableEnded && typeof r.resetAndDestroy === 'function') {
     try {
       r.resetAndDestroy();
       return;
