@@ -50,8 +50,11 @@ function runCommand(
       clearTimeout(t);
       resolve({ code: null, signal: null, output: out, error: err.message });
     });
-    child.once('close', (code, signal) => {
+    // 'exit', not 'close': a command that starts a daemon (`broker &`) may leave it holding our pipes open.
+    child.once('exit', (code, signal) => {
       clearTimeout(t);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       const r: { code: number | null; signal: string | null; output: string; error?: string } = {
         code,
         signal,
