@@ -98,6 +98,16 @@ describe('chaos profiles against the reference broker', () => {
     }
   };
   test('link cuts every 200 ms', () => withBroker(linkCuts));
+  test('link cuts every 200 ms over WebSocket (the same TCP proxy carries ws)', async () => {
+    const b = await startBroker({ listeners: [{ kind: 'ws', host: '127.0.0.1', port: 0 }] } as never, {
+      log: () => {},
+    });
+    try {
+      await linkCuts(`ws://127.0.0.1:${b.listeners[0]!.port}/mqtt`);
+    } finally {
+      await b.close();
+    }
+  });
   test('slow consumer', () => withBroker(slowConsumer));
   // Switch on with the persistent store: pass its flags to startRestartableReferenceBroker and drop the skip.
   test('broker restart mid-run', { skip: REFERENCE_RESTART_SKIP }, async () => {
