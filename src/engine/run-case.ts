@@ -11,8 +11,9 @@ import { inboundCheck } from './inbound-check.ts';
 import type { CaseRunContext, CaseRunOutcome } from './index.ts';
 import { protocolLevel } from './packet-defaults.ts';
 import { type CaseEnv, isRecord, StepError, StepFailure } from './steps/common.ts';
-import { doConnect, doDisconnect, doDrop, doOpen } from './steps/connection.ts';
+import { doConnect, doDisconnect, doDrop, doOpen, urlFor } from './steps/connection.ts';
 import { closeWindowMs, expectClose, expectNothing, expectOn } from './steps/expect.ts';
+import { closeProxies, doFault } from './steps/fault.ts';
 import { doBarrier, doParallel, doSet, doWait } from './steps/flow.ts';
 import { doPublish, doSend, doSendMutated, doSendRaw, doSubscribe, doUnsubscribe } from './steps/send.ts';
 import { countWindow } from './steps/window.ts';
@@ -265,6 +266,7 @@ export async function runCase(spec: CaseSpec, ctx: CaseRunContext): Promise<Case
     failure = { stepIndex: -1, step: `${flooded.name} inbox`, message: flooded.flood ?? 'flood' };
   }
   await closeAll([...env.clients.values()]);
+  await closeProxies(env.state);
   // Cleanup: always after the steps (unless nothing ever reached the broker), never changes the outcome.
   if (spec.cleanup && spec.cleanup.length > 0 && env.state.anySent && errorKind !== 'unreachable')
     await runCleanup(spec.cleanup, transcript, base, (signal, onStep) =>
@@ -340,6 +342,7 @@ async function runCleanup(
     controller.abort();
   }
   await closeAll([...env.clients.values()]);
+  await closeProxies(env.state);
 }
 
 /** Case end: every socket goes. A client that closed cleanly gets a short grace to finish its FIN
@@ -421,5 +424,7 @@ async function runStep(step: Step, env: CaseEnv): Promise<void> {
       return doBarrier(env, step, a);
     case 'set':
       return doSet(env, a);
+    case 'fault':
+      return doFault(env, step, a, urlFor(env, env.client(step.client).transport));
   }
 }

@@ -1,9 +1,9 @@
 // A lean MQTT client: one object per connection with a handful of fields, no per-message allocation on the
 // publish path (template copied into a batch buffer and patched), a minimal inbound parser, acks batched per read.
-import net from 'node:net';
 import { type FrameErrorKind, type FrameHeader, FrameReader } from '../protocol/frames.ts';
 import type { GroupSpec } from '../scenario/load-profile/model.ts';
-import { connect as transportConnect } from '../transport/index.ts';
+import { type DialEvents, type DialOptions, dial, type Sock, type Via } from './dial.ts';
+import { Outbound } from './outbound.ts';
 import { clock, type DecodedHeader, patchHeader, readHeader } from './payload.ts';
 import type { PlannedClient } from './plan.ts';
 import type { WorkerStats } from './stats.ts';
@@ -34,15 +34,8 @@ export interface ClientHost {
   lost(c: LeanClient): void;
   /** Largest inbound frame accepted; a larger one closes the connection (counted as an error). */
   readonly maxInboundPacket: number;
-}
-
-interface Sock {
-  write(b: Buffer): boolean;
-  pause?(): unknown;
-  resume?(): unknown;
-  destroy(): void;
-  end(): void;
-  readonly writableLength?: number;
+  /** The fault proxy this client's connections go through (fault phases), if any. */
+  via(c: LeanClient): Via | undefined;
 }
 
 enum S {
@@ -66,7 +59,7 @@ export class LeanClient {
   /** Clock reading of the chunk being framed (one reading per chunk, not per message). */
   private chunkNow = 0;
   private nextPid = 0;
-  private inflight: Map<number, number> | undefined;
+  private inflight: Outbound | undefined;
   private receiveMax = 65535;
   private tpl: PublishTemplate | undefined;
   seq = 0;
@@ -82,6 +75,12 @@ export class LeanClient {
   private deliveredInChunk = 0;
   /** Inbound QoS 2 packet ids awaiting PUBREL (subscribers of QoS 2 only). */
   private qos2In: Set<number> | undefined;
+  /** Connected (CONNACK + SUBACK) at least once: later attempts are reconnects. */
+  wasReady = false;
+  /** Failed reconnect attempts in a row (backoff exponent). */
+  retries = 0;
+  /** Connection attempts so far (the first one settles the initial connect phase). */
+  attempts = 0;
 
   constructor(
     readonly host: ClientHost,
@@ -123,43 +122,43 @@ export class LeanClient {
   }
 
   connect(): void {
+    this.attempts++;
     this.state = S.Connecting;
     this.reader = undefined;
-    // Unacknowledged publishes of a dropped connection are not re-sent (no payloads are kept): counted.
-    if (this.inflight && this.inflight.size > 0)
-      this.host.stats.count('inflight.abandoned', this.inflight.size);
-    this.inflight = undefined;
+    // A clean session starts empty: unacknowledged publishes of a dropped connection are abandoned (counted).
+    // A persistent session keeps them until the CONNACK says whether the broker kept the session.
+    if (this.group.clean && this.inflight) {
+      const n = this.inflight.clear();
+      if (n > 0) this.host.stats.count('inflight.abandoned', n);
+    }
     if (this.group.clean) this.qos2In = undefined;
+    if (this.wasReady) this.host.stats.count('reconnect.attempts');
     this.dropping = false;
     this.startedAt = clock();
-    const url = this.host.brokerUrl;
     this.host.stats.count('connect.attempts');
-    if (url.protocol === 'mqtt:' || url.protocol === 'tcp:') {
-      const la = this.host.localAddresses;
-      const opts: net.NetConnectOpts = { host: url.hostname, port: Number(url.port || 1883), noDelay: true };
-      if (la.length > 0) opts.localAddress = la[this.plan.n % la.length] as string;
-      const s = net.connect(opts);
-      this.sock = s;
-      s.on('connect', () => this.onOpen());
-      s.on('data', (d: Buffer) => this.onData(d));
-      s.on('error', () => {});
-      s.on('close', () => this.onClose(s));
-    } else {
-      transportConnect(url, { timeoutMs: this.group.connect.timeoutMs, version: this.group.version }).then(
-        (c) => {
-          if (this.state !== S.Connecting) {
-            c.destroy();
-            return;
-          }
-          this.sock = c;
-          c.onData((d) => this.onData(d));
-          c.onClose(() => this.onClose(c));
-          this.onOpen();
-        },
-        () => this.fail('connect.unreachable'),
-      );
-    }
+    const la = this.host.localAddresses;
+    const via = this.host.via(this);
+    const opts: DialOptions = {
+      url: this.host.brokerUrl,
+      timeoutMs: this.group.connect.timeoutMs,
+      version: this.group.version,
+      key: this.plan.n,
+    };
+    if (via) opts.via = via;
+    else if (la.length > 0) opts.localAddress = la[this.plan.n % la.length] as string;
+    dial(opts, this.events);
   }
+
+  private readonly events: DialEvents = {
+    attach: (s) => {
+      this.sock = s;
+    },
+    open: () => this.onOpen(),
+    data: (d) => this.onData(d),
+    close: (s) => this.onClose(s),
+    fail: (r) => this.fail(r),
+    waiting: () => this.state === S.Connecting,
+  };
 
   private onOpen(): void {
     const g = this.group;
@@ -180,8 +179,12 @@ export class LeanClient {
     if (this.state !== S.Connecting && this.state !== S.Subscribing) return;
     const now = clock();
     this.host.stats.error(reason, now);
-    this.host.stats.count('connect.failures');
-    (this.host.stats.groups[this.plan.group] as { connectFailures: number }).connectFailures++;
+    // A failed reconnect (broker restarting, link still cut) is retried, not a failure to connect at all.
+    if (this.wasReady) this.host.stats.count('reconnect.failures');
+    else {
+      this.host.stats.count('connect.failures');
+      (this.host.stats.groups[this.plan.group] as { connectFailures: number }).connectFailures++;
+    }
     this.state = S.Closed;
     this.sock?.destroy();
     this.host.settled(this, false);
@@ -228,15 +231,16 @@ export class LeanClient {
     const t = this.template();
     const qos = this.group.publish?.qos ?? 0;
     if (qos > 0) {
-      if (!this.inflight) this.inflight = new Map();
+      if (!this.inflight) this.inflight = new Outbound(!this.group.clean);
       const inf = this.inflight;
       if (inf.size >= this.receiveMax) return false;
       const pid = (this.nextPid % 65535) + 1;
       if (inf.has(pid)) return false;
       this.nextPid = pid;
-      inf.set(pid, now);
       t.bytes.copy(arena, off);
       arena.writeUInt16BE(pid, off + t.packetIdOffset);
+      // Persistent sessions keep a view of the bytes (the arena is never reused) for a resend after reconnect.
+      inf.add(pid, now, inf.keep ? arena.subarray(off, off + t.bytes.length) : undefined);
     } else t.bytes.copy(arena, off);
     patchHeader(arena, off + t.payloadOffset, this.seq++, intended, now);
     return true;
@@ -324,12 +328,11 @@ export class LeanClient {
       case T.PUBACK:
       case T.PUBCOMP: {
         const pid = buf.readUInt16BE(body);
-        const t0 = this.inflight?.get(pid);
+        const t0 = this.inflight?.complete(pid);
         if (t0 === undefined) {
           stats.error('ack.unknown-packet-id', now);
           return;
         }
-        this.inflight?.delete(pid);
         if (v5 && end - body > 2 && (buf[body + 2] as number) >= 0x80) {
           stats.error(`ack.reason-0x${(buf[body + 2] as number).toString(16)}`, now);
           return;
@@ -342,10 +345,11 @@ export class LeanClient {
       case T.PUBREC: {
         const pid = buf.readUInt16BE(body);
         if (v5 && end - body > 2 && (buf[body + 2] as number) >= 0x80) {
-          this.inflight?.delete(pid);
+          this.inflight?.drop(pid);
           stats.error(`pubrec.reason-0x${(buf[body + 2] as number).toString(16)}`, now);
           return;
         }
+        this.inflight?.pubrec(pid);
         this.queueAck(T.PUBREL, pid);
         return;
       }
@@ -367,7 +371,8 @@ export class LeanClient {
         }
         stats.latency(g, 'connack', now - this.sentAt);
         if (v5) this.receiveMax = connackReceiveMaximum(buf, body, end);
-        if (this.plan.filters.length > 0) {
+        const resumed = this.resume(((buf[body] as number) & 1) === 1);
+        if (this.plan.filters.length > 0 && !resumed) {
           this.state = S.Subscribing;
           this.sentAt = now;
           this.write(subscribePacket(1, this.plan.filters, this.group.version));
@@ -413,8 +418,32 @@ export class LeanClient {
     }
   }
 
+  /**
+   * After CONNACK: with the session resumed, resend what is unacknowledged; without it, the client's session state
+   * is discarded [MQTT-3.2.2-5 / 3.1.1 MQTT-4.1.0-1]. Returns true when the broker kept the subscriptions too.
+   */
+  private resume(sessionPresent: boolean): boolean {
+    const stats = this.host.stats;
+    if (!sessionPresent || this.group.clean) {
+      const n = this.inflight?.clear() ?? 0;
+      if (n > 0) stats.count('inflight.abandoned', n);
+      if (this.wasReady && !this.group.clean) stats.count('session.lost');
+      this.qos2In = undefined;
+      return false;
+    }
+    const r = this.inflight?.resend();
+    if (r && r.bytes.length > 0) {
+      this.write(r.bytes);
+      if (r.publishes > 0) stats.count('resent.publish', r.publishes);
+      if (r.pubrels > 0) stats.count('resent.pubrel', r.pubrels);
+    }
+    return this.wasReady;
+  }
+
   private becomeReady(): void {
     this.state = S.Ready;
+    this.wasReady = true;
+    this.retries = 0;
     this.host.settled(this, true);
   }
 

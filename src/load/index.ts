@@ -7,10 +7,12 @@ import { addEncoded, newLiveHistogram } from '../metrics/histogram.ts';
 import type { LoadProgress } from '../results/events.ts';
 import type { LoadResult } from '../results/model.ts';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
+import { faultPhases } from './fault-phases.ts';
 import type { FromWorker } from './messages.ts';
 import { clock } from './payload.ts';
 import { applyOverrides, clientsOf, expectedPairs, makePlan, type Overrides } from './plan.ts';
 import { spawnWorker, type WorkerHandle } from './pool.ts';
+import { scheduleRestarts } from './restart.ts';
 import { assemble } from './result.ts';
 import { Timeline } from './schedule.ts';
 import type { StatsExport } from './stats.ts';
@@ -193,6 +195,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   }
   const end = t0 + profile.durationMs;
   if (!aborted() && !nobody) for (const h of handles) h.send({ type: 'start', t0 });
+  // Broker restarts run here, in the coordinator (shard 0 only: one restart per run, not one per shard).
+  const restarts = scheduleRestarts(shard.index === 0 ? profile.restarts : [], opts.brokerUrl, t0);
   const cpuRun0 = process.cpuUsage();
   let lastProgress = { at: clock(), sent: 0, acked: 0, delivered: 0 };
   let saturatedStreak = 0;
@@ -260,6 +264,11 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
     await until(() => alive().every((w) => published.has(w)), clock() + 500, false);
   }
 
+  // A restart still under way ends (bounded by its command deadline and wait) before the drain starts.
+  restarts.cancel();
+  const restartRecords = await restarts.done();
+  for (const r of restartRecords) if (r.error) warnings.push(`restart ${r.name}: ${r.error}`);
+
   // 3. Drain: wait for outstanding deliveries (all expected ones arrived, or the drain time is over).
   const { pairs, truncated } = expectedPairs(plan);
   const sentBy = new Map<number, number>();
@@ -268,7 +277,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   // Interrupted: a short drain only, so the command stops within its grace period (src/cli/interrupt.ts).
   const drainEnd =
     clock() + (nobody ? 0 : aborted() ? Math.min(ABORT_DRAIN_MS, profile.drainMs) : profile.drainMs);
-  const delivered = (): number => [...ticks.values()].reduce((s, t) => s + t.delivered, 0);
+  // Distinct deliveries: QoS 1 duplicates after a reconnect must not end the drain before the last message.
+  const delivered = (): number => [...ticks.values()].reduce((s, t) => s + t.unique, 0);
   if (shard.count === 1) await until(() => delivered() >= expectedTotal, drainEnd, false);
   else await until(() => false, drainEnd, false);
 
@@ -325,6 +335,8 @@ export async function runLoad(profileIn: LoadProfile, opts: LoadRunOptions): Pro
   liveDeliver.destroy();
   liveLag.destroy();
   cumDeliver.destroy();
+  const phases = faultPhases(profile, result.counters, restartRecords);
+  if (phases) result.faultPhases = phases;
   // CPU of the whole process (all workers) from the start of publishing to the end of the drain.
   result.counters['generator.cpuUs.run'] = cpuRun.user + cpuRun.system;
   return result;

@@ -14,6 +14,8 @@ export type FromWorker =
       sent: number;
       acked: number;
       delivered: number;
+      /** Distinct messages delivered (ledger; duplicates not counted). */
+      unique: number;
       errors: number;
       connected: number;
       liveDeliver: string;

@@ -1,8 +1,8 @@
 // Real peers for load tests and benchmarks: a private mosquitto on a free port (own config file, never 1883).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRabbit } from '../transport/testing/rabbitmq.ts';
@@ -94,6 +94,16 @@ export async function startMosquitto(
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
 async function waitListening(
   port: number,
   child: ChildProcess,
@@ -181,4 +191,153 @@ export function benchBrokers(): Array<{ name: string; start: () => Promise<Mosqu
     name,
     start: starters[name] ?? (() => startMosquitto({ fdLimit: 65536 })),
   }));
+}
+
+export interface RestartableBroker {
+  url: string;
+  port: number;
+  /** A shell command that restarts the broker in place (same port, same persistence directory). */
+  restartCommand: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * mosquitto with `persistence true` in its own directory on a free port, run as a daemon (pid file) so that a
+ * profile's restart command can stop it (SIGTERM: it saves its database) and start it again.
+ */
+export async function startRestartableMosquitto(): Promise<RestartableBroker> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-mosq-persist-'));
+  const conf = join(dir, 'mosquitto.conf');
+  const pidFile = join(dir, 'mosquitto.pid');
+  writeFileSync(
+    conf,
+    `${[
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      `pid_file ${pidFile}`,
+      // run as the current user: as root, mosquitto would switch to its own user and not reach this directory
+      `user ${userInfo().username}`,
+      'max_queued_messages 100000',
+      'max_inflight_messages 0',
+      'log_type none',
+    ].join('\n')}\n`,
+  );
+  const restart = join(dir, 'restart.sh');
+  writeFileSync(
+    restart,
+    [
+      '#!/bin/sh',
+      `pid=$(cat ${pidFile})`,
+      'kill -TERM "$pid"',
+      'while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done',
+      `exec ${MOSQUITTO} -c ${conf} -d`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  const kill = (): void => {
+    try {
+      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+    } catch {
+      // not running
+    }
+  };
+  process.once('exit', kill);
+  const child = spawn(MOSQUITTO, ['-c', conf, '-d'], { stdio: 'ignore' });
+  await new Promise((r) => child.once('exit', r)); // the daemon forks and its parent returns
+  const deadline = Date.now() + 5000;
+  while (!(await portOpen(port))) {
+    if (Date.now() > deadline) throw new Error(`mosquitto (persistent) did not listen on ${port} within 5 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    restartCommand: restart,
+    stop: async () => {
+      try {
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
+        process.kill(pid, 'SIGTERM');
+        for (let i = 0; i < 60; i++) {
+          process.kill(pid, 0);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+      process.removeListener('exit', kill);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The reference broker as a restartable process (`crucible broker` on a free port, pid file, restart script), for
+ * profiles with `restarts:`. `extra` are broker flags (a persistent store's flags, once it has one).
+ */
+export async function startRestartableReferenceBroker(extra: string[] = []): Promise<RestartableBroker> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-ref-persist-'));
+  const pidFile = join(dir, 'broker.pid');
+  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const cmd = [
+    process.execPath,
+    '--import',
+    'tsx',
+    join(REPO, 'src/cli/main.ts'),
+    'broker',
+    '--host',
+    '127.0.0.1',
+  ]
+    .concat(['--port', String(port), ...extra])
+    .map(q)
+    .join(' ');
+  const start = join(dir, 'start.sh');
+  writeFileSync(start, `#!/bin/sh\ncd ${q(REPO)}\n${cmd} >/dev/null 2>&1 &\necho $! > ${q(pidFile)}\n`, {
+    mode: 0o755,
+  });
+  const restart = join(dir, 'restart.sh');
+  writeFileSync(
+    restart,
+    `#!/bin/sh\npid=$(cat ${q(pidFile)})\nkill -TERM "$pid"\nwhile kill -0 "$pid" 2>/dev/null; do sleep 0.05; done\nexec ${q(start)}\n`,
+    { mode: 0o755 },
+  );
+  const kill = (): void => {
+    try {
+      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+    } catch {
+      // not running
+    }
+  };
+  process.once('exit', kill);
+  await new Promise((r) => spawn('sh', [start], { stdio: 'ignore' }).once('exit', r));
+  const deadline = Date.now() + 15_000;
+  while (!(await portOpen(port))) {
+    if (Date.now() > deadline) throw new Error(`reference broker did not listen on ${port} within 15 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    restartCommand: restart,
+    stop: async () => {
+      try {
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
+        process.kill(pid, 'SIGTERM');
+        for (let i = 0; i < 60; i++) {
+          process.kill(pid, 0);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+      process.removeListener('exit', kill);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -62,6 +62,13 @@ export function applyOverrides(profile: LoadProfile, o: Overrides): LoadProfile 
       ph.durationMs *= k;
       if (ph.reconnectOverMs !== undefined) ph.reconnectOverMs *= k;
     }
+    // Fault and restart times keep their place in the stretched run; how long a fault lasts and how often it
+    // repeats (`for`, `every`) stay as written.
+    for (const f of p.faults) {
+      f.atMs *= k;
+      if (f.untilMs !== undefined) f.untilMs *= k;
+    }
+    for (const r of p.restarts) r.atMs *= k;
     p.durationMs = o.durationMs;
   }
   return p;

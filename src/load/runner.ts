@@ -8,6 +8,7 @@ import {
   performance,
 } from 'node:perf_hooks';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
+import { ChaosAgent } from './chaos.ts';
 import { type ClientHost, LeanClient } from './client.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
 import { clock } from './payload.ts';
@@ -84,6 +85,8 @@ export class LoadWorker implements ClientHost {
   private stormTimers: NodeJS.Timeout[] = [];
   private lastTick = 0;
   private hkCount = 0;
+  private readonly chaos: ChaosAgent;
+  private finishing = false;
   private readonly eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private eluMark: EventLoopUtilization = performance.eventLoopUtilization();
   private readonly qBuf: TickQueue = {
@@ -113,6 +116,7 @@ export class LoadWorker implements ClientHost {
       (pc) => new LeanClient(this, pc, init.profile.groups[pc.group] as LoadProfile['groups'][number]),
     );
     this.initialLeft = this.clients.length;
+    this.chaos = new ChaosAgent(init.profile, this.clients, this.brokerUrl, this.stats);
     init.profile.groups.forEach((g, gi) => {
       const rate = this.plan.ratePerClient[gi] as number;
       const clients = this.clients.filter((c) => c.plan.group === gi && c.plan.topic !== undefined);
@@ -142,6 +146,24 @@ export class LoadWorker implements ClientHost {
       }, this.readBatchMs);
     }
     if (this.clients.length === 0) this.post({ type: 'ready', connected: 0, failed: 0 });
+    // Fault phases: the targeted clients connect through the fault proxy, which must listen first.
+    this.chaos.prepare().then(
+      () => this.pump(),
+      (err: Error) => this.post({ type: 'error', message: `fault proxy: ${err.message}` }),
+    );
+  }
+
+  via(c: LeanClient): ReturnType<ClientHost['via']> {
+    return this.chaos.via(c);
+  }
+
+  /** Reopens a dropped client's connection after its backoff (doubling per failed attempt, ±20 % jitter). */
+  private reconnectLater(c: LeanClient): void {
+    const r = c.group.reconnect;
+    const delay = Math.min(r.maxMs, r.backoffMs * 2 ** Math.min(20, c.retries)) * (0.8 + Math.random() * 0.4);
+    c.retries++;
+    this.queue.push({ c, due: clock() + delay });
+    this.queue.sort((a, b) => a.due - b.due);
     this.pump();
   }
 
@@ -170,8 +192,8 @@ export class LoadWorker implements ClientHost {
     if (ok) {
       this.connected++;
       (this.stats.groups[c.plan.group] as { connected: number }).connected++;
-    }
-    if (this.initialLeft > 0) {
+    } else if (c.wasReady && c.group.reconnect.enabled && !this.finishing) this.reconnectLater(c);
+    if (this.initialLeft > 0 && c.attempts === 1) {
       this.initialLeft--;
       if (this.initialLeft === 0) {
         const failed = this.clients.length - this.connected;
@@ -185,6 +207,7 @@ export class LoadWorker implements ClientHost {
     this.connected--;
     (this.stats.groups[c.plan.group] as { connected: number }).connected--;
     this.stats.error('connection.lost', clock());
+    if (c.group.reconnect.enabled && !this.finishing) this.reconnectLater(c);
   }
 
   private start(t0: number): void {
@@ -203,6 +226,7 @@ export class LoadWorker implements ClientHost {
     const end = t0 + this.timeline.end;
     this.stormTimers.push(setTimeout(() => this.endOfSchedule(end), Math.max(0, end - clock())));
     this.schedule(Math.max(0, t0 - clock()));
+    this.chaos.start(t0);
   }
 
   private schedule(delay: number): void {
@@ -341,6 +365,7 @@ export class LoadWorker implements ClientHost {
       clearImmediate(this.timer as NodeJS.Immediate);
     }
     for (const t of this.stormTimers) clearTimeout(t);
+    this.chaos.stop();
     const sent: Array<[number, number]> = [];
     for (const c of this.clients) if (c.plan.topic !== undefined) sent.push([c.plan.n, c.seq]);
     for (const [pub, k] of sent) this.stats.sentByPublisher.set(pub, k);
@@ -372,6 +397,7 @@ export class LoadWorker implements ClientHost {
       sent: st.groups.reduce((a, g) => a + g.sent, 0),
       acked: st.groups.reduce((a, g) => a + g.acked, 0),
       delivered: st.groups.reduce((a, g) => a + g.delivered, 0),
+      unique: st.ledger.unique,
       errors: st.counters.errors ?? 0,
       connected: this.connected,
       liveDeliver: live.deliver,
@@ -382,7 +408,9 @@ export class LoadWorker implements ClientHost {
   }
 
   private finish(): void {
+    this.finishing = true;
     this.stopPublishing();
+    this.chaos.record();
     if (this.housekeeping) clearInterval(this.housekeeping);
     if (this.readResumer) clearInterval(this.readResumer);
     for (const c of this.pausedReads.splice(0)) c.resumeReads();
@@ -403,7 +431,7 @@ export class LoadWorker implements ClientHost {
     this.queue = [];
     setTimeout(() => {
       for (const c of this.clients) c.close(false);
-      this.post({ type: 'closed' });
+      void this.chaos.close().finally(() => this.post({ type: 'closed' }));
     }, 100);
   }
 }

@@ -2,7 +2,7 @@
 // duplicated and out-of-order counts per QoS. A stream is one subscriber client, or one `$share` group as a whole
 // (each message should reach one member). Recorders run where subscribers run (workers, shards); their parts add
 // up exactly because every count is per pair and publisher/stream indices are global.
-import type { LedgerSummary } from '../results/model.ts';
+import type { LedgerGuarantee, LedgerSummary } from '../results/model.ts';
 
 /** Largest window of sequence numbers remembered per pair (bits). Older arrivals count as out of order. */
 const MAX_WINDOW_BITS = 1 << 16;
@@ -16,12 +16,13 @@ class PairState {
   ooo = 0;
   constructor(readonly qos: number) {}
 
-  mark(seq: number): void {
+  /** Records one arrival; true when it is the first of its sequence number (as far as the window tells). */
+  mark(seq: number): boolean {
     if (seq < this.base) {
       // Too old to tell apart from a duplicate: a very late arrival.
       this.unique++;
       this.ooo++;
-      return;
+      return true;
     }
     let idx = seq - this.base;
     if (idx >= this.bits.length * 8) this.makeRoom(seq);
@@ -31,12 +32,13 @@ class PairState {
     const b = this.bits[byte] as number;
     if (b & bit) {
       this.dup++;
-      return;
+      return false;
     }
     this.bits[byte] = b | bit;
     this.unique++;
     if (seq < this.max) this.ooo++;
     else this.max = seq;
+    return true;
   }
 
   private makeRoom(seq: number): void {
@@ -67,6 +69,8 @@ export class LedgerRecorder {
   private readonly pairs = new Map<number, PairState>();
   /** Messages that carried no valid measurement header. */
   foreign = 0;
+  /** Distinct messages recorded (duplicates not counted): what the drain waits for. */
+  unique = 0;
 
   constructor(private readonly streamCount: number) {}
 
@@ -77,7 +81,7 @@ export class LedgerRecorder {
       p = new PairState(qos);
       this.pairs.set(key, p);
     }
-    p.mark(seq);
+    if (p.mark(seq)) this.unique++;
   }
 
   export(): LedgerPart {
@@ -230,6 +234,35 @@ export function summarizeLedger(
     ...total,
     deliveredRatio: total.expected === 0 ? 1 : total.delivered / total.expected,
     byQos,
+    guarantees: judgeQos(byQos),
     pairs: rows.slice(0, worst),
   };
+}
+
+const PROMISE: Record<string, LedgerGuarantee['promise']> = {
+  '0': 'at most once',
+  '1': 'at least once',
+  '2': 'exactly once',
+};
+
+/**
+ * Each QoS against its delivery promise [MQTT-4.3.1, 4.3.2, 4.3.3]: QoS 0 may lose but never duplicates; QoS 1
+ * loses nothing (duplicates allowed, counted); QoS 2 loses nothing and duplicates nothing.
+ */
+export function judgeQos(byQos: Record<string, Counts>): LedgerGuarantee[] {
+  return Object.keys(byQos)
+    .sort()
+    .map((q) => {
+      const c = byQos[q] as Counts;
+      const held =
+        q === '0' ? c.duplicated === 0 : q === '1' ? c.lost === 0 : c.lost === 0 && c.duplicated === 0;
+      return {
+        qos: Number(q),
+        promise: PROMISE[q] ?? 'at most once',
+        held,
+        expected: c.expected,
+        lost: c.lost,
+        duplicated: c.duplicated,
+      };
+    });
 }

@@ -193,6 +193,38 @@ export interface LoadResult {
   thresholds: ThresholdResult[];
   generator: GeneratorHealth;
   counters: Record<string, number>;
+  /** Scheduled network faults and broker restarts of the run (profile `faults:` / `restarts:`), in ms from the
+   *  start of publishing like the series; absent when the profile has none. Views mark them on time charts. */
+  faultPhases?: FaultPhaseRecord[];
+}
+
+export interface FaultPhaseRecord {
+  name: string;
+  kind: 'fault' | 'restart';
+  /** The fault type (reset, blackhole, latency, bandwidth, slice, halfClose, down, heal) or `restart`. */
+  type: string;
+  /** ms from the start of publishing. Faults: as scheduled (a one-shot fault has endMs == startMs, a repeated
+   *  one spans its first to its last occurrence); restarts: the command's start and the broker's return. */
+  startMs: number;
+  endMs: number;
+  /** Repeated faults: every this many ms from startMs; lasting faults: each application lasts forMs. */
+  everyMs?: number;
+  forMs?: number;
+  groups?: string[];
+  fraction?: number;
+  /** Times applied and links touched, over all workers. */
+  applied?: number;
+  links?: number;
+  restart?: {
+    command: string;
+    exitCode: number | null;
+    signal: string | null;
+    commandMs: number;
+    /** ms after the command until the broker accepted a TCP connection; null when not within the wait. */
+    backAfterMs: number | null;
+    output: string;
+    error?: string;
+  };
 }
 
 export interface LoadGroupResult {
@@ -219,6 +251,9 @@ export interface LedgerSummary {
     string,
     { expected: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }
   >;
+  /** What each QoS promises and whether the run kept it: QoS 0 at most once (loss reported, allowed), QoS 1 at
+   *  least once (no loss; duplicates counted, allowed), QoS 2 exactly once (no loss, no duplicate). */
+  guarantees?: LedgerGuarantee[];
   /** Worst pairs (bounded list). */
   pairs: Array<{
     publisher: string;
@@ -239,6 +274,15 @@ export interface LedgerSummary {
     groups?: Array<[string, number]>;
     streams?: string[];
   };
+}
+
+export interface LedgerGuarantee {
+  qos: number;
+  promise: 'at most once' | 'at least once' | 'exactly once';
+  held: boolean;
+  expected: number;
+  lost: number;
+  duplicated: number;
 }
 
 export interface ThresholdResult {

@@ -1,6 +1,7 @@
 // The validated scenario model: what src/scenario produces from YAML and src/engine consumes.
 // The YAML format is documented in docs/scenario-format.md. Values may still contain `${var}`
 // references (strings); the engine resolves them at run time with the case's variables.
+import type { FaultSpec } from './faults.ts';
 
 export type MqttVersion = '3.1' | '3.1.1' | '5.0';
 export type Level = 'must' | 'should' | 'may';
@@ -73,7 +74,9 @@ export type StepAction =
   | { kind: 'publish'; packet: PacketSpec; ack: boolean }
   | { kind: 'parallel'; branches: Step[][] }
   | { kind: 'barrier'; name: string }
-  | { kind: 'set'; vars: Record<string, unknown> };
+  | { kind: 'set'; vars: Record<string, unknown> }
+  /** A network fault on the client's link (the client then goes through a fault proxy; see Faults). */
+  | { kind: 'fault'; fault: FaultSpec; forMs?: number };
 
 export interface Step {
   /** Client name; absent only for wait, parallel, barrier, set. */

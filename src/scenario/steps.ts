@@ -13,6 +13,7 @@ import {
   parseUnsubscribe,
   without,
 } from './step-actions.ts';
+import { parseFaultStep } from './step-fault.ts';
 
 import { findVarRefs, hasVarRef, substituteVars } from './vars.ts';
 import { CLIENTLESS_ACTIONS, STEP_ACTIONS, STEP_COMMON_KEYS } from './vocabulary.ts';
@@ -256,6 +257,8 @@ function parseAction(
       if (env.parallelDepth === 0) ck.problem(at, 'barrier only makes sense inside a parallel branch');
       return name === undefined ? undefined : { kind: 'barrier', name };
     }
+    case 'fault':
+      return parseFaultStep(ck, v, at);
     case 'set': {
       const o = ck.obj(v, at, 'set');
       if (!o) return undefined;

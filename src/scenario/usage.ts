@@ -179,6 +179,8 @@ export function checkClientUse(
       if (s.client === undefined) continue;
       seen.add(s.client);
       if (s.action.kind === 'connect' || s.action.kind === 'open') opened.add(s.client);
+      // A fault may be set up before the client's first connection (its proxy exists from the start).
+      else if (s.action.kind === 'fault') continue;
       else if (!opened.has(s.client) && !reported.has(`${s.loc.line}:${s.client}`)) {
         reported.add(`${s.loc.line}:${s.client}`);
         ck.problems.push({

@@ -135,6 +135,7 @@ export const STEP_ACTIONS = [
   'barrier',
   'use',
   'set',
+  'fault',
 ] as const;
 
 export type ActionName = (typeof STEP_ACTIONS)[number];

@@ -34,6 +34,8 @@ export interface Connection {
   readonly raw: Socket | undefined;
   /** ws/wss: the negotiated subprotocol; '' otherwise. */
   readonly protocol: string;
+  /** The local TCP port (a fault proxy tells its links apart by it); undefined once closed. */
+  readonly localPort: number | undefined;
 }
 
 /** Milliseconds end() waits for the peer to close before destroying the socket. */
@@ -126,6 +128,10 @@ export class SocketConnection implements Connection {
 
   get protocol(): string {
     return '';
+  }
+
+  get localPort(): number | undefined {
+    return this.socket.localPort;
   }
 
   write(data: Buffer): boolean {

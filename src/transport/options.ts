@@ -20,4 +20,7 @@ export interface ConnectOptions {
   version?: 3 | 4 | 5;
   tls?: TlsOptions;
   localAddress?: string;
+  /** Dial this TCP address instead of the URL's (a fault proxy in front of the broker); the URL's host still
+   *  names the server for TLS (SNI, certificate check) and the WebSocket Host header. */
+  via?: { host: string; port: number };
 }

@@ -66,8 +66,8 @@ export async function connectTcp(ep: Endpoint, opts: ConnectOptions): Promise<Co
     'tcp',
     () =>
       net.connect({
-        host: ep.host,
-        port: ep.port,
+        host: opts.via?.host ?? ep.host,
+        port: opts.via?.port ?? ep.port,
         ...(opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {}),
       }),
     'connect',

@@ -44,6 +44,12 @@ export function resolveTls(ep: Endpoint, t: TlsOptions | undefined): ResolvedTls
   return out;
 }
 
+/** Through a proxy the certificate is still checked against the broker's host, not the proxy's address. */
+export function viaIdentity(ep: Endpoint, opts: ConnectOptions): Partial<tls.ConnectionOptions> {
+  if (!opts.via) return {};
+  return { checkServerIdentity: (_host, cert) => tls.checkServerIdentity(ep.host, cert) };
+}
+
 export async function connectTls(ep: Endpoint, opts: ConnectOptions): Promise<Connection> {
   const t = resolveTls(ep, opts.tls);
   const socket = await dialSocket(
@@ -52,9 +58,10 @@ export async function connectTls(ep: Endpoint, opts: ConnectOptions): Promise<Co
     'tls',
     () =>
       tls.connect({
-        host: ep.host,
-        port: ep.port,
+        host: opts.via?.host ?? ep.host,
+        port: opts.via?.port ?? ep.port,
         ...t,
+        ...viaIdentity(ep, opts),
         ...(opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {}),
       }),
     'secureConnect',

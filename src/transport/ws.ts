@@ -2,12 +2,13 @@
 // writeFrame() also sends TEXT frames and unmasked binary frames, to test how a server treats them.
 // MQTT over WebSockets: packets may span frames and a frame may hold several packets; we hand
 // raw message bytes to the engine, whose decoder reassembles the stream.
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
+import tls from 'node:tls';
 import WebSocket from 'ws';
 import { type Connection, ConnectionEvents, END_GRACE_MS, type WsFrameKind } from './connection.ts';
 import { classifyConnectError, TransportError } from './errors.ts';
 import type { ConnectOptions } from './options.ts';
-import { resolveTls } from './tls.ts';
+import { resolveTls, viaIdentity } from './tls.ts';
 import type { Endpoint } from './url.ts';
 
 /** The subprotocol to request for a protocol level (3 = MQTT 3.1). */
@@ -87,6 +88,10 @@ class WsConnection implements Connection {
     return this.ws.protocol;
   }
 
+  get localPort(): number | undefined {
+    return this.socket()?.localPort;
+  }
+
   write(data: Buffer): boolean {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(data, { binary: true });
@@ -134,6 +139,20 @@ class WsConnection implements Connection {
   }
 }
 
+/** ws through a fault proxy: dial the proxy, keep the URL's host for the Host header and TLS. */
+function viaConnection(
+  ep: Endpoint,
+  opts: ConnectOptions,
+  tlsOpts: ReturnType<typeof resolveTls> | undefined,
+): () => Socket {
+  const via = opts.via as { host: string; port: number };
+  const local = opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {};
+  return () =>
+    tlsOpts
+      ? tls.connect({ host: via.host, port: via.port, ...tlsOpts, ...viaIdentity(ep, opts), ...local })
+      : net.connect({ host: via.host, port: via.port, ...local });
+}
+
 export function connectWs(ep: Endpoint, opts: ConnectOptions): Promise<Connection> {
   const secure = ep.scheme === 'wss';
   const scheme = secure ? 'wss' : 'ws';
@@ -147,6 +166,7 @@ export function connectWs(ep: Endpoint, opts: ConnectOptions): Promise<Connectio
       followRedirects: false,
       ...(tlsOpts ?? {}),
       ...(opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {}),
+      ...(opts.via ? { createConnection: viaConnection(ep, opts, tlsOpts) } : {}),
     });
     const fail = (err: TransportError) => {
       if (settled) return;

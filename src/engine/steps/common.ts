@@ -2,6 +2,7 @@
 import type { ProtocolVersion } from '../../protocol/codec.ts';
 import type { Finding } from '../../results/model.ts';
 import type { CaseSpec, Step } from '../../scenario/model.ts';
+import type { FaultProxy } from '../../transport/fault-proxy/index.ts';
 import type { ScenarioClient } from '../client.ts';
 import type { CaseRunContext } from '../index.ts';
 import type { Transcript } from '../transcript.ts';
@@ -44,7 +45,13 @@ export interface CaseEnv {
   findings: Finding[];
   signal: AbortSignal;
   /** Any packet written on any client so far (a later connect failure is no longer "unreachable"). */
-  state: { anySent: boolean; connectAttempts: number; variations?: string[]; nonStrict?: string[] };
+  state: {
+    anySent: boolean;
+    connectAttempts: number;
+    variations?: string[];
+    nonStrict?: string[];
+    proxies?: Map<string, FaultProxy>;
+  };
   barrier: BarrierGroup | undefined;
   client(name: string | undefined): ScenarioClient;
   versionOf(name: string): ProtocolVersion;

@@ -8,9 +8,10 @@ import { connectContext, noteSent } from '../inbound-check.ts';
 import { fillDefaults } from '../packet-defaults.ts';
 import { type CaseEnv, StepError, StepFailure } from './common.ts';
 import { expectOn } from './expect.ts';
+import { proxyFor } from './fault.ts';
 
 /** The URL for a transport choice: `ws` needs a ws URL (the broker URL when it is one). */
-function urlFor(env: CaseEnv, transport: 'tcp' | 'ws'): string {
+export function urlFor(env: CaseEnv, transport: 'tcp' | 'ws'): string {
   const broker = env.ctx.brokerUrl;
   const isWs = /^wss?:/i.test(broker);
   if (transport === 'ws' && !isWs) {
@@ -37,6 +38,8 @@ export async function ensureOpen(
   try {
     const opts: Parameters<typeof openTransport>[1] = { timeoutMs, version: client.version };
     if (env.ctx.tls) opts.tls = env.ctx.tls;
+    const proxy = await proxyFor(env, client.name, url);
+    if (proxy) opts.via = { host: proxy.host, port: proxy.port };
     const conn = await openTransport(url, opts);
     if (env.signal.aborted) {
       conn.destroy();

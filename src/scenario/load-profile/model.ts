@@ -1,6 +1,8 @@
 // The validated load profile (top-level `kind: load`). Documented in docs/load-profiles.md.
 // All durations are milliseconds, all rates are messages (or connections) per second.
 
+import type { FaultSpec } from '../faults.ts';
+
 export type LoadVersion = 3 | 4 | 5;
 
 export interface PayloadSpec {
@@ -51,6 +53,43 @@ export interface GroupSpec {
   subscribe: SubscriptionSpec[];
   /** `$share` group name when every filter of the group is a shared subscription of one share group. */
   shareGroup?: string;
+  /** Reopen a dropped connection (outside storms) with exponential backoff; default on for persistent sessions
+   *  and for groups a fault phase targets. */
+  reconnect: ReconnectSpec;
+}
+
+export interface ReconnectSpec {
+  enabled: boolean;
+  /** First delay after a drop; doubles per failed attempt up to maxMs (±20 % jitter). */
+  backoffMs: number;
+  maxMs: number;
+}
+
+/** A scheduled network fault on the links of chosen clients (through the fault proxy). Times from the start of
+ *  publishing. */
+export interface FaultPhaseSpec {
+  name: string;
+  fault: FaultSpec;
+  atMs: number;
+  /** Lasting faults: how long each application lasts (until `heal`/the end of the run when absent). */
+  forMs?: number;
+  /** Apply again every this many ms until untilMs (default: the end of the publishing phases). */
+  everyMs?: number;
+  untilMs?: number;
+  /** Groups concerned (all when absent) and the share of their clients (chosen deterministically). */
+  groups?: string[];
+  fraction: number;
+}
+
+/** A user command run at a scheduled time (a broker restart), then a bounded wait for the broker. */
+export interface RestartSpec {
+  name: string;
+  atMs: number;
+  command: string;
+  /** Deadline for the command (it is killed after it). */
+  timeoutMs: number;
+  /** After the command, wait at most this long for the broker to accept TCP connections again. */
+  waitMs: number;
 }
 
 export type PhaseType = 'ramp' | 'steady' | 'spike' | 'reconnect-storm' | 'soak';
@@ -103,4 +142,7 @@ export interface LoadProfile {
   readBatchMs: number;
   /** Send lag (ms, p99) above which the generator is declared saturated. */
   saturationLagMs: number;
+  /** Scheduled network faults (fault proxy) and broker restarts; empty when none. */
+  faults: FaultPhaseSpec[];
+  restarts: RestartSpec[];
 }

@@ -1,6 +1,7 @@
 // Load profile validation (kind: load): turns the YAML value into a LoadProfile and reports ALL problems,
 // each with file, line, column and the dotted field. The YAML loader (src/scenario) calls this.
 import type { Problem } from '../model.ts';
+import { defaultReconnects, readFaults, readReconnect, readRestarts } from './chaos.ts';
 import type {
   GroupSpec,
   LoadProfile,
@@ -38,6 +39,8 @@ const TOP = [
   'saturationLag',
   'batch',
   'readBatch',
+  'faults',
+  'restarts',
 ];
 const GROUP = [
   'name',
@@ -50,6 +53,7 @@ const GROUP = [
   'connect',
   'publish',
   'subscribe',
+  'reconnect',
 ];
 const PUBLISH = ['topic', 'qos', 'retain', 'payload', 'rate', 'totalRate'];
 const PHASE_TYPES: PhaseType[] = ['ramp', 'steady', 'spike', 'reconnect-storm', 'soak'];
@@ -109,6 +113,10 @@ export function validateLoadProfile(doc: LoadedYaml): { profile?: LoadProfile; p
     else thresholds.push(t);
   });
 
+  const runMs = phases.reduce((s, p) => s + p.durationMs, 0);
+  const faults = readFaults(r, names, runMs);
+  const restarts = readRestarts(r, runMs);
+  defaultReconnects(r, groups, faults);
   const profile: LoadProfile = {
     kind: 'load',
     id: id ?? '',
@@ -123,6 +131,8 @@ export function validateLoadProfile(doc: LoadedYaml): { profile?: LoadProfile; p
     saturationLagMs: r.duration(['saturationLag'], false) ?? 10,
     batchMs: r.duration(['batch'], false) ?? 1,
     readBatchMs: r.duration(['readBatch'], false) ?? 0,
+    faults,
+    restarts,
   };
   if (profile.readBatchMs > 100)
     r.problem(['readBatch'], 'readBatch is at most 100ms', '0 (the default) reads as soon as data arrives');
@@ -167,6 +177,7 @@ function readGroup(
     keepAlive: r.int([...at, 'keepAlive'], false, 0, 65535) ?? 60,
     connect,
     subscribe: [],
+    reconnect: readReconnect(r, [...at, 'reconnect'], clean),
   };
   if (!/\{i\}|\{n\}/.test(g.clientId) && count > 1) {
     r.problem(
