@@ -16,3 +16,6 @@ if (arg.endsWith('.yaml')) {
 const b = await startBroker({ sysIntervalSeconds: 0, ...config }, { log: () => {} });
 process.send?.({ port: b.listeners[0]!.port });
 process.on('disconnect', () => process.exit(0));
+process.on('message', (m: { cmd?: string }) => {
+  if (m.cmd === 'close') void b.close().then(() => process.exit(0));
+});

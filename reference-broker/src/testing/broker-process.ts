@@ -10,6 +10,10 @@ export interface BrokerProcess {
   /** what the broker wrote to stderr (last 16 KiB) */
   stderr(): string;
   stop(): Promise<void>;
+  /** SIGKILL: no clean-up of any kind (a crash, or kill -9) */
+  kill(): Promise<void>;
+  /** a clean stop: the broker closes its connections and its store, then exits */
+  close(): Promise<void>;
 }
 
 /** Starts the broker with a partial config (object) or a configs/ file name ('auth.yaml'). */
@@ -47,6 +51,14 @@ export function startBrokerProcess(config: object | string = {}, timeoutMs = 15_
         stderr: () => err,
         stop: async () => {
           if (exit === undefined) child.kill();
+          await ended;
+        },
+        kill: async () => {
+          if (exit === undefined) child.kill('SIGKILL');
+          await ended;
+        },
+        close: async () => {
+          if (exit === undefined) child.send({ cmd: 'close' });
           await ended;
         },
       });
