@@ -4,7 +4,7 @@ import { formatProblems, parseBrokerConfig } from './config/parse.ts';
 import type { BrokerConfig, ListenerKind } from './config/schema.ts';
 import { type RunningListener, startListener } from './listeners.ts';
 import { restore } from './persist/restore.ts';
-import { SqliteStore } from './persist/sqlite.ts';
+import { SqliteStore, type StoreFault } from './persist/sqlite.ts';
 import { startSys } from './sys.ts';
 import { warmUp } from './warmup.ts';
 
@@ -37,6 +37,8 @@ export interface StartOptions {
   warmUp?: boolean;
   /** The persistent store failed to commit: the broker has closed every connection and stops. */
   onFatal?: (e: Error) => void;
+  /** tests only: crash injection and faults of the persistent store (persist/sqlite.ts) */
+  storeFaults?: StoreFault[];
 }
 
 /** Starts a broker. A partial config is completed with the defaults and validated (throws on problems). */
@@ -55,7 +57,7 @@ export async function startBroker(
   };
   if (cfg.persistence) {
     // throws PersistenceError (bad path, store in use, not a store) before anything listens
-    const store = new SqliteStore(cfg.persistence, (e) => broker.storeFailed(e));
+    const store = new SqliteStore(cfg.persistence, (e) => broker.storeFailed(e), opts.storeFaults);
     broker.store = store;
     try {
       const n = restore(broker, store);

@@ -26,13 +26,52 @@ function storePath(): string {
 }
 
 /** A broker process on port (0 = a free one) with the store at path (undefined = memory only). */
-function broker(path: string | undefined, port = 0, extra: object = {}): Promise<BrokerProcess> {
-  return startBrokerProcess({
-    listeners: [{ kind: 'tcp', host: '127.0.0.1', port }],
-    ...(path ? { persistence: { path, sync: 'normal' } } : {}),
-    maxQueuedMessages: 5000,
-    ...extra,
+function broker(path: string | undefined, port = 0, storeFaults: string[] = []): Promise<BrokerProcess> {
+  return startBrokerProcess(
+    {
+      listeners: [{ kind: 'tcp', host: '127.0.0.1', port }],
+      ...(path ? { persistence: { path, sync: 'normal' } } : {}),
+      maxQueuedMessages: 5000,
+    },
+    15_000,
+    { storeFaults },
+  );
+}
+
+/**
+ * The broker kills itself (SIGKILL) right after the turn that stored a QoS 1 or 2 message for an
+ * offline subscriber has sent its writes; it is then restarted on its store. Returns whether the
+ * publisher got its PUBACK / PUBREC, and what the subscriber gets after the restart.
+ */
+async function crashRightAfterAck(qos: 1 | 2, faults: string[]) {
+  const path = storePath();
+  let b = await broker(path, 0, ['crash-after-message', ...faults]);
+  const port = b.port;
+  const topic = `persist/crash/q${qos}`;
+  const sub = `sub-crash-${qos}-${faults.length}`;
+  await offlineSubscriber(port, sub, topic, qos);
+  const [pub] = await RawClient.connect(port, 5, {
+    clientId: 'crash-pub',
+    clean: false,
+    properties: { sessionExpiryInterval: 3600 },
   });
+  pub.send({ cmd: 'publish', topic, payload: Buffer.from('m'), qos, messageId: 9 } as Packet);
+  const ack = await pub.next(qos === 1 ? 'puback' : 'pubrec').catch(() => undefined);
+  await until(() => b.exited() !== undefined, 'the broker to crash');
+  b = await broker(path, port);
+  try {
+    let released = true;
+    if (qos === 2) {
+      const [pub2] = await RawClient.connect(port, 5, { clientId: 'crash-pub', clean: false });
+      pub2.send({ cmd: 'pubrel', messageId: 9 } as Packet);
+      released = (rec(await pub2.next('pubcomp')).reasonCode ?? 0) === 0;
+      pub2.destroy();
+    }
+    const r = await resume(port, sub, 1, 1500);
+    return { acked: ack !== undefined, released, got: r.got };
+  } finally {
+    await b.stop();
+  }
 }
 
 function client(port: number, opts: IClientOptions): Promise<MqttClient> {
@@ -105,6 +144,21 @@ describe('persistent reference broker', () => {
       }
     });
   }
+
+  test('an acknowledgement leaves only after its commit: a crash right after it loses nothing', async () => {
+    for (const qos of [1, 2] as const) {
+      const r = await crashRightAfterAck(qos, []);
+      assert.equal(r.acked, true, `QoS ${qos}: acknowledged before the crash`);
+      assert.equal(r.released, true, 'QoS 2: the broker still knew the packet id after the restart');
+      assert.deepEqual(r.got, ['m'], `QoS ${qos}: delivered after the restart, once`);
+    }
+  });
+
+  test('the crash check catches a store that acknowledges before it commits (fault ack-before-commit)', async () => {
+    const r = await crashRightAfterAck(1, ['ack-before-commit']);
+    assert.equal(r.acked, true);
+    assert.deepEqual(r.got, [], 'acknowledged, then lost: what the check above would report');
+  });
 
   test('killed mid-stream: every message acknowledged before the kill is delivered after the restart', async () => {
     const path = storePath();

@@ -11,6 +11,13 @@ import type { Outgoing, Session, Subscription } from '../session.ts';
 import { openDatabase, type PersistenceConfig, statements } from './schema.ts';
 import type { Store } from './store.ts';
 
+/**
+ * Test-only switches (never in a configuration file): 'crash-after-message' kills the broker
+ * process (SIGKILL) right after the first turn that stored a message has released its writes;
+ * 'ack-before-commit' is the fault the persistence tests must catch: writes leave before COMMIT.
+ */
+export type StoreFault = 'crash-after-message' | 'ack-before-commit';
+
 type Stmts = ReturnType<typeof statements>;
 
 /** A message row shared by its deliveries and its retained slot; deleted with the last of them. */
@@ -41,10 +48,18 @@ export class SqliteStore implements Store {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly flushBound = () => this.flush();
 
+  /** test-only crash injection and fault (StoreFault) */
+  private readonly crashAfterMessage: boolean;
+  private readonly ackBeforeCommit: boolean;
+  private txHadMessage = false;
+
   constructor(
     readonly config: PersistenceConfig,
     private readonly onFailure: (e: Error) => void,
+    faults: readonly StoreFault[] = [],
   ) {
+    this.crashAfterMessage = faults.includes('crash-after-message');
+    this.ackBeforeCommit = faults.includes('ack-before-commit');
     this.db = openDatabase(config);
     this.st = statements(this.db);
     const max = this.st.maxIds.get() as { s: number | null; m: number | null; o: number | null };
@@ -84,13 +99,20 @@ export class SqliteStore implements Store {
     this.scheduled = false;
     const held = this.held;
     this.held = [];
+    const crash = this.crashAfterMessage && this.txHadMessage;
+    this.txHadMessage = false;
+    if (this.ackBeforeCommit) {
+      for (const c of held) c.releaseWrites(); // the fault: acknowledgements overtake their commit
+      if (crash) process.kill(process.pid, 'SIGKILL');
+    }
     try {
       this.commitNow();
     } catch (e) {
       this.fail(e as Error, held);
       return;
     }
-    for (const c of held) c.releaseWrites();
+    if (!this.ackBeforeCommit) for (const c of held) c.releaseWrites();
+    if (crash) process.kill(process.pid, 'SIGKILL'); // right after the acknowledgements left
   }
 
   commitNow(): void {
@@ -244,6 +266,7 @@ export class SqliteStore implements Store {
   private ref(m: Message): number {
     let r = this.msgs.get(m);
     if (r === undefined) {
+      this.txHadMessage = true;
       r = { id: ++this.lastMsgId, refs: 0 };
       this.msgs.set(m, r);
       this.st.insertMsg.run(

@@ -17,12 +17,20 @@ export interface BrokerProcess {
 }
 
 /** Starts the broker with a partial config (object) or a configs/ file name ('auth.yaml'). */
-export function startBrokerProcess(config: object | string = {}, timeoutMs = 15_000): Promise<BrokerProcess> {
+export function startBrokerProcess(
+  config: object | string = {},
+  timeoutMs = 15_000,
+  startOptions: { storeFaults?: string[] } = {},
+): Promise<BrokerProcess> {
   const arg = typeof config === 'string' ? config : JSON.stringify(config);
-  const child: ChildProcess = fork(join(import.meta.dirname, 'broker-child.ts'), [arg], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    join(import.meta.dirname, 'broker-child.ts'),
+    [arg, JSON.stringify(startOptions)],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
   let err = '';
   child.stderr!.on('data', (c: Buffer) => {
     err = (err + c.toString()).slice(-16384);
