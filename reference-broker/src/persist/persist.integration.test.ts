@@ -334,6 +334,50 @@ describe('persistent reference broker', () => {
     }
   });
 
+  test('sessions connected at the kill: wills published on restart unless still delayed, expiry runs from the kill', async () => {
+    const path = storePath();
+    let b = await broker(path);
+    const port = b.port;
+    await offlineSubscriber(port, 'will-watch', 'persist/will/#', 1);
+    const connectWith = (id: string, expiry: number, delay: number) =>
+      RawClient.connect(port, 5, {
+        clientId: id,
+        clean: false,
+        properties: { sessionExpiryInterval: expiry },
+        will: {
+          topic: `persist/will/${id}`,
+          payload: Buffer.from(`${id} gone`),
+          qos: 1,
+          properties: { willDelayInterval: delay },
+        },
+      });
+    await connectWith('w-now', 3600, 0); // published at restart
+    await connectWith('w-later', 3600, 3600); // still delayed: resumed with the session, so never
+    await connectWith('w-expired', 1, 3600); // the session ends 1 s after the kill: published then
+    const [clean] = await connectWith('w-clean', 3600, 0);
+    clean.send({ cmd: 'disconnect', reasonCode: 0 } as Packet); // a normal DISCONNECT discards it
+    await new Promise((r) => setTimeout(r, 200));
+    await b.kill();
+    await new Promise((r) => setTimeout(r, 1200)); // longer than w-expired's Session Expiry Interval
+    b = await broker(path, port);
+    try {
+      const [later, ack] = await RawClient.connect(port, 5, {
+        clientId: 'w-later',
+        clean: false,
+        properties: { sessionExpiryInterval: 3600 },
+      });
+      assert.equal(rec(ack).sessionPresent, true);
+      const [expired, ack2] = await RawClient.connect(port, 5, { clientId: 'w-expired', clean: false });
+      assert.equal(rec(ack2).sessionPresent, false, 'its expiry ran from the kill');
+      const r = await resume(port, 'will-watch', 2, 10_000);
+      assert.deepEqual(r.got.sort(), ['w-expired gone', 'w-now gone']);
+      later.destroy();
+      expired.destroy();
+    } finally {
+      await b.stop();
+    }
+  });
+
   test('memory only (the default): a restart loses sessions, queued messages and retained messages', async () => {
     let b = await broker(undefined);
     const port = b.port;
