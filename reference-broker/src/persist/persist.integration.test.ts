@@ -378,6 +378,34 @@ describe('persistent reference broker', () => {
     }
   });
 
+  test('a store that cannot write (full) never acknowledges: every connection closes and the broker stops', async () => {
+    const b = await broker(storePath(), 0, ['store-full']);
+    try {
+      await offlineSubscriber(b.port, 'full-sub', 'persist/full', 1);
+      const [pub] = await RawClient.connect(b.port, 4, { clientId: 'full-pub' });
+      pub.send({
+        cmd: 'publish',
+        topic: 'persist/full',
+        payload: Buffer.alloc(256 * 1024, 1), // needs new pages: SQLITE_FULL
+        qos: 1,
+        messageId: 3,
+      } as Packet);
+      const left = await pub.waitClosed();
+      assert.deepEqual(
+        left.map((p) => p.cmd),
+        [],
+        'no PUBACK for a message that could not be stored',
+      );
+      const refused = await RawClient.open(b.port).then(
+        (c) => c.waitClosed().then(() => true),
+        () => true,
+      );
+      assert.equal(refused, true, 'no new connections');
+    } finally {
+      await b.stop();
+    }
+  });
+
   test('memory only (the default): a restart loses sessions, queued messages and retained messages', async () => {
     let b = await broker(undefined);
     const port = b.port;

@@ -14,9 +14,10 @@ import type { Store } from './store.ts';
 /**
  * Test-only switches (never in a configuration file): 'crash-after-message' kills the broker
  * process (SIGKILL) right after the first turn that stored a message has released its writes;
- * 'ack-before-commit' is the fault the persistence tests must catch: writes leave before COMMIT.
+ * 'ack-before-commit' is the fault the persistence tests must catch: writes leave before COMMIT;
+ * 'store-full' caps the database at its size when opened, so the first growth fails (SQLITE_FULL).
  */
-export type StoreFault = 'crash-after-message' | 'ack-before-commit';
+export type StoreFault = 'crash-after-message' | 'ack-before-commit' | 'store-full';
 
 type Stmts = ReturnType<typeof statements>;
 
@@ -36,6 +37,7 @@ export class SqliteStore implements Store {
   private inTx = false;
   private scheduled = false;
   private closed = false;
+  private failed = false;
   private held: Connection[] = [];
   private readonly sessionIds = new Map<Session, number>();
   private readonly outSeq = new WeakMap<Outgoing, number>();
@@ -62,6 +64,9 @@ export class SqliteStore implements Store {
     this.ackBeforeCommit = faults.includes('ack-before-commit');
     this.db = openDatabase(config);
     this.st = statements(this.db);
+    if (faults.includes('store-full')) {
+      this.db.pragma(`max_page_count = ${Number(this.db.pragma('page_count', { simple: true }))}`);
+    }
     const max = this.st.maxIds.get() as { s: number | null; m: number | null; o: number | null };
     this.lastSessionId = max.s ?? 0;
     this.lastMsgId = max.m ?? 0;
@@ -91,7 +96,7 @@ export class SqliteStore implements Store {
 
   private noteAlive(now: number): void {
     this.aliveAt = now;
-    this.st.setMeta.run('alive_at', now);
+    this.run(this.st.setMeta, 'alive_at', now);
   }
 
   /** The end of a turn: COMMIT, then the held writes leave. */
@@ -116,14 +121,27 @@ export class SqliteStore implements Store {
   }
 
   commitNow(): void {
-    if (!this.inTx) return;
+    if (!this.inTx || this.closed) return;
     const now = Date.now();
     if (now - this.aliveAt >= HEARTBEAT_MS) this.noteAlive(now);
     this.inTx = false;
     this.st.commit.run();
   }
 
+  /** Runs a data statement; a failure (disk full, I/O error) stops the store, never half-acknowledges. */
+  private run(st: Database.Statement, ...params: unknown[]): void {
+    try {
+      st.run(...params);
+    } catch (e) {
+      const held = this.held;
+      this.held = [];
+      this.fail(e as Error, held);
+    }
+  }
+
   private fail(e: Error, held: Connection[]): void {
+    if (this.failed) return;
+    this.failed = true;
     this.closed = true;
     clearInterval(this.heartbeat);
     try {
@@ -131,10 +149,14 @@ export class SqliteStore implements Store {
       this.db.close();
     } catch {}
     for (const c of held) c.destroy(); // their acknowledgements were never stored: they must not leave
-    this.onFailure(new Error(`cannot commit to ${this.config.path}: ${e.message}`));
+    this.onFailure(new Error(`cannot write to the store ${this.config.path}: ${e.message}`));
   }
 
   holdWrites(conn: Connection): void {
+    if (this.failed) {
+      conn.destroy(); // nothing this broker says can be kept any more
+      return;
+    }
     if (this.closed) {
       conn.releaseWrites();
       return;
@@ -156,7 +178,8 @@ export class SqliteStore implements Store {
       id = ++this.lastSessionId;
       this.sessionIds.set(s, id);
     }
-    this.st.upsertSession.run(
+    this.run(
+      this.st.upsertSession,
       id,
       s.clientId,
       s.version,
@@ -185,16 +208,17 @@ export class SqliteStore implements Store {
     if (id === undefined || !this.tx()) return;
     for (const o of s.inflight.values()) this.outgoingRemoved(s, o);
     for (let i = s.queueHead; i < s.queue.length; i++) this.outgoingRemoved(s, s.queue[i]!);
-    this.st.deleteSubs.run(id);
-    this.st.deleteInbounds.run(id);
-    this.st.deleteSession.run(id);
+    this.run(this.st.deleteSubs, id);
+    this.run(this.st.deleteInbounds, id);
+    this.run(this.st.deleteSession, id);
     this.sessionIds.delete(s);
   }
 
   subscriptionSaved(s: Session, sub: Subscription): void {
     const id = this.sessionIds.get(s);
     if (id === undefined || !this.tx()) return;
-    this.st.upsertSub.run(
+    this.run(
+      this.st.upsertSub,
       id,
       sub.filter,
       sub.qos,
@@ -208,7 +232,7 @@ export class SqliteStore implements Store {
   subscriptionRemoved(s: Session, filter: string): void {
     const id = this.sessionIds.get(s);
     if (id === undefined || !this.tx()) return;
-    this.st.deleteSub.run(id, filter);
+    this.run(this.st.deleteSub, id, filter);
   }
 
   outgoingSaved(s: Session, o: Outgoing): void {
@@ -216,33 +240,43 @@ export class SqliteStore implements Store {
     if (id === undefined || !this.tx()) return;
     const seq = this.outSeq.get(o);
     if (seq !== undefined) {
-      this.st.updateOut.run(o.packetId, o.state, seq);
+      this.run(this.st.updateOut, o.packetId, o.state, seq);
       return;
     }
     const next = ++this.lastSeq;
     this.outSeq.set(o, next);
     const subIds = o.subIds ? o.subIds.join(',') : null;
-    this.st.insertOut.run(next, id, this.ref(o.msg), o.qos, o.retain ? 1 : 0, subIds, o.packetId, o.state);
+    this.run(
+      this.st.insertOut,
+      next,
+      id,
+      this.ref(o.msg),
+      o.qos,
+      o.retain ? 1 : 0,
+      subIds,
+      o.packetId,
+      o.state,
+    );
   }
 
   outgoingRemoved(_s: Session, o: Outgoing): void {
     const seq = this.outSeq.get(o);
     if (seq === undefined || !this.tx()) return;
     this.outSeq.delete(o);
-    this.st.deleteOut.run(seq);
+    this.run(this.st.deleteOut, seq);
     this.unref(o.msg);
   }
 
   inboundSaved(s: Session, packetId: number): void {
     const id = this.sessionIds.get(s);
     if (id === undefined || !this.tx()) return;
-    this.st.insertInbound.run(id, packetId);
+    this.run(this.st.insertInbound, id, packetId);
   }
 
   inboundRemoved(s: Session, packetId: number): void {
     const id = this.sessionIds.get(s);
     if (id === undefined || !this.tx()) return;
-    this.st.deleteInbound.run(id, packetId);
+    this.run(this.st.deleteInbound, id, packetId);
   }
 
   retainedSaved(msg: Message): void {
@@ -251,7 +285,7 @@ export class SqliteStore implements Store {
     const prev = this.retainedMsgs.get(msg.topic);
     if (prev === msg) return;
     this.retainedMsgs.set(msg.topic, msg);
-    this.st.upsertRetained.run(msg.topic, this.ref(msg));
+    this.run(this.st.upsertRetained, msg.topic, this.ref(msg));
     if (prev) this.unref(prev);
   }
 
@@ -259,7 +293,7 @@ export class SqliteStore implements Store {
     const prev = this.retainedMsgs.get(topic);
     if (prev === undefined || !this.tx()) return;
     this.retainedMsgs.delete(topic);
-    this.st.deleteRetained.run(topic);
+    this.run(this.st.deleteRetained, topic);
     this.unref(prev);
   }
 
@@ -269,7 +303,8 @@ export class SqliteStore implements Store {
       this.txHadMessage = true;
       r = { id: ++this.lastMsgId, refs: 0 };
       this.msgs.set(m, r);
-      this.st.insertMsg.run(
+      this.run(
+        this.st.insertMsg,
         r.id,
         m.topic,
         m.payload,
@@ -288,7 +323,7 @@ export class SqliteStore implements Store {
     const r = this.msgs.get(m);
     if (r === undefined || --r.refs > 0) return;
     this.msgs.delete(m);
-    this.st.deleteMsg.run(r.id);
+    this.run(this.st.deleteMsg, r.id);
   }
 
   // --- restore (persist/restore.ts): objects rebuilt from rows are bound to their rows ---
@@ -319,7 +354,7 @@ export class SqliteStore implements Store {
     for (const [id, m] of all) {
       if ((this.msgs.get(m)?.refs ?? 0) > 0) continue;
       this.msgs.delete(m);
-      if (this.tx()) this.st.deleteMsg.run(id);
+      if (this.tx()) this.run(this.st.deleteMsg, id);
       n++;
     }
     return n;
