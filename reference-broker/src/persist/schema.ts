@@ -79,7 +79,6 @@ export function statements(db: Database.Database) {
     deleteMsg: p('DELETE FROM messages WHERE id = ?'),
     insertOut: p('INSERT INTO outgoing VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     updateOut: p('UPDATE outgoing SET packet_id = ?, state = ? WHERE seq = ?'),
-    deleteOut: p('DELETE FROM outgoing WHERE seq = ?'),
     insertInbound: p('INSERT OR IGNORE INTO inbound VALUES (?, ?)'),
     deleteInbound: p('DELETE FROM inbound WHERE session_id = ? AND packet_id = ?'),
     deleteInbounds: p('DELETE FROM inbound WHERE session_id = ?'),

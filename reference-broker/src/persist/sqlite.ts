@@ -54,6 +54,10 @@ export class SqliteStore implements Store {
   private readonly crashAfterMessage: boolean;
   private readonly ackBeforeCommit: boolean;
   private txHadMessage = false;
+  /** rows to delete at the end of the turn, in batches (one statement per 100 rows) */
+  private readonly outDeletes: number[] = [];
+  private readonly msgDeletes: number[] = [];
+  private readonly deleteStmts = new Map<string, Database.Statement>();
 
   constructor(
     readonly config: PersistenceConfig,
@@ -122,10 +126,25 @@ export class SqliteStore implements Store {
 
   commitNow(): void {
     if (!this.inTx || this.closed) return;
+    this.deleteBatched('outgoing', 'seq', this.outDeletes);
+    this.deleteBatched('messages', 'id', this.msgDeletes);
     const now = Date.now();
     if (now - this.aliveAt >= HEARTBEAT_MS) this.noteAlive(now);
     this.inTx = false;
     this.st.commit.run();
+  }
+
+  private deleteBatched(table: 'outgoing' | 'messages', key: 'seq' | 'id', ids: number[]): void {
+    for (let i = 0; i < ids.length; i += 100) {
+      const n = Math.min(100, ids.length - i);
+      let st = this.deleteStmts.get(`${table}${n}`);
+      if (st === undefined) {
+        st = this.db.prepare(`DELETE FROM ${table} WHERE ${key} IN (${'?,'.repeat(n - 1)}?)`);
+        this.deleteStmts.set(`${table}${n}`, st);
+      }
+      this.run(st, ...ids.slice(i, i + n));
+    }
+    ids.length = 0;
   }
 
   /** Runs a data statement; a failure (disk full, I/O error) stops the store, never half-acknowledges. */
@@ -263,7 +282,7 @@ export class SqliteStore implements Store {
     const seq = this.outSeq.get(o);
     if (seq === undefined || !this.tx()) return;
     this.outSeq.delete(o);
-    this.run(this.st.deleteOut, seq);
+    this.outDeletes.push(seq);
     this.unref(o.msg);
   }
 
@@ -323,7 +342,7 @@ export class SqliteStore implements Store {
     const r = this.msgs.get(m);
     if (r === undefined || --r.refs > 0) return;
     this.msgs.delete(m);
-    this.run(this.st.deleteMsg, r.id);
+    this.msgDeletes.push(r.id);
   }
 
   // --- restore (persist/restore.ts): objects rebuilt from rows are bound to their rows ---
