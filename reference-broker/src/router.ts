@@ -139,7 +139,7 @@ export class Router {
       }
       return;
     }
-    const o: Outgoing = { msg, qos, retain, subIds, packetId: 0, state: 0 };
+    const o: Outgoing = { msg, qos, retain, subIds, packetId: 0, state: 0, storeSeq: 0 };
     if (
       conn !== undefined &&
       conn.state === 'connected' &&

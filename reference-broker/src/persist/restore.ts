@@ -144,6 +144,7 @@ function loadSessions(b: Broker, store: SqliteStore, msgs: Map<number, Message>,
       subIds: r.sub_ids ? String(r.sub_ids).split(',').map(Number) : undefined,
       packetId: Number(r.packet_id),
       state: Number(r.state) as 0 | 1,
+      storeSeq: 0,
     };
     store.adoptOutgoing(o, Number(r.seq));
     if (o.packetId !== 0 && !s.inflight.has(o.packetId)) s.inflight.set(o.packetId, o);

@@ -40,7 +40,6 @@ export class SqliteStore implements Store {
   private failed = false;
   private held: Connection[] = [];
   private readonly sessionIds = new Map<Session, number>();
-  private readonly outSeq = new WeakMap<Outgoing, number>();
   private readonly msgs = new WeakMap<Message, MsgRef>();
   private readonly retainedMsgs = new Map<string, Message>();
   private lastSessionId = 0;
@@ -257,13 +256,12 @@ export class SqliteStore implements Store {
   outgoingSaved(s: Session, o: Outgoing): void {
     const id = this.sessionIds.get(s);
     if (id === undefined || !this.tx()) return;
-    const seq = this.outSeq.get(o);
-    if (seq !== undefined) {
-      this.run(this.st.updateOut, o.packetId, o.state, seq);
+    if (o.storeSeq) {
+      this.run(this.st.updateOut, o.packetId, o.state, o.storeSeq);
       return;
     }
     const next = ++this.lastSeq;
-    this.outSeq.set(o, next);
+    o.storeSeq = next;
     const subIds = o.subIds ? o.subIds.join(',') : null;
     this.run(
       this.st.insertOut,
@@ -279,9 +277,9 @@ export class SqliteStore implements Store {
   }
 
   outgoingRemoved(_s: Session, o: Outgoing): void {
-    const seq = this.outSeq.get(o);
-    if (seq === undefined || !this.tx()) return;
-    this.outSeq.delete(o);
+    const seq = o.storeSeq;
+    if (!seq || !this.tx()) return;
+    o.storeSeq = 0;
     this.outDeletes.push(seq);
     this.unref(o.msg);
   }
@@ -356,7 +354,7 @@ export class SqliteStore implements Store {
   }
 
   adoptOutgoing(o: Outgoing, seq: number): void {
-    this.outSeq.set(o, seq);
+    o.storeSeq = seq;
     const r = this.msgs.get(o.msg);
     if (r) r.refs++;
   }
