@@ -102,6 +102,8 @@ describe('persistent reference broker, restarted', () => {
     await connectWith('w-now', 3600, 0); // published at restart
     await connectWith('w-later', 3600, 3600); // still delayed: resumed with the session, so never
     await connectWith('w-expired', 1, 3600); // the session ends 1 s after the kill: published then
+    const [short] = await connectWith('w-offline', 1, 0); // offline at the kill, 1 s left
+    short.send({ cmd: 'disconnect', reasonCode: 0 } as Packet);
     const [clean] = await connectWith('w-clean', 3600, 0);
     clean.send({ cmd: 'disconnect', reasonCode: 0 } as Packet); // a normal DISCONNECT discards it
     await new Promise((r) => setTimeout(r, 200));
@@ -117,6 +119,9 @@ describe('persistent reference broker, restarted', () => {
       assert.equal(rec(ack).sessionPresent, true);
       const [expired, ack2] = await RawClient.connect(port, 5, { clientId: 'w-expired', clean: false });
       assert.equal(rec(ack2).sessionPresent, false, 'its expiry ran from the kill');
+      const [offline, ack3] = await RawClient.connect(port, 5, { clientId: 'w-offline', clean: false });
+      assert.equal(rec(ack3).sessionPresent, false, 'its expiry ran out while the broker was down');
+      offline.destroy();
       const r = await resume(port, 'will-watch', 2, 10_000);
       assert.deepEqual(r.got.sort(), ['w-expired gone', 'w-now gone']);
       later.destroy();
