@@ -159,6 +159,37 @@ describe('persistent reference broker, restarted', () => {
     }
   });
 
+  test('a session resumed with Session Expiry 0 is no longer kept: a kill ends it', async () => {
+    const path = storePath();
+    let b = await broker(path);
+    const port = b.port;
+    const [c] = await RawClient.connect(port, 5, {
+      clientId: 'exp0',
+      clean: false,
+      properties: { sessionExpiryInterval: 3600 },
+    });
+    c.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'persist/exp0', qos: 1 }] } as Packet);
+    await c.next('suback');
+    c.destroy();
+    const [again, ack] = await RawClient.connect(port, 5, { clientId: 'exp0', clean: false });
+    assert.equal(rec(ack).sessionPresent, true);
+    await new Promise((r) => setTimeout(r, 200));
+    await b.kill();
+    again.destroy();
+    b = await broker(path, port);
+    try {
+      const [last, ack2] = await RawClient.connect(port, 5, {
+        clientId: 'exp0',
+        clean: false,
+        properties: { sessionExpiryInterval: 3600 },
+      });
+      assert.equal(rec(ack2).sessionPresent, false);
+      last.destroy();
+    } finally {
+      await b.stop();
+    }
+  });
+
   test('memory only (the default): a restart loses sessions, queued messages and retained messages', async () => {
     let b = await broker(undefined);
     const port = b.port;
