@@ -2,7 +2,10 @@
 // process, under the same loads (1-to-1, 50-to-1, 1-to-100; QoS 0/1/2; 64-byte payloads) driven by
 // lean raw-socket clients. Reports delivered msg/s and broker CPU (from /proc) per delivered message.
 //   npx tsx reference-broker/bench/broker.bench.ts [--seconds 4] [--brokers reference,aedes,mosquitto]
-//       (also reference-acl: the reference broker with a subscribe deny rule, deliveries checked)
+//       (also reference-acl: the reference broker with a subscribe deny rule, deliveries checked;
+//        reference-persist / reference-persist-full: with its SQLite store, sync normal / full)
+//       [--sessions clean|persistent] (persistent: every client connects with Clean Session 0, and
+//        the reference brokers end a session 1 s after its client left, so loads do not pile up)
 //       [--loads 1-to-1,50-to-1,1-to-100] [--qos 0,1,2] [--mosquitto-inflight 20]
 // mosquitto runs with its defaults (max_inflight_messages 20, max_queued_messages 1000, no persistence);
 // the reference broker and aedes with theirs. A broker that crashes under a load is restarted for the next.
@@ -12,7 +15,7 @@ import { createServer, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Publisher, Subscriber } from './lean-client.ts';
+import { Publisher, Subscriber, setCleanSession } from './lean-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,8 +24,15 @@ const { values } = parseArgs({
     loads: { type: 'string', default: '1-to-1,50-to-1,1-to-100' },
     qos: { type: 'string', default: '0,1,2' },
     'mosquitto-inflight': { type: 'string', default: '20' },
+    sessions: { type: 'string', default: 'clean' },
   },
 });
+if (values.sessions !== 'clean' && values.sessions !== 'persistent') {
+  console.error(`--sessions ${values.sessions}: allowed: clean, persistent`);
+  process.exit(3);
+}
+const PERSISTENT_SESSIONS = values.sessions === 'persistent';
+setCleanSession(!PERSISTENT_SESSIONS);
 const SECONDS = Number(values.seconds);
 const WARMUP_MS = 700;
 const PAYLOAD = 64;
@@ -48,11 +58,18 @@ function cpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK; // utime + stime
 }
 
-async function startNodeBroker(kind: 'reference' | 'reference-acl' | 'aedes'): Promise<BrokerProc> {
-  const child: ChildProcess = fork(join(import.meta.dirname, 'broker-child.ts'), [kind], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+type NodeBroker = 'reference' | 'reference-acl' | 'reference-persist' | 'reference-persist-full' | 'aedes';
+
+async function startNodeBroker(kind: NodeBroker): Promise<BrokerProc> {
+  const extra = PERSISTENT_SESSIONS && kind !== 'aedes' ? { defaultSessionExpiryInterval: 1 } : {};
+  const child: ChildProcess = fork(
+    join(import.meta.dirname, 'broker-child.ts'),
+    [kind, JSON.stringify(extra)],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${kind} did not start`)), 20000);
     child.once('message', (m: { port: number }) => {
@@ -213,6 +230,8 @@ const wanted = String(values.brokers).split(',');
 const starters: Record<string, () => Promise<BrokerProc | undefined>> = {
   reference: () => startNodeBroker('reference'),
   'reference-acl': () => startNodeBroker('reference-acl'),
+  'reference-persist': () => startNodeBroker('reference-persist'),
+  'reference-persist-full': () => startNodeBroker('reference-persist-full'),
   aedes: () => startNodeBroker('aedes'),
   mosquitto: startMosquitto,
 };
@@ -268,7 +287,19 @@ for (const other of ['aedes 1.2.0', 'mosquitto 2.0.11']) {
     .filter(Boolean);
   console.log(`\nreference vs ${other} (delivered msg/s): ${ratios.join(', ')}`);
 }
+for (const other of ['reference-persist', 'reference-persist-full']) {
+  // the cost of persistence: the persistent broker's throughput as a share of the memory default's
+  const o = rows.filter((r) => r.broker === other);
+  if (o.length === 0 || ref.length === 0) continue;
+  const ratios = o
+    .map((r) => {
+      const m = ref.find((x) => x.load === r.load && x.qos === r.qos);
+      return m ? `${r.load}/QoS${r.qos} ${(r.rate / m.rate).toFixed(2)}x` : '';
+    })
+    .filter(Boolean);
+  console.log(`\n${other} vs reference (memory) (delivered msg/s): ${ratios.join(', ')}`);
+}
 console.log(
-  `\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s, ${SECONDS} s per load, ${PAYLOAD}-byte payloads, QoS 1/2 window ${WINDOW}`,
+  `\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s, ${SECONDS} s per load, ${PAYLOAD}-byte payloads, QoS 1/2 window ${WINDOW}, ${PERSISTENT_SESSIONS ? 'persistent' : 'clean'} sessions`,
 );
 process.exit(0);

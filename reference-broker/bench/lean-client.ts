@@ -4,6 +4,12 @@ import { connect, type Socket } from 'node:net';
 import { encode } from '../../src/protocol/codec.ts';
 
 let idSeq = 0;
+let cleanSession = true;
+
+/** false: every client connects with Clean Session 0 (persistent sessions, stored by a persistent broker). */
+export function setCleanSession(clean: boolean): void {
+  cleanSession = clean;
+}
 
 /** Opens a connection and completes CONNECT/CONNACK. */
 export function openClient(port: number): Promise<Socket> {
@@ -19,7 +25,7 @@ export function openClient(port: number): Promise<Socket> {
             protocolId: 'MQTT',
             protocolVersion: 4,
             clientId: `bench-${process.pid}-${++idSeq}`,
-            clean: true,
+            clean: cleanSession,
             keepalive: 0,
           },
           4,

@@ -3,10 +3,11 @@
 import { Acl } from './auth/acl.ts';
 import { loadUsers, type UserTable } from './auth/users.ts';
 import type { BrokerConfig } from './config/schema.ts';
-import type { Connection } from './connection.ts';
+import type { Connection, Will } from './connection.ts';
 import { type FaultFlags, faultFlags } from './faults.ts';
 import { handlePublish } from './handlers/publish.ts';
 import { type Message, makeMessage } from './message.ts';
+import { MEMORY_STORE, type Store } from './persist/store.ts';
 import { RetainedStore } from './retained.ts';
 import { Router } from './router.ts';
 import { NEVER_EXPIRES, type Session } from './session.ts';
@@ -51,6 +52,8 @@ export class Broker {
   readonly conns = new Set<Connection>();
   readonly users: UserTable | undefined;
   readonly acl: Acl;
+  /** where sessions and retained messages are kept across restarts (persist/); memory by default */
+  store: Store = MEMORY_STORE;
   /** connections that completed CONNECT */
   connected = 0;
   readonly stats = {
@@ -71,6 +74,7 @@ export class Broker {
   private resumeScheduled = false;
   private idCounter = 0;
   logger: (line: string) => void = () => {};
+  onFatal: (e: Error) => void = () => {};
 
   constructor(readonly config: BrokerConfig) {
     this.faults = faultFlags(config.faults);
@@ -126,10 +130,14 @@ export class Broker {
     if (!msg.retain) return; // MQTT-3.3.1-8
     if (msg.payload.length === 0) {
       // MQTT-3.3.1-6/-7: empty retained payload clears and is never stored
-      if (!this.faults['retain-not-cleared']) this.retained.delete(msg.topic);
+      if (!this.faults['retain-not-cleared']) {
+        this.retained.delete(msg.topic);
+        this.store.retainedRemoved(msg.topic);
+      }
       return;
     }
     this.retained.set(msg); // MQTT-3.3.1-5
+    this.store.retainedSaved(msg);
   }
 
   /** Backpressure: stop reading from a publisher while its subscribers catch up (bounded queues). */
@@ -167,6 +175,7 @@ export class Broker {
   /** Removes a session and its subscriptions. */
   dropSession(s: Session): void {
     this.cancelExpiry(s);
+    this.store.sessionDropped(s);
     for (const sub of s.subs.values()) this.trie.remove(sub);
     s.clearState();
     if (this.sessions.get(s.clientId) === s) this.sessions.delete(s.clientId);
@@ -214,45 +223,68 @@ export class Broker {
     conn.will = undefined;
     const owns = s.conn === conn;
     if (owns) s.conn = undefined;
+    let pending: Will | undefined;
+    let pendingAt = 0;
     if (
       will &&
       (conn.willOnClose || this.faults['will-on-clean-disconnect']) &&
       !this.faults['no-will-on-drop']
     ) {
-      const msg = makeMessage(
-        will.topic,
-        will.payload,
-        will.qos,
-        will.retain,
-        will.props,
-        will.expiryInterval,
-        undefined,
-      );
-      const fire = () => {
-        this.willTimers.delete(s);
-        this.publishSafely(msg, `will of ${s.clientId}`);
-      };
       if (will.delay > 0 && owns && s.expiryInterval !== 0) {
-        // MQTT-3.1.2-8, MQTT-3.1.3-9: published when the delay passes or the session ends, whichever is first
-        // (on a timer of its own, not at the next session scan)
-        // (the session's own expiry timer also publishes it: dropSession; under the scan fault only that)
+        // MQTT-3.1.2-8, MQTT-3.1.3-9: published when the delay passes or the session ends, whichever is first,
+        // on a timer of its own (the session's expiry timer also publishes it, in dropSession; under the
+        // scan fault only that does)
         const due =
           s.expiryInterval === NEVER_EXPIRES ||
           this.faults['will-outlives-session'] ||
           this.faults['session-expiry-scan']
             ? will.delay
             : Math.min(will.delay, s.expiryInterval);
-        const timer = setTimeout(fire, Math.min(due, 2147483) * 1000);
-        timer.unref();
-        this.willTimers.set(s, { timer, fire });
-      } else fire(); // MQTT-3.1.2-8: will published when the connection closes without DISCONNECT
+        pending = will;
+        pendingAt = Date.now() + Math.min(due, 2147483) * 1000;
+        this.armWill(s, will, pendingAt);
+      } else this.publishWill(s, will); // MQTT-3.1.2-8: published when the connection closes without DISCONNECT
     }
     if (!owns) return;
     if (s.expiryInterval === 0) this.dropSession(s);
-    else if (s.expiryInterval !== NEVER_EXPIRES) {
-      s.expiresAt = Date.now() + s.expiryInterval * 1000;
-      this.armExpiry(s);
+    else {
+      if (s.expiryInterval !== NEVER_EXPIRES) {
+        s.expiresAt = Date.now() + s.expiryInterval * 1000;
+        this.armExpiry(s);
+      }
+      this.store.sessionSaved(s, pending, pendingAt);
     }
+  }
+
+  publishWill(s: Session, will: Will): void {
+    const msg = makeMessage(
+      will.topic,
+      will.payload,
+      will.qos,
+      will.retain,
+      will.props,
+      will.expiryInterval,
+      undefined,
+    );
+    this.publishSafely(msg, `will of ${s.clientId}`);
+  }
+
+  /** Publishes the will of the offline session s at the time at (ms), unless cancelled (MQTT-3.1.3-9). */
+  armWill(s: Session, will: Will, at: number): void {
+    const fire = () => {
+      this.willTimers.delete(s);
+      if (this.sessions.get(s.clientId) === s && s.conn === undefined)
+        this.store.sessionSaved(s, undefined, 0);
+      this.publishWill(s, will);
+    };
+    const delay = at - Date.now();
+    if (delay <= 0) {
+      fire();
+      return;
+    }
+    const timer = setTimeout(fire, Math.min(delay, MAX_TIMER_MS));
+    timer.unref();
+    this.willTimers.set(s, { timer, fire });
   }
 
   onTransportClosed(conn: Connection): void {
@@ -289,5 +321,13 @@ export class Broker {
       if (c.state === 'connected' && c.v5) c.closeWithError(0x8b, 'server shutting down');
       c.destroy();
     }
+    this.store.close(); // commits what the closing connections changed
+  }
+
+  /** The store cannot commit: acknowledgements already promised cannot be kept, so every client goes. */
+  storeFailed(e: Error): void {
+    this.logger(`persistence: ${e.message}; closing every connection`);
+    for (const c of [...this.conns]) c.destroy(); // held writes are discarded
+    this.onFatal(e);
   }
 }

@@ -297,7 +297,9 @@ export class Connection implements TransportEvents {
     if (!this.corked) {
       this.corked = true;
       this.transport.cork();
-      process.nextTick(uncorkConn, this);
+      // a durable store releases the writes of this turn after their state is committed
+      if (this.broker.store.durable) this.broker.store.holdWrites(this);
+      else process.nextTick(uncorkConn, this);
     }
     this.broker.stats.bytesSent += buf.length;
     if (this.broker.config.trace) this.traceOut(buf);
@@ -340,10 +342,16 @@ export class Connection implements TransportEvents {
     this.end();
   }
 
+  /** Writes held for a durable store's commit go out (persist/sqlite.ts, after the commit). */
+  releaseWrites(): void {
+    if (this.corked) uncorkConn(this);
+  }
+
   /** Flush and close; the will is published (unless cleared). */
   end(): void {
     if (this.state === 'closed' || this.state === 'closing') return;
     this.state = 'closing';
+    this.broker.store.commitNow(); // what the last writes report is stored before they leave
     if (this.corked) uncorkConn(this);
     this.transport.end();
     this.broker.onConnectionEnded(this);

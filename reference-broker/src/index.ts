@@ -3,6 +3,8 @@ import { Broker, type BrokerStats } from './broker.ts';
 import { formatProblems, parseBrokerConfig } from './config/parse.ts';
 import type { BrokerConfig, ListenerKind } from './config/schema.ts';
 import { type RunningListener, startListener } from './listeners.ts';
+import { restore } from './persist/restore.ts';
+import { SqliteStore, type StoreFault } from './persist/sqlite.ts';
 import { startSys } from './sys.ts';
 import { warmUp } from './warmup.ts';
 
@@ -19,6 +21,7 @@ export {
 export type { AclRule, BrokerConfig, ListenerConfig, ListenerKind } from './config/schema.ts';
 export { DEFAULT_CONFIG } from './config/schema.ts';
 export { FAULT_NAMES, FAULTS } from './faults.ts';
+export { PersistenceError } from './persist/schema.ts';
 
 export interface RunningBroker {
   listeners: Array<{ kind: ListenerKind; host: string; port: number; url: string }>;
@@ -32,6 +35,10 @@ export interface StartOptions {
   /** Run the start-up warm-up conversation (warmup.ts) before returning (the `crucible broker`
    *  command does; embedded brokers in tests need not). Default false. */
   warmUp?: boolean;
+  /** The persistent store failed to commit: the broker has closed every connection and stops. */
+  onFatal?: (e: Error) => void;
+  /** tests only: crash injection and faults of the persistent store (persist/sqlite.ts) */
+  storeFaults?: StoreFault[];
 }
 
 /** Starts a broker. A partial config is completed with the defaults and validated (throws on problems). */
@@ -44,6 +51,24 @@ export async function startBroker(
   const cfg = r.config;
   const broker = new Broker(cfg);
   broker.logger = opts.log ?? ((line) => process.stdout.write(`${line}\n`));
+  let close = async () => {};
+  broker.onFatal = (e) => {
+    void close().then(() => opts.onFatal?.(e));
+  };
+  if (cfg.persistence) {
+    // throws PersistenceError (bad path, store in use, not a store) before anything listens
+    const store = new SqliteStore(cfg.persistence, (e) => broker.storeFailed(e), opts.storeFaults);
+    broker.store = store;
+    try {
+      const n = restore(broker, store);
+      broker.logger(
+        `persistence: ${cfg.persistence.path} (sync ${cfg.persistence.sync}): ${n.sessions} sessions, ${n.subscriptions} subscriptions, ${n.deliveries} queued or in-flight deliveries, ${n.retained} retained messages`,
+      );
+    } catch (e) {
+      broker.shutdown();
+      throw e;
+    }
+  }
   const running: RunningListener[] = [];
   try {
     for (const l of cfg.listeners) running.push(await startListener(broker, l));
@@ -56,16 +81,17 @@ export async function startBroker(
   if (tcp && opts.warmUp === true) await warmUp(broker, tcp.port, tcp.host);
   const sys = startSys(broker);
   let closed = false;
+  close = async () => {
+    if (closed) return;
+    closed = true;
+    if (sys) clearInterval(sys);
+    const closing = running.map((l) => l.close());
+    broker.shutdown();
+    await Promise.all(closing);
+  };
   return {
     listeners: running.map(({ kind, host, port, url }) => ({ kind, host, port, url })),
     stats: () => broker.getStats(),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      if (sys) clearInterval(sys);
-      const closing = running.map((l) => l.close());
-      broker.shutdown();
-      await Promise.all(closing);
-    },
+    close,
   };
 }

@@ -142,7 +142,7 @@ export class Router {
       }
       return;
     }
-    const o: Outgoing = { msg, qos, retain, subIds, packetId: 0, state: 0 };
+    const o: Outgoing = { msg, qos, retain, subIds, packetId: 0, state: 0, storeSeq: 0 };
     if (
       conn !== undefined &&
       conn.state === 'connected' &&
@@ -153,6 +153,7 @@ export class Router {
       this.sendOutgoing(conn, s, o, false, expiry);
     } else {
       if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+      else b.store.outgoingSaved(s, o);
       // nothing in flight means no acknowledgement will come to pump the queue
       if (conn !== undefined && conn.state === 'connected' && s.inflight.size === 0) this.pumpLater(s);
       // backpressure only for clients that are making progress; a stuck client just loses messages
@@ -224,7 +225,10 @@ export class Router {
     if (o.packetId === 0) {
       o.packetId = s.allocPacketId();
       if (o.packetId === 0) {
-        if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+        if (!s.enqueue(o, b.config.maxQueuedMessages)) {
+          b.stats.dropped++;
+          b.store.outgoingRemoved(s, o);
+        } else b.store.outgoingSaved(s, o);
         // nothing in flight means no acknowledgement will come to pump the queue
         if (conn !== undefined && conn.state === 'connected' && s.inflight.size === 0) this.pumpLater(s);
         return;
@@ -256,9 +260,11 @@ export class Router {
     if (buf === undefined) {
       s.inflight.delete(o.packetId);
       o.packetId = 0;
+      b.store.outgoingRemoved(s, o);
       return; // too large for the client: treated as delivered (MQTT-3.1.2-25)
     }
     s.inflight.set(o.packetId, o);
+    if (!resend) b.store.outgoingSaved(s, o); // the delivery leaves after it is stored
     // MQTT-3.3.1-1 / MQTT-4.4.0-1: re-delivery on session resume has DUP=1
     conn.write(withPacketId(buf, o.packetId, resend && !b.faults['no-dup-on-redelivery']));
     b.stats.messagesSent++;
@@ -290,7 +296,10 @@ export class Router {
         if (this.b.faults['no-message-expiry']) expiry = m.expiryInterval;
         else {
           const left = m.expiresAt - now;
-          if (left <= 0) continue; // MQTT-3.3.2-5: expired while queued
+          if (left <= 0) {
+            this.b.store.outgoingRemoved(s, head);
+            continue; // MQTT-3.3.2-5: expired while queued
+          }
           expiry = Math.ceil(left / 1000); // MQTT-3.3.2-6: remaining lifetime
         }
       }

@@ -30,6 +30,8 @@ export interface Outgoing {
   packetId: number;
   /** 0 = PUBLISH sent, awaiting PUBACK/PUBREC; 1 = PUBREL sent, awaiting PUBCOMP */
   state: 0 | 1;
+  /** its row in a persistent store (persist/sqlite.ts); 0 or absent = not stored */
+  storeSeq?: number;
 }
 
 export const NEVER_EXPIRES = 0xffffffff;

@@ -22,6 +22,7 @@ const CONFIGS: Array<[config: string, profile: string, only?: (c: CaseSpec) => b
   ['auth-noclose', 'reference-auth-noclose'],
   ['qos1', 'reference-qos1'],
   ['redirect', 'reference-redirect', aboutRedirection],
+  ['persistent', 'reference-default'],
 ];
 
 describe('reference broker against the bundled suites', () => {

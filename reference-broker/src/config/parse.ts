@@ -1,6 +1,6 @@
 // Validation of a configuration object (from YAML or from flags). Every problem names the key and
 // the allowed values; all problems are reported at once.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FAULT_NAMES, VARIATION_NAMES } from '../faults.ts';
@@ -13,8 +13,11 @@ import {
   type BrokerConfig,
   DEFAULT_CONFIG,
   type ListenerConfig,
+  type PersistenceConfig,
   SCALAR_KEYS,
   type ScalarKind,
+  SYNC_POLICIES,
+  type SyncPolicy,
 } from './schema.ts';
 
 export interface ConfigProblem {
@@ -180,6 +183,53 @@ function parseAcl(v: unknown, problems: ConfigProblem[]): AclRule[] {
   return out;
 }
 
+/** `persistence: { path, sync }`: the file's directory must exist; the file, if it exists, is a file. */
+function parsePersistence(
+  v: unknown,
+  problems: ConfigProblem[],
+  baseDir: string | undefined,
+): PersistenceConfig | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    problems.push({ key: 'persistence', message: 'must be a mapping { path: <file>, sync: normal|full }' });
+    return undefined;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (k !== 'path' && k !== 'sync')
+      problems.push({ key: `persistence.${k}`, message: 'unknown key; allowed: path, sync' });
+  }
+  const sync = o.sync ?? 'normal';
+  if (!SYNC_POLICIES.includes(sync as SyncPolicy)) {
+    problems.push({
+      key: 'persistence.sync',
+      message: `got ${JSON.stringify(sync)}; allowed: ${SYNC_POLICIES.join(', ')}`,
+    });
+  }
+  if (typeof o.path !== 'string' || o.path.trim() === '' || o.path.startsWith(':')) {
+    problems.push({
+      key: 'persistence.path',
+      message: `got ${JSON.stringify(o.path)}; allowed: the path of the store file`,
+    });
+    return undefined;
+  }
+  const path = baseDir && !isAbsolute(o.path) ? resolve(baseDir, o.path) : resolve(o.path);
+  const problem = storePathProblem(path);
+  if (problem) problems.push({ key: 'persistence.path', message: `${path}: ${problem}` });
+  return { path, sync: sync as SyncPolicy };
+}
+
+function storePathProblem(path: string): string | undefined {
+  try {
+    if (!statSync(dirname(path)).isDirectory()) return 'its directory is not a directory';
+  } catch {
+    return `its directory ${dirname(path)} does not exist`;
+  }
+  try {
+    if (!statSync(path).isFile()) return 'exists and is not a file';
+  } catch {}
+  return undefined;
+}
+
 /** Validates a plain object (keys as in the YAML file). baseDir resolves relative file paths. */
 export function parseBrokerConfig(obj: unknown, baseDir?: string): ConfigResult {
   const problems: ConfigProblem[] = [];
@@ -216,6 +266,11 @@ export function parseBrokerConfig(obj: unknown, baseDir?: string): ConfigResult 
           });
         } else config.authMethods = value as BrokerConfig['authMethods'];
         break;
+      case 'persistence': {
+        const p = parsePersistence(value, problems, baseDir);
+        if (p) config.persistence = p;
+        break;
+      }
       case 'faults':
         if (!Array.isArray(value) || value.some((f) => !SWITCHES.includes(f as string))) {
           const bad = Array.isArray(value) ? value.filter((f) => !SWITCHES.includes(f as string)) : value;
@@ -228,7 +283,7 @@ export function parseBrokerConfig(obj: unknown, baseDir?: string): ConfigResult 
       default:
         problems.push({
           key,
-          message: `unknown setting; allowed keys: ${[...Object.keys(SCALAR_KEYS), 'listeners', 'acl', 'authMethods', 'faults'].join(', ')}`,
+          message: `unknown setting; allowed keys: ${[...Object.keys(SCALAR_KEYS), 'listeners', 'acl', 'authMethods', 'faults', 'persistence'].join(', ')}`,
         });
     }
   }

@@ -26,6 +26,17 @@ export interface AclRule {
   topic: string;
 }
 
+export type SyncPolicy = 'normal' | 'full';
+export const SYNC_POLICIES: SyncPolicy[] = ['normal', 'full'];
+
+/** Sessions, their messages and retained messages kept in a store that survives restarts. */
+export interface PersistenceConfig {
+  /** the SQLite database file (created if missing); `<path>-wal` is its write-ahead log */
+  path: string;
+  /** normal: nothing acknowledged is lost when the broker is killed; full: nor at a power loss (fsync per commit) */
+  sync: SyncPolicy;
+}
+
 export interface BrokerConfig {
   listeners: ListenerConfig[];
   /** true: a second connection with the same client id takes over; false: the new one is refused. */
@@ -85,6 +96,8 @@ export interface BrokerConfig {
   trace: boolean;
   /** test-only fault switches (see faults.ts). */
   faults: string[];
+  /** unset = memory only (nothing survives a restart) */
+  persistence?: PersistenceConfig;
 }
 
 export const DEFAULT_CONFIG: BrokerConfig = {

@@ -9,6 +9,7 @@ export function handlePuback(conn: Connection, id: number) {
   if (o && o.qos === 1) {
     s.lastAck = Date.now();
     s.inflight.delete(id);
+    conn.broker.store.outgoingRemoved(s, o);
     conn.broker.router.pump(s);
   }
 }
@@ -23,10 +24,12 @@ export function handlePubrec(conn: Connection, id: number, reasonCode: number | 
   }
   if (reasonCode !== undefined && reasonCode >= 0x80) {
     s.inflight.delete(id);
+    conn.broker.store.outgoingRemoved(s, o);
     conn.broker.router.pump(s);
     return;
   }
   o.state = 1;
+  conn.broker.store.outgoingSaved(s, o); // PUBREL is held until this is stored (no re-sent PUBLISH after PUBCOMP)
   conn.write(encodeAck(6, id, conn.v5, 0));
 }
 
@@ -37,6 +40,7 @@ export function handlePubcomp(conn: Connection, id: number) {
   if (o && o.qos === 2) {
     s.lastAck = Date.now();
     s.inflight.delete(id);
+    conn.broker.store.outgoingRemoved(s, o);
     conn.broker.router.pump(s);
   }
 }
@@ -45,5 +49,6 @@ export function handlePubcomp(conn: Connection, id: number) {
 export function handlePubrel(conn: Connection, id: number) {
   const s = conn.session!;
   const known = s.inboundQos2.delete(id);
+  if (known) conn.broker.store.inboundRemoved(s, id);
   conn.write(encodeAck(7, id, conn.v5, known ? 0 : 0x92));
 }

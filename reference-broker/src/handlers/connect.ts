@@ -288,6 +288,7 @@ export function accept(
     announceKa = ka; // MQTT-3.2.2-21
   }
   conn.setKeepAlive(ka);
+  b.store.sessionSaved(s, conn.will, 0); // CONNACK is held until the session is stored
   const sessionPresent = f['wrong-session-present'] ? !present : present;
   if (v5) {
     const cp: ConnackProps = { ...authProps };

@@ -78,5 +78,6 @@ function handleDisconnect(conn: Connection, p: IDisconnectPacket) {
   conn.willOnClose = conn.v5 && p.reasonCode === 0x04;
   conn.state = 'closing';
   conn.broker.onConnectionEnded(conn);
+  conn.broker.store.commitNow(); // held writes are flushed by end(): store their state first
   conn.transport.end();
 }

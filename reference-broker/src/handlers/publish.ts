@@ -98,6 +98,7 @@ export function handlePublish(conn: Connection, p: InPublish) {
     }
   } else if (qos === 2) {
     s.inboundQos2.add(id);
+    b.store.inboundSaved(s, id); // MQTT-4.3.3-8..-10 across a restart: PUBREC leaves after the commit
     if (!f['no-pubrec']) conn.write(encodeAck(5, id, conn.v5, 0)); // MQTT-4.3.3-8
   }
   if (p.retain) b.storeRetained(msg);

@@ -78,6 +78,7 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
     if (existing) b.trie.remove(existing); // MQTT-3.8.4-3: replaces the existing subscription
     s.subs.set(filter, sub);
     b.trie.add(sub);
+    b.store.subscriptionSaved(s, sub);
     granted.push(qos);
     toRetain.push([sub, existing !== undefined]);
   }
@@ -124,6 +125,7 @@ export function handleUnsubscribe(conn: Connection, p: IUnsubscribePacket) {
       if (!b.faults['unsubscribe-ignored']) {
         b.trie.remove(sub);
         s.subs.delete(filter);
+        b.store.subscriptionRemoved(s, filter);
       }
       codes.push(0);
     } else codes.push(0x11); // No subscription existed

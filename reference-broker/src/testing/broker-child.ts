@@ -1,7 +1,7 @@
 // Child process for tests that must see a broker crash: starts the reference broker with the
 // configuration given as JSON in argv[2] (or a configs/ file name) and reports its port over IPC.
 import { join } from 'node:path';
-import { type BrokerConfig, loadBrokerConfig, startBroker } from '../index.ts';
+import { type BrokerConfig, loadBrokerConfig, type StartOptions, startBroker } from '../index.ts';
 
 const arg = process.argv[2] ?? '{}';
 let config: Partial<BrokerConfig>;
@@ -13,6 +13,10 @@ if (arg.endsWith('.yaml')) {
   }
   config = r.config;
 } else config = JSON.parse(arg) as Partial<BrokerConfig>;
-const b = await startBroker({ sysIntervalSeconds: 0, ...config }, { log: () => {} });
+const extra = JSON.parse(process.argv[3] ?? '{}') as StartOptions;
+const b = await startBroker({ sysIntervalSeconds: 0, ...config }, { log: () => {}, ...extra });
 process.send?.({ port: b.listeners[0]!.port });
 process.on('disconnect', () => process.exit(0));
+process.on('message', (m: { cmd?: string }) => {
+  if (m.cmd === 'close') void b.close().then(() => process.exit(0));
+});

@@ -10,15 +10,27 @@ export interface BrokerProcess {
   /** what the broker wrote to stderr (last 16 KiB) */
   stderr(): string;
   stop(): Promise<void>;
+  /** SIGKILL: no clean-up of any kind (a crash, or kill -9) */
+  kill(): Promise<void>;
+  /** a clean stop: the broker closes its connections and its store, then exits */
+  close(): Promise<void>;
 }
 
 /** Starts the broker with a partial config (object) or a configs/ file name ('auth.yaml'). */
-export function startBrokerProcess(config: object | string = {}, timeoutMs = 15_000): Promise<BrokerProcess> {
+export function startBrokerProcess(
+  config: object | string = {},
+  timeoutMs = 15_000,
+  startOptions: { storeFaults?: string[] } = {},
+): Promise<BrokerProcess> {
   const arg = typeof config === 'string' ? config : JSON.stringify(config);
-  const child: ChildProcess = fork(join(import.meta.dirname, 'broker-child.ts'), [arg], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    join(import.meta.dirname, 'broker-child.ts'),
+    [arg, JSON.stringify(startOptions)],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
   let err = '';
   child.stderr!.on('data', (c: Buffer) => {
     err = (err + c.toString()).slice(-16384);
@@ -47,6 +59,14 @@ export function startBrokerProcess(config: object | string = {}, timeoutMs = 15_
         stderr: () => err,
         stop: async () => {
           if (exit === undefined) child.kill();
+          await ended;
+        },
+        kill: async () => {
+          if (exit === undefined) child.kill('SIGKILL');
+          await ended;
+        },
+        close: async () => {
+          if (exit === undefined) child.send({ cmd: 'close' });
           await ended;
         },
       });

@@ -7,10 +7,16 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { kebab, SCALAR_KEYS } from '../../../reference-broker/src/config/schema.ts';
 import { FAULT_NAMES } from '../../../reference-broker/src/faults.ts';
-import { formatProblems, parseBrokerConfig, startBroker } from '../../../reference-broker/src/index.ts';
+import {
+  formatProblems,
+  PersistenceError,
+  parseBrokerConfig,
+  startBroker,
+} from '../../../reference-broker/src/index.ts';
 
 const USAGE = `usage: crucible broker [--config broker.yaml] [--host 127.0.0.1] [--port 1883]
        [--ws-port N [--ws-path /mqtt]] [--tls-port N --cert cert.pem --key key.pem] [--wss-port N]
+       [--persistence store.db [--persistence-sync normal|full]]
        [--<setting> value ...] [--fault NAME ...] [--trace]
 settings: ${Object.keys(SCALAR_KEYS)
   .map((k) => `--${kebab(k)}`)
@@ -29,6 +35,8 @@ export async function run(argv: string[]): Promise<number> {
     cert: { type: 'string' },
     key: { type: 'string' },
     fault: { type: 'string', multiple: true },
+    persistence: { type: 'string' },
+    'persistence-sync': { type: 'string' },
     help: { type: 'boolean' },
   };
   const flagToKey = new Map<string, string>();
@@ -70,6 +78,13 @@ export async function run(argv: string[]): Promise<number> {
     const v = values[flag];
     if (v !== undefined) obj[key] = v;
   }
+  if (values.persistence !== undefined || values['persistence-sync'] !== undefined) {
+    // the flags override the file's persistence keys; paths from flags are relative to the cwd
+    const p = { ...(obj.persistence as Record<string, unknown> | undefined) };
+    if (values.persistence !== undefined) p.path = resolve(values.persistence as string);
+    if (values['persistence-sync'] !== undefined) p.sync = values['persistence-sync'];
+    obj.persistence = p;
+  }
   const faults = values.fault as string[] | undefined;
   if (faults?.length) obj.faults = [...((obj.faults as string[]) ?? []), ...faults];
   const host = (values.host as string | undefined) ?? '127.0.0.1';
@@ -104,27 +119,42 @@ export async function run(argv: string[]): Promise<number> {
     return 3;
   }
   let broker: Awaited<ReturnType<typeof startBroker>>;
+  let failed: ((e: Error) => void) | undefined;
   try {
-    broker = await startBroker(r.config, { log: (line) => console.log(line), warmUp: true });
+    broker = await startBroker(r.config, {
+      log: (line) => console.log(line),
+      warmUp: true,
+      onFatal: (e) => failed?.(e),
+    });
   } catch (e) {
+    if (e instanceof PersistenceError) {
+      console.error(`invalid setting ${flagName('persistence.path', flagToKey)}: ${e.message}`);
+      return 3;
+    }
     console.error(`broker: cannot start: ${(e as Error).message}`);
     return 5;
   }
   for (const l of broker.listeners) console.log(`listening ${l.kind} ${l.url}`);
-  await new Promise<void>((done) => {
+  const code = await new Promise<number>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      done();
+      done(0);
+    };
+    failed = (e) => {
+      console.error(`broker: stopped: ${e.message}`);
+      done(5);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
   await broker.close();
-  return 0;
+  return code;
 }
 
 function flagName(key: string, flagToKey: Map<string, string>): string {
+  if (key === 'persistence.path') return `${key} (--persistence)`;
+  if (key === 'persistence.sync') return `${key} (--persistence-sync)`;
   for (const [flag, k] of flagToKey) if (k === key) return `${key} (--${flag})`;
   return key;
 }

@@ -1,5 +1,7 @@
 // Test support: the reference broker under one of its named configurations, with a tcp and a ws listener on
 // free ports, and the conformance suites run against it with the matching profile.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBrokerConfig, type RunningBroker, startBroker } from '../../../reference-broker/src/index.ts';
 import type { CaseResult } from '../../results/model.ts';
@@ -19,9 +21,13 @@ export async function startReference(configName: string, faults: string[] = []):
   const loaded = loadBrokerConfig(file);
   if (!loaded.ok)
     throw new Error(`${file}: ${loaded.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
+  // a persistent configuration gets a store of its own (parallel runs never share one)
+  const storeDir = loaded.config.persistence && mkdtempSync(join(tmpdir(), 'crucible-store-'));
+  const persistence = storeDir && { ...loaded.config.persistence!, path: join(storeDir, 'store.db') };
   const broker = await startBroker(
     {
       ...loaded.config,
+      ...(persistence ? { persistence } : {}),
       listeners: [
         { kind: 'tcp', host: '127.0.0.1', port: 0 },
         { kind: 'ws', host: '127.0.0.1', port: 0, path: '/mqtt' },
@@ -34,6 +40,13 @@ export async function startReference(configName: string, faults: string[] = []):
   const tcp = broker.listeners.find((l) => l.kind === 'tcp');
   const ws = broker.listeners.find((l) => l.kind === 'ws');
   if (!tcp || !ws) throw new Error('reference broker did not open both listeners');
+  if (storeDir) {
+    const close = broker.close;
+    broker.close = async () => {
+      await close();
+      rmSync(storeDir, { recursive: true, force: true });
+    };
+  }
   return { broker, tcpUrl: tcp.url, wsUrl: ws.url };
 }
 
