@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import type { LoadProgress } from '../results/events.ts';
 import { ConsoleReporter } from './console.ts';
+import { loadSummaryLines } from './load-text.ts';
 
 function progress(over: Partial<LoadProgress>): LoadProgress {
   return {
@@ -63,4 +64,31 @@ describe('load progress lines (CI logs)', () => {
     assert.match(lines[0] ?? '', /\[p\] connecting +2s +conn 40\/100/);
     assert.match(lines[1] ?? '', /\[p\] steady +12s\/30s +conn 100\/100/);
   });
+});
+
+test('the summary states each QoS guarantee and lists fault and restart phases', async () => {
+  const { loadDoc } = await import('./test-fixtures.ts');
+  const { makeStyle } = await import('./ansi.ts');
+  const r = structuredClone(loadDoc().load?.[0]);
+  assert.ok(r);
+  r.ledger.guarantees = [
+    { qos: 1, promise: 'at least once', held: true, expected: 100, lost: 0, duplicated: 3 },
+    { qos: 2, promise: 'exactly once', held: false, expected: 100, lost: 0, duplicated: 1 },
+  ];
+  r.faultPhases = [
+    { name: 'cuts', kind: 'fault', type: 'reset', startMs: 1000, endMs: 3000, everyMs: 200, applied: 11 },
+    {
+      name: 'bounce',
+      kind: 'restart',
+      type: 'restart',
+      startMs: 3500,
+      endMs: 4000,
+      restart: { command: 'x', exitCode: 0, signal: null, commandMs: 5, backAfterMs: 495, output: '' },
+    },
+  ];
+  const text = loadSummaryLines(r, makeStyle(false)).join('\n');
+  assert.match(text, /QoS 1 at least once: held \(expected 100, lost 0, duplicated 3\)/);
+  assert.match(text, /QoS 2 exactly once: BROKEN \(expected 100, lost 0, duplicated 1\)/);
+  assert.match(text, /fault cuts: reset 1\.0s-3\.0s every 200/);
+  assert.match(text, /restart bounce 3\.5s-4\.0s: exit 0, back 495/);
 });

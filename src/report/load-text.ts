@@ -2,9 +2,23 @@
 // in CI logs) and the end-of-run summary (latency percentiles, throughput, ledger, thresholds, generator
 // health), one block per load result.
 import type { LoadProgress } from '../results/events.ts';
-import type { LoadResult } from '../results/model.ts';
+import type { FaultPhaseRecord, LoadResult } from '../results/model.ts';
 import { type Style, table } from './ansi.ts';
 import { deliveredRate, fmtMs, fmtNum, fmtPct, fmtRate } from './format.ts';
+
+/** One fault or restart phase of a run, for the summary. */
+function faultPhaseLine(f: FaultPhaseRecord): string {
+  const at = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+  const span = f.endMs > f.startMs ? `${at(f.startMs)}-${at(f.endMs)}` : `at ${at(f.startMs)}`;
+  if (f.kind === 'restart') {
+    const r = f.restart;
+    const back = r?.backAfterMs == null ? 'not back within the wait' : `back ${fmtMs(r.backAfterMs)} after`;
+    return `restart ${f.name} ${span}: exit ${r?.exitCode ?? r?.signal ?? '?'}, ${back}`;
+  }
+  const every = f.everyMs ? ` every ${fmtMs(f.everyMs)}` : '';
+  const applied = f.applied !== undefined ? `, applied ${fmtNum(f.applied)}x` : '';
+  return `fault ${f.name}: ${f.type} ${span}${every}${applied}`;
+}
 
 export function loadSummaryLines(r: LoadResult, st: Style): string[] {
   const out: string[] = [];
@@ -62,6 +76,12 @@ export function loadSummaryLines(r: LoadResult, st: Style): string[] {
   const ledgerBad = l.lost > 0 || l.duplicated > 0 || l.outOfOrder > 0;
   const ledgerLine = `  ledger: expected ${fmtNum(l.expected)}, delivered ${fmtNum(l.delivered)} (${fmtPct(l.deliveredRatio)}), lost ${fmtNum(l.lost)}, duplicated ${fmtNum(l.duplicated)}, out of order ${fmtNum(l.outOfOrder)}`;
   out.push(ledgerBad ? st.yellow(ledgerLine) : ledgerLine);
+  for (const g of l.guarantees ?? []) {
+    if (g.expected === 0) continue;
+    const line = `  QoS ${g.qos} ${g.promise}: ${g.held ? 'held' : 'BROKEN'} (expected ${fmtNum(g.expected)}, lost ${fmtNum(g.lost)}, duplicated ${fmtNum(g.duplicated)})`;
+    out.push(g.held ? line : st.red(line));
+  }
+  for (const f of r.faultPhases ?? []) out.push(`  ${faultPhaseLine(f)}`);
   for (const t of r.thresholds) {
     const actual = t.actual === null ? 'no data' : `${fmtNum(t.actual)}${t.unit}`;
     const mark = t.passed ? st.green('✓ pass') : st.red('✗ FAIL');

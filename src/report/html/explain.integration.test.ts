@@ -36,6 +36,18 @@ function explainDoc(): ResultsDocument {
       { name: 'steady', type: 'steady', durationMs: 2500, from: 1, to: 1 },
     ],
   };
+  // A repeated link cut from 1 s to 3 s and a broker restart at 3.5 s (back at 4 s)
+  r.faultPhases = [
+    { name: 'cuts', kind: 'fault', type: 'reset', startMs: 1000, endMs: 3000, everyMs: 200, applied: 11 },
+    {
+      name: 'bounce',
+      kind: 'restart',
+      type: 'restart',
+      startMs: 3500,
+      endMs: 4000,
+      restart: { command: 'true', exitCode: 0, signal: null, commandMs: 5, backAfterMs: 495, output: '' },
+    },
+  ];
   // Seconds 0-3 full, second 4 covers 0.5 s (half the messages), then two seconds of drain.
   r.series = {
     t: [0, 1, 2, 3, 4, 5, 6],
@@ -204,7 +216,7 @@ describe('HTML report: the parts that explain it (Chromium)', {
     await p.close();
   });
 
-  test('charts: no fake zero for the last partial second, drain left out, phase boundaries marked', async () => {
+  test('charts: no fake zero for the last partial second, drain left out, phase boundaries and fault phases marked', async () => {
     await page.click('nav.tabs a[data-tab="load"]');
     await page.waitForSelector('#panel-load canvas');
     const charts = await page.evaluate(() =>
@@ -225,11 +237,14 @@ describe('HTML report: the parts that explain it (Chromium)', {
     assert.deepEqual(tp.phases, [
       { name: 'ramp', at: 0 },
       { name: 'steady', at: 2 },
+      { name: 'reset cuts', at: 1, to: 3, fault: true },
+      { name: 'restart bounce', at: 3.5, to: 4, fault: true },
     ]);
     const lat = charts.find((c) => c.title.startsWith('Delivery latency over time'));
     assert.deepEqual(lat?.data[0], [0, 1, 2, 3, 4]);
     const note = (await page.locator('#panel-load .chart-note').first().textContent()) ?? '';
     assert.match(note, /phases: ramp from 0 s, steady from 2 s/);
+    assert.match(note, /faults \(red\): reset cuts 1-3 s, restart bounce 3\.5-4 s/);
     assert.match(note, /last second covers 0\.5 s/);
     assert.match(note, /drain after publishing ended is not charted/);
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -12,7 +12,17 @@ function phaseBoundaries(r) {
     out.push({ name: p.name || p.type || 'phase', at: t / 1000 });
     t += Number(p.durationMs) || 0;
   }
-  return out.length > 1 || (out[0] && out[0].at > 0) ? out : [];
+  const profilePhases = out.length > 1 || (out[0] && out[0].at > 0) ? out : [];
+  return [...profilePhases, ...faultMarks(r)];
+}
+/** Fault and restart phases (LoadResult.faultPhases) as marks: a line at the start, a band to the end. */
+function faultMarks(r) {
+  return (r.faultPhases || []).map((f) => ({
+    name: f.kind === 'restart' ? `restart ${f.name}` : `${f.type} ${f.name}`,
+    at: f.startMs / 1000,
+    to: f.endMs > f.startMs ? f.endMs / 1000 : undefined,
+    fault: true,
+  }));
 }
 function chartSeries(r) {
   const s = r.series;
@@ -60,6 +70,17 @@ function phaseLines(phases) {
           ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
           for (const p of phases) {
             const x = Math.round(u.valToPos(p.at, 'x', true));
+            ctx.strokeStyle = p.fault ? '#e03131' : '#868e96';
+            if (p.fault && p.to !== undefined) {
+              const x2 = Math.round(u.valToPos(p.to, 'x', true));
+              const left = Math.max(x, u.bbox.left);
+              const right = Math.min(x2, u.bbox.left + u.bbox.width);
+              if (right > left) {
+                ctx.fillStyle = 'rgba(224, 49, 49, 0.08)';
+                ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+                ctx.fillStyle = '#495057';
+              }
+            }
             if (!Number.isFinite(x) || x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
             ctx.beginPath();
             ctx.moveTo(x, u.bbox.top);
@@ -77,9 +98,13 @@ function phaseLines(phases) {
 function seriesCaption(r, cs) {
   const phases = phaseBoundaries(r);
   const parts = [];
-  if (phases.length)
+  const sec = (v) => v.toFixed(v % 1 ? 1 : 0);
+  const plain = phases.filter((p) => !p.fault);
+  const faults = phases.filter((p) => p.fault);
+  if (plain.length) parts.push(`phases: ${plain.map((p) => `${p.name} from ${sec(p.at)} s`).join(', ')}`);
+  if (faults.length)
     parts.push(
-      `phases: ${phases.map((p) => `${p.name} from ${p.at.toFixed(p.at % 1 ? 1 : 0)} s`).join(', ')}`,
+      `faults (red): ${faults.map((p) => `${p.name} ${p.to !== undefined ? `${sec(p.at)}-${sec(p.to)} s` : `at ${sec(p.at)} s`}`).join(', ')}`,
     );
   parts.push(...cs.notes);
   return parts.length ? h('div', { class: 'muted chart-note', text: `${parts.join('; ')}.` }) : null;
