@@ -4,7 +4,7 @@
 // interrupted (run.interrupted in results.json). main.ts installs the handlers, exits on a second signal,
 // and maps the signal to its exit code (130 SIGINT, 143 SIGTERM; docs/exit-codes.md).
 import { setMaxListeners } from 'node:events';
-import { EXIT, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../common/exit-codes.ts';
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 export interface Interruption {

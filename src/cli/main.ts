@@ -1,5 +1,5 @@
 // `crucible` command dispatcher: the only place that exits the process.
-import { EXIT, UsageError } from './exit-codes.ts';
+import { EXIT, UsageError } from '../common/exit-codes.ts';
 import { exitCodeFor, type InterruptSignal, interrupt, interruption } from './interrupt.ts';
 
 type CommandModule = { run(argv: string[]): Promise<number> };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseFlags } from './args.ts';
-import { UsageError } from './exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 import { checkOutDir, planOutput } from './output.ts';
 
 const D = { reporters: ['console'], outDir: 'reports/latest' };

@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { listFlag, type ParsedFlags, stringFlag } from './args.ts';
-import { UsageError } from './exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 
 export const DEFAULT_REPORT_SET: readonly string[] = ['console', 'json', 'junit', 'markdown', 'html'];
 export const STDOUT = '-';

@@ -1,5 +1,5 @@
 // Reporter factory: `--reporter console,json,junit,markdown,html` -> Reporter instances.
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 import { ConsoleReporter } from './console.ts';
 import { HtmlReporter } from './html/index.ts';
 import { JsonReporter } from './json.ts';

@@ -1,7 +1,7 @@
 // Reading results.json files for `crucible report` / `crucible compare`: every problem names the file
 // and what is wrong (exit 3 through UsageError), never a stack trace.
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument } from '../results/model.ts';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 import { ConsoleReporter } from './console.ts';
 import { jsonForScript } from './html/template.ts';
 import { createReporters, REPORTER_NAMES } from './index.ts';

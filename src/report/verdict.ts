@@ -2,7 +2,7 @@
 // a gating case (grade.ts `gates`: fail/error, or under a baseline what moved against it) -> 1, a failed
 // load threshold -> 2, otherwise 0. When both happen, 1 wins (the conformance failure is the more
 // fundamental problem; both are named in the summary). Every view's headline is this one.
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
+import { EXIT, type ExitCode } from '../common/exit-codes.ts';
 import { gates, isExpected } from '../results/grade.ts';
 import type { CaseResult, ResultsDocument, ThresholdResult } from '../results/model.ts';
 

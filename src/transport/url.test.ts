@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 import { CONNECTORS } from './index.ts';
 import { parseBrokerUrl, SCHEME_ALIASES, toEndpoint } from './url.ts';
 

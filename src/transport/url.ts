@@ -1,5 +1,5 @@
 // Broker URL parsing: the scheme table, default ports and the ws path.
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 
 export type Scheme = 'mqtt' | 'mqtts' | 'ws' | 'wss';
 

@@ -9,7 +9,7 @@ import { compareDocuments, DEFAULT_COMPARE, DEFAULT_METRICS, parseTolerance } fr
 import { comparisonLines, comparisonMarkdown, incomparableMarkdown } from '../../report/compare-text.ts';
 import { readResultsFile } from '../../report/read.ts';
 import { boolFlag, durationFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, type ExitCode, UsageError } from '../exit-codes.ts';
+import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 
 const HELP = `usage: crucible compare <baseline.json> <current.json> [options]
 

@@ -13,7 +13,7 @@ import type { CaseResult, MqttVersion } from '../../results/model.ts';
 import { formatProblems } from '../../scenario/index.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
 import { boolFlag, durationFlag, intFlag, listFlag, parseFlags, stringFlag, tlsFlags } from '../args.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
 import { checkOutDir, planOutput } from '../output.ts';
 import { printBaselineComparison } from './conform-baseline-output.ts';

@@ -8,7 +8,7 @@ import { readResultsFile } from '../../report/read.ts';
 import { verdictOf } from '../../report/verdict.ts';
 import type { ResultsDocument } from '../../results/model.ts';
 import { boolFlag, parseFlags } from '../args.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { checkOutDir, planOutput } from '../output.ts';
 
 const HELP = `usage: crucible report <results.json...> [options]

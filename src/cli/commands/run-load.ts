@@ -10,7 +10,7 @@ import type { LoadResult } from '../../results/model.ts';
 import type { LoadProfile } from '../../scenario/load-profile/model.ts';
 import { connect, TransportError } from '../../transport/index.ts';
 import { durationFlag, type FlagSpec, intFlag, type ParsedFlags, stringFlag } from '../args.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 
 export interface LoadCliFlags {
   broker: string;

@@ -26,7 +26,7 @@ import {
   stringFlag,
   tlsFlags,
 } from '../args.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
 import { checkOutDir, planOutput } from '../output.ts';
 import { LOAD_FLAGS, LOAD_INTERRUPT_GRACE_MS, loadFlags, runLoadFromCli } from './run-load.ts';

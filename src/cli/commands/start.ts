@@ -18,7 +18,7 @@ import { finishDocument, newDocument } from '../../results/document.ts';
 import type { CaseResult, ResultsDocument } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import { boolFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, type ExitCode, UsageError } from '../exit-codes.ts';
+import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
 import { checkOutDir } from '../output.ts';
 import { LOAD_INTERRUPT_GRACE_MS } from './run-load.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import type { Problem } from '../../scenario/model.ts';
 import { boolFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 
 const HELP = `usage: crucible validate <file.yaml | dir>... [options]
 

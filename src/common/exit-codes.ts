@@ -1,4 +1,6 @@
-// The one table of process exit codes (DESIGN.md). Only src/cli/main.ts calls process.exit.
+// The one table of process exit codes (DESIGN.md), and the error a user caused. A leaf module: it imports
+// nothing, so every layer (transport, report, cli) may use it without reaching back into cli. Only
+// src/cli/main.ts calls process.exit.
 export const EXIT = {
   ok: 0,
   conformanceFailure: 1,

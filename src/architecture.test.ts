@@ -1,0 +1,100 @@
+// The import boundaries of docs/architecture.md, checked: every source file's imports must be allowed by the
+// map's "may import" column, every source file must be listed in its folder's row, and the reference broker
+// may import nothing of the harness but src/protocol. Tests, benchmarks and testing/ helpers are exempt.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { test } from 'node:test';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SRC = join(ROOT, 'src');
+
+interface Row {
+  mayImport: Set<string>;
+  files: Set<string>;
+}
+
+/** The map table of docs/architecture.md: folder -> what it may import and the files it holds. */
+function readMap(): Map<string, Row> {
+  const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+  const map = new Map<string, Row>();
+  for (const line of doc.split('\n')) {
+    const m = /^\| `src\/([a-z-]+)` \|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|$/.exec(line);
+    if (!m) continue;
+    const list = (cell: string) =>
+      cell
+        .split(',')
+        .map((x) => x.trim().replace(/`/g, ''))
+        .filter((x) => x !== '' && x !== '—');
+    map.set(m[1] as string, {
+      mayImport: new Set(list(m[3] as string)),
+      files: new Set(list(m[5] as string)),
+    });
+  }
+  return map;
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (name !== 'testing' && name !== 'node_modules') out.push(...sourceFiles(p));
+    } else if (/\.ts$/.test(name) && !/\.(test|bench)\.ts$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Relative module specifiers of static imports, re-exports and dynamic imports. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  const re = /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const spec = (m[1] ?? m[2]) as string;
+    if (spec.startsWith('.')) out.push(spec);
+  }
+  return out;
+}
+
+test('docs/architecture.md has a map row for every folder of src/', () => {
+  const map = readMap();
+  const folders = readdirSync(SRC).filter((n) => statSync(join(SRC, n)).isDirectory());
+  assert.deepEqual([...map.keys()].sort(), folders.sort());
+});
+
+test('every import follows the map, and every source file is on it', () => {
+  const map = readMap();
+  const problems: string[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const rel = relative(SRC, file).split(sep);
+    if (rel.length < 2) continue; // files directly under src/ (this test's neighbours) are not layered
+    const folder = rel[0] as string;
+    const row = map.get(folder);
+    if (!row) continue; // reported by the test above
+    const inFolder = rel.slice(1).join('/');
+    if (!row.files.has(inFolder)) problems.push(`src/${folder}/${inFolder} is not listed in its map row`);
+    for (const spec of importsOf(file)) {
+      const target = relative(SRC, resolve(dirname(file), spec)).split(sep);
+      const to = target[0] as string;
+      if (to === '..' || to === folder) continue;
+      if (!row.mayImport.has(to))
+        problems.push(`src/${rel.join('/')} imports src/${target.join('/')}: ${folder} may not import ${to}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the reference broker imports nothing of the harness but src/protocol', () => {
+  const problems: string[] = [];
+  for (const file of sourceFiles(join(ROOT, 'reference-broker'))) {
+    for (const spec of importsOf(file)) {
+      const target = resolve(dirname(file), spec);
+      const rel = relative(ROOT, target).split(sep);
+      if (rel[0] === 'reference-broker') continue;
+      if (rel[0] !== 'src' || rel[1] !== 'protocol')
+        problems.push(`${relative(ROOT, file)} imports ${rel.join('/')}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
