@@ -8,16 +8,12 @@ import { resolveVars, VarError } from '../scenario/index.ts';
 import type { CaseSpec, Step } from '../scenario/model.ts';
 import { ScenarioClient } from './client.ts';
 import { inboundCheck } from './inbound-check.ts';
-import type { CaseRunContext, CaseRunOutcome } from './index.ts';
 import { protocolLevel } from './packet-defaults.ts';
 import { type CaseEnv, isRecord, StepError, StepFailure } from './steps/common.ts';
-import { doConnect, doDisconnect, doDrop, doOpen, urlFor } from './steps/connection.ts';
-import { closeWindowMs, expectClose, expectNothing, expectOn } from './steps/expect.ts';
-import { closeProxies, doFault } from './steps/fault.ts';
-import { doBarrier, doParallel, doSet, doWait } from './steps/flow.ts';
-import { doPublish, doSend, doSendMutated, doSendRaw, doSubscribe, doUnsubscribe } from './steps/send.ts';
-import { countWindow } from './steps/window.ts';
+import { closeProxies } from './steps/fault.ts';
+import { runStep } from './steps/registry.ts';
 import { Transcript } from './transcript.ts';
+import type { CaseRunContext, CaseRunOutcome } from './types.ts';
 
 const DEFAULT_STEP_MS = 2000;
 const CASE_MARGIN_MS = 5000;
@@ -356,75 +352,5 @@ async function closeAll(clients: ScenarioClient[]): Promise<void> {
       new Promise<void>((r) => setTimeout(r, 500).unref()),
     ]);
     for (const c of ending) c.destroy();
-  }
-}
-
-async function runStep(step: Step, env: CaseEnv): Promise<void> {
-  const a = step.action;
-  switch (a.kind) {
-    case 'connect':
-      return doConnect(env, step, a);
-    case 'open':
-      return doOpen(env, step, a);
-    case 'send':
-      return doSend(env, step, a);
-    case 'sendRaw':
-      return doSendRaw(env, step, a);
-    case 'sendMutated':
-      return doSendMutated(env, step, a);
-    case 'expect': {
-      const matcher = env.resolve(a.matcher);
-      if (a.withinMs !== undefined) {
-        const match = isRecord(matcher.match) ? matcher.match : {};
-        const capture = isRecord(matcher.capture) ? (matcher.capture as Record<string, string>) : {};
-        await countWindow(env, [env.client(step.client)], {
-          match,
-          count: matcher.count,
-          withinMs: a.withinMs,
-          skip: a.skip,
-          capture,
-          ...(Array.isArray(matcher.including) ? { including: matcher.including.filter(isRecord) } : {}),
-        });
-        return;
-      }
-      await expectOn(env, env.client(step.client), matcher, a.skip, env.deadlineMs(step));
-      return;
-    }
-    case 'expectAmong': {
-      const match = env.resolve(a.match);
-      await countWindow(
-        env,
-        a.clients.map((n) => env.client(n)),
-        { match, count: env.resolve(a.count), withinMs: a.withinMs, skip: a.skip, capture: a.capture },
-      );
-      return;
-    }
-    case 'expectNothing':
-      return expectNothing(env, env.client(step.client), a.forMs, a.except);
-    case 'expectClose':
-      return expectClose(env, env.client(step.client), {
-        ...a,
-        withinMs: closeWindowMs(env, env.client(step.client), a),
-      });
-    case 'disconnect':
-      return doDisconnect(env, step, a);
-    case 'drop':
-      return doDrop(env, step);
-    case 'wait':
-      return doWait(env, a);
-    case 'subscribe':
-      return doSubscribe(env, step, a);
-    case 'unsubscribe':
-      return doUnsubscribe(env, step, a);
-    case 'publish':
-      return doPublish(env, step, a);
-    case 'parallel':
-      return doParallel(env, a);
-    case 'barrier':
-      return doBarrier(env, step, a);
-    case 'set':
-      return doSet(env, a);
-    case 'fault':
-      return doFault(env, step, a, urlFor(env, env.client(step.client).transport));
   }
 }

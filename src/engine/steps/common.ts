@@ -4,8 +4,8 @@ import type { Finding } from '../../results/model.ts';
 import type { CaseSpec, Step } from '../../scenario/model.ts';
 import type { FaultProxy } from '../../transport/fault-proxy/index.ts';
 import type { ScenarioClient } from '../client.ts';
-import type { CaseRunContext } from '../index.ts';
 import type { Transcript } from '../transcript.ts';
+import type { CaseRunContext } from '../types.ts';
 
 /** The broker did not do what the step expects: the case fails with this. */
 export class StepFailure extends Error {
