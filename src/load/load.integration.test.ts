@@ -170,8 +170,15 @@ phases:
       // Two streams: the backend, and the share group as a whole (each message to exactly one member).
       assert.equal(r.ledger.expected, 2 * sent);
       assert.equal(r.ledger.lost, 0, JSON.stringify(r.ledger.pairs));
-      assert.equal(r.groups[2]?.delivered, sent);
-      assert.equal(r.groups[1]?.delivered, sent);
+      // At least once: a QoS 1 message in flight when a device dropped is resent with DUP after it
+      // reconnects, and may arrive twice; every extra delivery is a duplicate the ledger counts.
+      const dup = r.ledger.duplicated;
+      for (const g of [r.groups[1], r.groups[2]]) {
+        assert.ok(
+          g && g.delivered >= sent && g.delivered <= sent + dup,
+          `${g?.delivered} of ${sent} (+${dup})`,
+        );
+      }
     } finally {
       await m.stop();
     }

@@ -29,7 +29,7 @@ function matrixTable(list) {
     body.append(
       h(
         'tr',
-        { class: 'matrix-row' },
+        { class: 'matrix-row', 'data-id': any.id, 'data-version': any.version },
         h('td', {}, h('div', { class: 'mono', text: any.id }), h('div', { class: 'muted', text: any.title })),
         h('td', { text: any.version }),
         h('td', { class: 'mono', text: any.statements.join(', ') }),
