@@ -1,7 +1,7 @@
 // Flag parsing shared by every command: node:util parseArgs, with errors that name the flag (exit 3).
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { disableColor } from '../report/ansi.ts';
 import { UsageError } from '../common/exit-codes.ts';
+import { disableColor } from '../report/ansi.ts';
 
 export type FlagSpec = Record<
   string,

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseFlags } from './args.ts';
 import { UsageError } from '../common/exit-codes.ts';
+import { parseFlags } from './args.ts';
 import { checkOutDir, planOutput } from './output.ts';
 
 const D = { reporters: ['console'], outDir: 'reports/latest' };

@@ -7,8 +7,8 @@
 // - the directory is checked before the run starts: not a directory, not writable (or /proc, /sys) -> exit 3.
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { listFlag, type ParsedFlags, stringFlag } from './args.ts';
 import { UsageError } from '../common/exit-codes.ts';
+import { listFlag, type ParsedFlags, stringFlag } from './args.ts';
 
 export const DEFAULT_REPORT_SET: readonly string[] = ['console', 'json', 'junit', 'markdown', 'html'];
 export const STDOUT = '-';

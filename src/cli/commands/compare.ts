@@ -3,13 +3,13 @@
 // an input file is unusable, and 10-13 when the two runs cannot be compared (this file is the one place
 // that maps each reason of report/comparable.ts to its exit code).
 import { writeFile } from 'node:fs/promises';
+import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { defaultColor, makeStyle } from '../../report/ansi.ts';
 import { checkComparable, type IncomparableKind } from '../../report/comparable.ts';
 import { compareDocuments, DEFAULT_COMPARE, DEFAULT_METRICS, parseTolerance } from '../../report/compare.ts';
 import { comparisonLines, comparisonMarkdown, incomparableMarkdown } from '../../report/compare-text.ts';
 import { readResultsFile } from '../../report/read.ts';
 import { boolFlag, durationFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 
 const HELP = `usage: crucible compare <baseline.json> <current.json> [options]
 

@@ -1,5 +1,6 @@
 // `crucible conform <url>`: the bundled suites against one broker, graded per case and per statement.
 import { resolve } from 'node:path';
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { applyBaseline, loadBaseline } from '../../conformance/baseline.ts';
 import { BrokerUnreachableError, ProbeRefusedError } from '../../conformance/capabilities.ts';
 import { loadProfile } from '../../conformance/profile.ts';
@@ -13,7 +14,6 @@ import type { CaseResult, MqttVersion } from '../../results/model.ts';
 import { formatProblems } from '../../scenario/index.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
 import { boolFlag, durationFlag, intFlag, listFlag, parseFlags, stringFlag, tlsFlags } from '../args.ts';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
 import { checkOutDir, planOutput } from '../output.ts';
 import { printBaselineComparison } from './conform-baseline-output.ts';

@@ -1,5 +1,6 @@
 // `crucible coverage`: which normative statements the suites cover, per version.
 import { resolve } from 'node:path';
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import {
   computeCoverage,
   formatCoverageMarkdown,
@@ -10,7 +11,6 @@ import { loadSuites, SUITE_VERSIONS, SUITES_DIR } from '../../conformance/suites
 import type { MqttVersion } from '../../results/model.ts';
 import { formatProblems } from '../../scenario/index.ts';
 import { boolFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
 
 const HELP = `usage: crucible coverage [--version 3.1,3.1.1,5.0] [--format text|markdown|json] [--suites dir] [--check]
 

@@ -1,5 +1,7 @@
 // `crucible report <results.json...>`: re-render one results document, or merge several (shards of a
 // run, runs against several brokers) into one, and write html, junit, markdown and json views.
+
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { defaultColor, makeStyle } from '../../report/ansi.ts';
 import { renderConsoleSummary } from '../../report/console.ts';
 import { createReporters } from '../../report/index.ts';
@@ -8,7 +10,6 @@ import { readResultsFile } from '../../report/read.ts';
 import { verdictOf } from '../../report/verdict.ts';
 import type { ResultsDocument } from '../../results/model.ts';
 import { boolFlag, parseFlags } from '../args.ts';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { checkOutDir, planOutput } from '../output.ts';
 
 const HELP = `usage: crucible report <results.json...> [options]

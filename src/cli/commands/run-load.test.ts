@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseFlags } from '../args.ts';
 import { UsageError } from '../../common/exit-codes.ts';
+import { parseFlags } from '../args.ts';
 import { LOAD_FLAGS, loadFlags, parseShard } from './run-load.ts';
 
 describe('run-load flags', () => {

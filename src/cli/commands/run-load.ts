@@ -2,6 +2,7 @@
 // check (exit 4 at once), live progress, an interrupt that stops cleanly and still returns results, exit code 2
 // when a threshold fails.
 
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { formatLoadSummary } from '../../load/format.ts';
 import { runLoad } from '../../load/index.ts';
 import { makeStyle } from '../../report/ansi.ts';
@@ -10,7 +11,6 @@ import type { LoadResult } from '../../results/model.ts';
 import type { LoadProfile } from '../../scenario/load-profile/model.ts';
 import { connect, TransportError } from '../../transport/index.ts';
 import { durationFlag, type FlagSpec, intFlag, type ParsedFlags, stringFlag } from '../args.ts';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
 
 export interface LoadCliFlags {
   broker: string;

@@ -1,6 +1,8 @@
 // `crucible run <files...> --broker <url>`: conversations through the engine (graded, reported), load
 // profiles through the load path (run-load.ts). Exit: 3 invalid input, 4 broker unreachable, 1 a case
 // failed or errored, 2 a load threshold failed, 0 otherwise.
+
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import {
   BrokerUnreachableError,
   type Capabilities,
@@ -26,7 +28,6 @@ import {
   stringFlag,
   tlsFlags,
 } from '../args.ts';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
 import { checkOutDir, planOutput } from '../output.ts';
 import { LOAD_FLAGS, LOAD_INTERRUPT_GRACE_MS, loadFlags, runLoadFromCli } from './run-load.ts';

@@ -5,6 +5,7 @@
 // not start, 5 harness error.
 import { join, resolve } from 'node:path';
 import { loadBrokerConfig, type RunningBroker, startBroker } from '../../../reference-broker/src/index.ts';
+import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { BrokerUnreachableError } from '../../conformance/capabilities.ts';
 import { loadProfile } from '../../conformance/profile.ts';
 import { runConformance } from '../../conformance/runner.ts';
@@ -18,7 +19,6 @@ import { finishDocument, newDocument } from '../../results/document.ts';
 import type { CaseResult, ResultsDocument } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import { boolFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
 import { checkOutDir } from '../output.ts';
 import { LOAD_INTERRUPT_GRACE_MS } from './run-load.ts';

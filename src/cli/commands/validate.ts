@@ -2,10 +2,10 @@
 // Exit 0 when every file is valid, 3 (invalid input) listing every problem with file:line:col.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXIT, UsageError } from '../../common/exit-codes.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import type { Problem } from '../../scenario/model.ts';
 import { boolFlag, parseFlags, stringFlag } from '../args.ts';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
 
 const HELP = `usage: crucible validate <file.yaml | dir>... [options]
 
