@@ -11,10 +11,11 @@
 // the reference broker and aedes with theirs. A broker that crashes under a load is restarted for the next.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect as netConnect } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../../src/transport/testing/ports.ts';
 import { Publisher, Subscriber, setCleanSession } from './lean-client.ts';
 
 const { values } = parseArgs({
@@ -90,15 +91,6 @@ async function startNodeBroker(kind: NodeBroker): Promise<BrokerProc> {
     alive: () => !exited,
     stop: () => child.kill(),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 async function startMosquitto(): Promise<BrokerProc | undefined> {

@@ -2,6 +2,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../common/exit-codes.ts';
 import { disableColor } from '../report/ansi.ts';
+import { parseDurationMs } from '../scenario/duration.ts';
 
 export type FlagSpec = Record<
   string,
@@ -61,14 +62,9 @@ export function intFlag(flags: ParsedFlags, name: string, min: number, max: numb
   return n;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** '250ms', '2s', '1.5s', '1m', '1h' or a plain number of ms. Returns undefined when malformed. */
+/** '250ms', '2s', '1.5s', '1m', '1h' or a plain number of ms (the scenario language's parser). */
 export function parseDuration(text: string | number): number | undefined {
-  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text : undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) * (UNITS[m[2] ?? 'ms'] ?? 1);
+  return parseDurationMs(text);
 }
 
 export function durationFlag(flags: ParsedFlags, name: string): number | undefined {

@@ -9,7 +9,7 @@ import type { CaseSpec, Step } from '../scenario/model.ts';
 import { ScenarioClient } from './client.ts';
 import { inboundCheck } from './inbound-check.ts';
 import { protocolLevel } from './packet-defaults.ts';
-import { type CaseEnv, isRecord, StepError, StepFailure } from './steps/common.ts';
+import { type CaseEnv, StepError, StepFailure } from './steps/common.ts';
 import { closeProxies } from './steps/fault.ts';
 import { runStep } from './steps/registry.ts';
 import { Transcript } from './transcript.ts';

@@ -5,20 +5,12 @@ import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../transport/testing/ports.ts';
 import { startRabbit } from '../transport/testing/rabbitmq.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+export { freePort };
 
 /** A broker child never outlives this process (a crashed test or benchmark must not leave it running). */
 function killOnExit(child: ChildProcess): void {

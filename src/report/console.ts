@@ -8,7 +8,7 @@ import { gates, isExpected } from '../results/grade.ts';
 import type { CaseResult, Outcome, OutcomeCounts, ResultsDocument } from '../results/model.ts';
 import { defaultColor, makeStyle, type Style } from './ansi.ts';
 import { capabilityLine, notApplicableGroups, someIds, variationEntries } from './detected.ts';
-import { describeEntry, fmtMs, fmtValue, OUTCOMES } from './format.ts';
+import { describeEntry, fmtValue, OUTCOMES } from './format.ts';
 import { LoadProgressLines, loadSummaryLines } from './load-text.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';
 

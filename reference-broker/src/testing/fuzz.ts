@@ -1,29 +1,10 @@
 // Fuzz material: a seeded PRNG, random valid packets (random topics, flags, properties) and
 // mutations (bit flips, truncation, bad lengths, random bytes, duplicated properties).
 import { encode, type Packet, type ProtocolVersion } from '../../../src/protocol/codec.ts';
+import { Prng as Rng } from '../../../src/protocol/testing/prng.ts';
 
-export class Rng {
-  constructor(private s: number) {}
-  next(): number {
-    // mulberry32
-    this.s = (this.s + 0x6d2b79f5) | 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(a: readonly T[]): T {
-    return a[this.int(a.length)]!;
-  }
-  bytes(n: number): Buffer {
-    const b = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i++) b[i] = this.int(256);
-    return b;
-  }
-}
+/** The seeded PRNG of the protocol tests (one implementation; the same sequence for the same seed). */
+export { Rng };
 
 const LEVELS = ['a', 'b', 'fuzz', '+', '#', '', '$SYS', 'x y', 'é', '$share', 'g'];
 

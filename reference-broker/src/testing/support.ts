@@ -1,12 +1,10 @@
-// Test support: a raw MQTT client over TCP built on the shared codec (for byte-level checks), a
-// throw-away TLS certificate, and a peer-availability helper following the team rules.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { Decoder, encode, type Packet, type ProtocolVersion } from '../../../src/protocol/codec.ts';
+import { selfSignedCert } from '../../../src/transport/testing/certs.ts';
 
 export class RawClient {
   readonly packets: Packet[] = [];
@@ -131,31 +129,7 @@ export class RawClient {
 
 /** Self-signed certificate for 127.0.0.1 in a temp dir (openssl). */
 export function makeCert(): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'crucible-cert-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
+  return selfSignedCert(mkdtempSync(join(tmpdir(), 'crucible-cert-')), 'broker');
 }
 
 /** Team rule: a missing peer fails under CI=true (naming the package), else the test is skipped. */

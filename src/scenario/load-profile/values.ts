@@ -1,4 +1,5 @@
 // Typed reads of a YAML value with problems located at file:line:column and a dotted field path.
+import { parseDurationMs } from '../duration.ts';
 import type { Problem } from '../model.ts';
 import type { LoadVersion } from './model.ts';
 
@@ -11,8 +12,6 @@ interface Doc {
   value: unknown;
   locate(path: Path): { line: number; column: number };
 }
-
-const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 export function fieldName(path: Path): string {
   let s = '';
@@ -169,13 +168,7 @@ export class Reader {
   }
 }
 
-export function parseDurationMs(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
-  if (typeof v !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|m|h)?\s*$/.exec(v);
-  if (!m) return undefined;
-  return Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1);
-}
+export { parseDurationMs };
 
 export function parseRate(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;

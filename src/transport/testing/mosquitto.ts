@@ -5,6 +5,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCert } from './certs.ts';
+import { freePort } from './ports.ts';
+
+export { freePort };
 
 export const MOSQUITTO_BIN = '/usr/sbin/mosquitto';
 
@@ -43,45 +47,6 @@ export function mosquittoSkipReason(): string | false {
   return why;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function selfSigned(dir: string, name: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}-cert.pem`);
-  const key = join(dir, `${name}-key.pem`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
-
 function waitForPort(port: number, deadline: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const attempt = () => {
@@ -102,8 +67,8 @@ function waitForPort(port: number, deadline: number): Promise<void> {
 
 export async function startMosquitto(): Promise<MosquittoInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'crucible-mosq-'));
-  const server = selfSigned(dir, 'server');
-  const client = selfSigned(dir, 'client');
+  const server = selfSignedCert(dir, 'server');
+  const client = selfSignedCert(dir, 'client');
   const [tcp, ws, tls, wss, mtls] = [
     await freePort(),
     await freePort(),
