@@ -1,0 +1,157 @@
+// Bounded memory per peer: a client that never reads cannot make the broker hold its output without
+// bound (PUBACK, PUBCOMP, PINGRESP alike), a socket before CONNECT cannot make it buffer more than
+// maxConnectPacketSize, and a SCRAM exchange or a TLS / WebSocket handshake that never completes is
+// closed by the connect timeout like a socket that never sends CONNECT.
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Packet } from '../../src/protocol/codec.ts';
+import { type RunningBroker, ScramClient, startBroker } from './index.ts';
+import { makeCert, RawClient } from './testing/support.ts';
+
+const USERS = join(import.meta.dirname, '..', 'configs', 'users.txt');
+
+/** Resolves when the socket closes, or with false after ms (a deadline, not a timing assertion). */
+function closedWithin(s: Socket, ms: number): Promise<boolean> {
+  if (s.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    s.once('close', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+/** Writes one chunk and waits until the socket accepted it (or closed); false once closed. */
+function writeChunk(s: Socket, b: Buffer): Promise<boolean> {
+  if (s.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onClose = () => resolve(false);
+    s.once('close', onClose);
+    s.write(b, (err) => {
+      s.off('close', onClose);
+      resolve(!err && !s.destroyed);
+    });
+  });
+}
+
+describe('output to a client that does not read is capped', () => {
+  let broker: RunningBroker;
+  before(async () => {
+    broker = await startBroker({
+      sysIntervalSeconds: 0,
+      maxWriteBufferBytes: 64 * 1024,
+      maxOutputBufferBytes: 256 * 1024,
+    });
+  });
+  after(() => broker.close());
+
+  // Each loop sends acknowledgement-producing packets (QoS 1 PUBLISH -> PUBACK, PUBREL -> PUBCOMP,
+  // PINGREQ -> PINGRESP) and never reads. Without a cap the broker holds every answer.
+  for (const [name, unit] of [
+    ['QoS 1 PUBLISH (PUBACK)', Buffer.from([0x32, 0x05, 0x00, 0x01, 0x61, 0x00, 0x01])],
+    ['PUBREL (PUBCOMP)', Buffer.from([0x62, 0x02, 0x00, 0x07])],
+    ['PINGREQ (PINGRESP)', Buffer.from([0xc0, 0x00])],
+  ] as const) {
+    test(`a flood of ${name} from a non-reading client ends with the broker closing it`, {
+      timeout: 120_000,
+    }, async () => {
+      const [c] = await RawClient.connect(broker.listeners[0]!.port, 4);
+      c.socket.pause(); // never reads: everything the broker answers stays on its side
+      const chunk = Buffer.concat(Array.from({ length: Math.floor((1 << 20) / unit.length) }, () => unit));
+      const closed = closedWithin(c.socket, 120_000);
+      let sentMb = 0;
+      // 48 MiB of input; with a 256 KiB cap the broker must give up long before (kernel buffers on
+      // both sides hold a few MiB at most)
+      while (sentMb < 48 && (await writeChunk(c.socket, chunk))) sentMb++;
+      if (sentMb >= 48) c.socket.resume(); // still open: nothing capped it (the assertion below fails)
+      assert.ok(sentMb < 48, `the broker kept answering a client that never reads (${sentMb} MiB sent)`);
+      assert.ok(await closed);
+      c.destroy();
+    });
+  }
+});
+
+describe('before CONNECT', () => {
+  let broker: RunningBroker;
+  before(async () => {
+    broker = await startBroker({ sysIntervalSeconds: 0, maxConnectPacketSize: 4096, connectTimeoutMs: 60_000 });
+  });
+  after(() => broker.close());
+
+  test('a CONNECT announcing more than maxConnectPacketSize is refused before its body is read', async () => {
+    const s = await openSocket(broker.listeners[0]!.port);
+    s.on('error', () => {});
+    const closed = closedWithin(s, 20_000);
+    // CONNECT with Remaining Length 200,000,000 (0x80 0x84 0xAF 0x5F), then 8 MiB of body
+    s.write(Buffer.from([0x10, 0x80, 0x84, 0xaf, 0x5f]));
+    const body = Buffer.alloc(1 << 20, 0x41);
+    let sent = 0;
+    while (sent < 8 && (await writeChunk(s, body))) sent++;
+    assert.ok(await closed, `the broker kept reading an unauthenticated CONNECT (${sent} MiB)`);
+  });
+
+  test('a CONNECT within the limit is accepted', async () => {
+    const [c, ack] = await RawClient.connect(broker.listeners[0]!.port, 4, {
+      will: { topic: 'w', payload: Buffer.alloc(3000, 0x41), qos: 0, retain: false },
+    });
+    assert.equal((ack as { returnCode: number }).returnCode, 0);
+    c.destroy();
+  });
+});
+
+describe('the connect timeout covers authentication and handshakes', () => {
+  let broker: RunningBroker;
+  let cert: { cert: string; key: string };
+  before(async () => {
+    cert = makeCert();
+    broker = await startBroker({
+      sysIntervalSeconds: 0,
+      connectTimeoutMs: 300,
+      usersFile: USERS,
+      authMethods: ['SCRAM-SHA-256'],
+      listeners: [
+        { kind: 'tcp', host: '127.0.0.1', port: 0 },
+        { kind: 'tls', host: '127.0.0.1', port: 0, ...cert },
+        { kind: 'ws', host: '127.0.0.1', port: 0 },
+        { kind: 'wss', host: '127.0.0.1', port: 0, ...cert },
+      ],
+    });
+  });
+  after(() => broker.close());
+
+  test('a SCRAM exchange that stops after the first challenge is closed', async () => {
+    const scram = new ScramClient('crucible', 'crucible-pass');
+    const c = await RawClient.open(broker.listeners[0]!.port, 5);
+    c.send({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 5,
+      clientId: 'scram-stall',
+      clean: true,
+      keepalive: 0,
+      properties: { authenticationMethod: 'SCRAM-SHA-256', authenticationData: scram.first() },
+    } as Packet);
+    assert.equal((await c.next('auth')).cmd, 'auth');
+    // the client never sends its final message
+    assert.ok(await closedWithin(c.socket, 10_000), 'a stalled SCRAM exchange stayed open');
+  });
+
+  for (const i of [1, 2, 3]) {
+    test(`a silent socket on the ${['', 'tls', 'ws', 'wss'][i]} listener is closed`, async () => {
+      const s = await openSocket(broker.listeners[i]!.port);
+      s.on('error', () => {});
+      if (i === 2) s.write('GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // headers never finished
+      assert.ok(await closedWithin(s, 10_000), 'a handshake that never completes stayed open');
+    });
+  }
+});
