@@ -24,6 +24,7 @@ export interface BrokerStats {
   bytesReceived: number;
   bytesSent: number;
   dropped: number;
+  slowClientsClosed: number;
   uptimeSeconds: number;
 }
 
@@ -49,6 +50,8 @@ export class Broker {
     bytesReceived: 0,
     bytesSent: 0,
     dropped: 0,
+    /** connections closed because they did not read their output (maxOutputBufferBytes) */
+    slowClientsClosed: 0,
   };
   readonly startedAt = Date.now();
   private readonly willTimers = new Map<Session, NodeJS.Timeout>();

@@ -86,17 +86,35 @@ export class Connection implements TransportEvents {
   private decoded: Packet | undefined;
   private decodeErr: DecodeError | undefined;
   private outTrace: Decoder | undefined;
+  /** largest packet read once connected (maximumPacketSize; -1 = the protocol maximum) */
   readonly maxIn: number;
+  /** largest packet read now: maxConnectPacketSize until the CONNECT is accepted, then maxIn */
+  private limitIn: number;
+  /** bytes held for this client before it is disconnected (maxOutputBufferBytes) */
+  private readonly maxOut: number;
+  /** the largest single packet written since the output last drained (allowed on top of maxOut) */
+  private bigOut = 0;
 
   constructor(
     readonly broker: Broker,
     readonly transport: Transport,
   ) {
-    this.maxIn = broker.config.maximumPacketSize > 0 ? broker.config.maximumPacketSize : 268435460;
+    const cfg = broker.config;
+    this.maxIn = cfg.maximumPacketSize > 0 ? cfg.maximumPacketSize : 268435460;
+    this.limitIn = Math.min(this.maxIn, cfg.maxConnectPacketSize);
+    this.maxOut = cfg.maxOutputBufferBytes;
     transport.attach(this);
     this.connectTimer = setTimeout(() => {
       if (this.state === 'new' || this.state === 'auth') this.destroy(); // A1.4
-    }, broker.config.connectTimeoutMs);
+    }, cfg.connectTimeoutMs);
+  }
+
+  /** The CONNECT was accepted: the connect deadline (which covers AUTH exchanges) ends and packets up
+   * to maximumPacketSize are read from now on. */
+  accepted(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+    this.limitIn = this.maxIn;
   }
 
   onData(chunk: Buffer) {
@@ -150,6 +168,8 @@ export class Connection implements TransportEvents {
         rem += (x & 0x7f) * mult;
         mult *= 128;
         if ((x & 0x80) === 0) {
+          // MQTT-1.5.5-1 (5.0) / 2.2.3 (3.1.1): the fewest bytes possible; a trailing 0x00 is overlong
+          if (x === 0 && n > 0) return this.protocolError(0x81, 'remaining length not minimally encoded');
           done = true;
           break;
         }
@@ -157,9 +177,12 @@ export class Connection implements TransportEvents {
       }
       if (!done) break;
       const total = i - off + rem;
-      if (total > this.maxIn && !this.broker.faults['ignore-max-packet-size']) {
+      if (total > this.limitIn) {
+        // before CONNECT is accepted: at most maxConnectPacketSize bytes are ever held for the socket
+        if (this.state !== 'connected') return this.protocolError(0x95, 'CONNECT or AUTH packet too large');
         // MQTT-3.2.2-15: packet larger than the server's Maximum Packet Size => DISCONNECT 0x95
-        return this.protocolError(0x95, 'packet too large');
+        if (!this.broker.faults['ignore-max-packet-size'])
+          return this.protocolError(0x95, 'packet too large');
       }
       if (len - off < total) {
         pendingTotal = total;
@@ -294,6 +317,9 @@ export class Connection implements TransportEvents {
   /** Queue bytes for the peer; all writes of one tick leave in one batch. */
   write(buf: Buffer): void {
     if (this.state === 'closed') return;
+    const held = this.transport.buffered();
+    if (held > this.maxOut + this.bigOut) return this.outputOverflow(held);
+    if (buf.length > this.bigOut) this.bigOut = buf.length;
     if (!this.corked) {
       this.corked = true;
       this.transport.cork();
@@ -302,6 +328,15 @@ export class Connection implements TransportEvents {
     this.broker.stats.bytesSent += buf.length;
     if (this.broker.config.trace) this.traceOut(buf);
     this.transport.write(buf);
+  }
+
+  /** The client does not read what it is sent: disconnect rather than hold its output without bound. */
+  private outputOverflow(held: number): void {
+    this.broker.stats.slowClientsClosed++;
+    this.broker.log(
+      `closing ${this.clientId || this.transport.remote}: ${held} bytes of output not read (maxOutputBufferBytes ${this.maxOut})`,
+    );
+    this.destroy();
   }
 
   private rawWrite(buf: Buffer): void {
@@ -369,6 +404,7 @@ export class Connection implements TransportEvents {
   }
 
   onDrain(): void {
+    if (this.transport.buffered() === 0) this.bigOut = 0;
     if (this.session && this.session.conn === this) this.broker.pump(this.session);
   }
 }

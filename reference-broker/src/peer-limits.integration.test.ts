@@ -84,7 +84,11 @@ describe('output to a client that does not read is capped', () => {
 describe('before CONNECT', () => {
   let broker: RunningBroker;
   before(async () => {
-    broker = await startBroker({ sysIntervalSeconds: 0, maxConnectPacketSize: 4096, connectTimeoutMs: 60_000 });
+    broker = await startBroker({
+      sysIntervalSeconds: 0,
+      maxConnectPacketSize: 4096,
+      connectTimeoutMs: 60_000,
+    });
   });
   after(() => broker.close());
 

@@ -107,6 +107,7 @@ export class SocketTransport implements Transport {
 export class WsTransport implements Transport {
   readonly remote: string;
   private parts: Buffer[] = [];
+  private partsLen = 0;
   private corked = false;
   constructor(
     private readonly ws: WebSocket,
@@ -131,18 +132,21 @@ export class WsTransport implements Transport {
     this.corked = true;
   }
   write(buf: Buffer): void {
-    if (this.corked) this.parts.push(buf);
-    else if (this.ws.readyState === 1) this.ws.send(buf, { binary: true });
+    if (this.corked) {
+      this.parts.push(buf);
+      this.partsLen += buf.length;
+    } else if (this.ws.readyState === 1) this.ws.send(buf, { binary: true });
   }
   uncork(): void {
     this.corked = false;
     if (this.parts.length === 0) return;
-    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLen);
     this.parts = [];
+    this.partsLen = 0;
     if (this.ws.readyState === 1) this.ws.send(b, { binary: true });
   }
   buffered(): number {
-    return this.ws.bufferedAmount;
+    return this.ws.bufferedAmount + this.partsLen;
   }
   pause(): void {
     this.ws.pause();

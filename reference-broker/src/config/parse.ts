@@ -230,6 +230,12 @@ export function parseBrokerConfig(obj: unknown, baseDir?: string): ConfigResult 
   }
   if (config.usersFile && baseDir && !isAbsolute(config.usersFile))
     config.usersFile = resolve(baseDir, config.usersFile);
+  if (config.maxOutputBufferBytes < config.maxWriteBufferBytes) {
+    problems.push({
+      key: 'maxOutputBufferBytes',
+      message: `${config.maxOutputBufferBytes} is below maxWriteBufferBytes (${config.maxWriteBufferBytes}); allowed: at least maxWriteBufferBytes`,
+    });
+  }
   if (config.authMethods.length > 0 && !config.usersFile) {
     problems.push({
       key: 'authMethods',

@@ -50,8 +50,6 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
     if (b.faults['second-connect-accepted']) return;
     return conn.protocolError(0x82, 'second CONNECT'); // MQTT-3.1.0-2
   }
-  if (conn.connectTimer) clearTimeout(conn.connectTimer);
-  conn.connectTimer = undefined;
   const v5 = conn.v5;
   const props = (p.properties ?? {}) as Record<string, unknown>;
   conn.requestProblemInfo = props.requestProblemInformation !== false;
@@ -198,6 +196,7 @@ export function accept(
   s.conn = conn;
   conn.session = s;
   conn.state = 'connected';
+  conn.accepted(); // the connect timeout ran until here, through any AUTH exchange (A1.4)
   conn.connectPacket = p;
   b.connected++;
   // Will
