@@ -318,7 +318,10 @@ export class Connection implements TransportEvents {
   write(buf: Buffer): void {
     if (this.state === 'closed') return;
     const held = this.transport.buffered();
-    if (held > this.maxOut + this.bigOut) return this.outputOverflow(held);
+    if (held > this.maxOut + this.bigOut) {
+      this.outputOverflow(held);
+      return;
+    }
     if (buf.length > this.bigOut) this.bigOut = buf.length;
     if (!this.corked) {
       this.corked = true;
