@@ -92,7 +92,13 @@ describe('a message dropped by a queue cap', () => {
       const [p] = await RawClient.connect(port, 5);
       const codes: number[] = [];
       for (let i = 1; i <= 5; i++) {
-        p.send({ cmd: 'publish', topic: 'q/a', qos: 1, messageId: i, payload: Buffer.from(`m${i}`) } as Packet);
+        p.send({
+          cmd: 'publish',
+          topic: 'q/a',
+          qos: 1,
+          messageId: i,
+          payload: Buffer.from(`m${i}`),
+        } as Packet);
         codes.push(Number(rec(await p.next('puback')).reasonCode ?? 0));
       }
       assert.deepEqual(codes.slice(0, 3), [0, 0, 0]);

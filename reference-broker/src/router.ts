@@ -4,6 +4,7 @@
 import type { Broker } from './broker.ts';
 import type { Connection } from './connection.ts';
 import { encodePublish, extraProps, type Message, publishSize, withPacketId } from './message.ts';
+import { pumpRetained } from './retained-delivery.ts';
 import type { Outgoing, Session, Subscription } from './session.ts';
 import type { MatchResult } from './trie.ts';
 import { encodeAck } from './wire.ts';
@@ -30,8 +31,8 @@ export class Router {
 
   constructor(private readonly b: Broker) {}
 
-  /** Routes a message to every matching subscription (MQTT-3.3.2-3, A6.5). */
-  route(msg: Message): void {
+  /** Routes a message to every matching subscription (MQTT-3.3.2-3, A6.5); returns the sessions matched. */
+  route(msg: Message): number {
     const b = this.b;
     const f = b.faults;
     b.trie.match(msg.topic, this.match);
@@ -50,13 +51,14 @@ export class Router {
         if (m) this.addTarget(m, msg, gen);
       }
     }
-    if (targets.length === 0) return;
+    const n = targets.length;
+    if (n === 0) return 0;
     let expiry = -1;
     if (msg.expiresAt !== 0) {
       if (f['no-message-expiry']) expiry = msg.expiryInterval;
       else {
         const left = msg.expiresAt - Date.now();
-        if (left <= 0) return; // MQTT-3.3.2-5
+        if (left <= 0) return n; // MQTT-3.3.2-5
         expiry = Math.ceil(left / 1000);
       }
     }
@@ -66,6 +68,7 @@ export class Router {
       this.deliver(s, msg, this.tQos[i]! as 0 | 1 | 2, this.tRetain[i]!, this.tSubIds[i], expiry);
     }
     targets.length = 0;
+    return n;
   }
 
   private addTarget(sub: Subscription, msg: Message, gen: number): void {
@@ -130,11 +133,12 @@ export class Router {
       conn.state === 'connected' &&
       s.inflight.size < conn.sendQuota &&
       s.queued === 0 &&
+      s.pendingRetained.length === 0 && // retained messages of a new subscription go first
       conn.transport.buffered() <= b.config.maxWriteBufferBytes
     ) {
       this.sendOutgoing(conn, s, o, false, expiry);
     } else {
-      if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+      if (!s.enqueue(o, b.config.maxQueuedMessages, b.config.maxQueuedBytes)) b.stats.dropped++;
       // nothing in flight means no acknowledgement will come to pump the queue
       if (conn !== undefined && conn.state === 'connected' && s.inflight.size === 0) this.pumpLater(s);
       // backpressure only for clients that are making progress; a stuck client just loses messages
@@ -206,7 +210,7 @@ export class Router {
     if (o.packetId === 0) {
       o.packetId = s.allocPacketId();
       if (o.packetId === 0) {
-        if (!s.enqueue(o, b.config.maxQueuedMessages)) b.stats.dropped++;
+        if (!s.enqueue(o, b.config.maxQueuedMessages, b.config.maxQueuedBytes)) b.stats.dropped++;
         // nothing in flight means no acknowledgement will come to pump the queue
         if (conn !== undefined && conn.state === 'connected' && s.inflight.size === 0) this.pumpLater(s);
         return;
@@ -258,6 +262,7 @@ export class Router {
     if (conn === undefined || conn.state !== 'connected') return;
     const max = this.b.config.maxWriteBufferBytes;
     const now = Date.now();
+    if (s.pendingRetained.length > 0 && !pumpRetained(this.b, conn, s, now)) return;
     while (s.queued > 0) {
       if (conn.transport.buffered() > max) {
         this.pumpLater(s); // resumes on drain (sockets) or on this timer (WebSocket)
