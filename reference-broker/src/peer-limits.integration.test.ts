@@ -159,3 +159,37 @@ describe('the connect timeout covers authentication and handshakes', () => {
     });
   }
 });
+
+describe('documented caps on what a session holds', () => {
+  test('subscriptions beyond maxSubscriptionsPerClient are refused in SUBACK (0x97 / 0x80)', async () => {
+    const broker = await startBroker({ sysIntervalSeconds: 0, maxSubscriptionsPerClient: 3 });
+    try {
+      for (const version of [4, 5] as const) {
+        const [c] = await RawClient.connect(broker.listeners[0]!.port, version);
+        const subscriptions = ['a', 'b', 'c', 'd', 'a'].map((topic) => ({ topic, qos: 0 as const }));
+        c.send({ cmd: 'subscribe', messageId: 1, subscriptions } as Packet);
+        const granted = (await c.next('suback')) as unknown as { granted: number[] };
+        // the fourth is over the cap; re-subscribing to an existing filter replaces it (MQTT-3.8.4-3)
+        assert.deepEqual(granted.granted, [0, 0, 0, version === 5 ? 0x97 : 0x80, 0]);
+        c.destroy();
+      }
+    } finally {
+      await broker.close();
+    }
+  });
+
+  test('sessions of clients that never return expire by default (5.0 is told the granted interval)', async () => {
+    const broker = await startBroker({ sysIntervalSeconds: 0 });
+    try {
+      const [c, ack] = await RawClient.connect(broker.listeners[0]!.port, 5, {
+        clean: false,
+        properties: { sessionExpiryInterval: 0xffffffff },
+      });
+      const props = (ack as unknown as { properties?: Record<string, unknown> }).properties ?? {};
+      assert.equal(props.sessionExpiryInterval, 7 * 86400);
+      c.destroy();
+    } finally {
+      await broker.close();
+    }
+  });
+});
