@@ -40,7 +40,8 @@ export interface BrokerConfig {
   serverKeepAlive: number;
   /** seconds a session without its own (v5) interval lives after disconnect; -1 = never expires. */
   defaultSessionExpiryInterval: number;
-  /** cap on a client's Session Expiry Interval (seconds); -1 = no cap. */
+  /** cap on a session's expiry (seconds; 3.x persistent sessions and 5.0 alike); -1 = no cap.
+   * Default 7 days: sessions of clients that never return do not stay forever. */
   maximumSessionExpiryInterval: number;
   /** cap on Message Expiry Interval (seconds); -1 = no cap. */
   maximumMessageExpiryInterval: number;
@@ -107,7 +108,7 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   maximumPacketSize: 268435455,
   serverKeepAlive: 60,
   defaultSessionExpiryInterval: -1,
-  maximumSessionExpiryInterval: -1,
+  maximumSessionExpiryInterval: 7 * 86400,
   maximumMessageExpiryInterval: -1,
   sessionScanIntervalMs: 5000,
   closeOnPublishAuthorizationFailure: true,

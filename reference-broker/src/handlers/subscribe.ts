@@ -58,6 +58,11 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
     }
     const qos = Math.min(req.qos, cfg.maximumQoS) as 0 | 1 | 2; // MQTT-3.2.2-10: accept, grant lower
     const existing = s.subs.get(filter);
+    const cap = cfg.maxSubscriptionsPerClient;
+    if (!existing && cap > 0 && s.subs.size >= cap) {
+      granted.push(v5 ? 0x97 : 0x80); // Quota exceeded (5.0) / Failure (3.1.1): maxSubscriptionsPerClient
+      continue;
+    }
     if (existing && f['subscription-not-replaced']) {
       granted.push(qos);
       continue;
