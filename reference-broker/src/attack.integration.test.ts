@@ -18,6 +18,11 @@ const SEED = Number(process.env.ATTACK_SEED ?? 20261202);
 /** deepest topic the attack sends (levels) */
 const MAX_LEVELS = Number(process.env.ATTACK_MAX_LEVELS ?? 3000);
 const WORKERS = 24;
+/** connections that flood without reading for the whole run (reconnecting when closed), and sockets
+ * that stream a huge CONNECT: what made an unbounded broker grow by gigabytes */
+const FLOODERS = 2;
+const HOGS = 2;
+const LONG_BUDGET = 512 * 1024 * 1024;
 /** the stated bound: broker RSS may grow at most this much over its RSS with the good clients connected */
 const RSS_BOUND_MB = 256;
 const REPO = join(import.meta.dirname, '..', '..');
@@ -87,19 +92,23 @@ function rssMb(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Plays one hostile connection; every wait has a deadline. */
-async function play(port: number, plan: AttackPlan): Promise<void> {
+/** Plays one hostile connection until its plan or the run ends; returns the packets it carried. */
+async function play(port: number, plan: AttackPlan, deadline: number): Promise<number> {
   const s: Socket = connect(port, '127.0.0.1');
   s.on('error', () => {});
   const closed = new Promise<void>((r) => s.once('close', () => r()));
   await Promise.race([new Promise((r) => s.once('connect', r)), closed, sleep(2000)]);
   if (!plan.noRead) s.on('data', () => {}); // otherwise nothing is ever read from the socket
+  const perChunk = plan.packets / Math.max(1, plan.chunks.length);
+  let written = 0;
   for (const c of plan.chunks) {
-    if (s.destroyed) break;
+    if (s.destroyed || Date.now() > deadline) break;
+    written++;
     if (!s.write(c)) await Promise.race([new Promise((r) => s.once('drain', r)), closed, sleep(2000)]);
   }
-  await Promise.race([closed, sleep(plan.linger ? 3000 : 100)]);
+  if (Date.now() < deadline) await Promise.race([closed, sleep(plan.linger ? 3000 : 100)]);
   s.destroy();
+  return Math.round(written * perChunk);
 }
 
 interface GoodClient {
@@ -170,12 +179,21 @@ test('attack suite: hostile mix against the broker process while good clients pu
         const kind = r.pick(ATTACK_KINDS);
         const plan = attackPlan(r, kind, `atk-${w}-${n}`, MAX_LEVELS);
         connections++;
-        packets += plan.packets;
         byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-        await play(broker.port, plan);
+        packets += await play(broker.port, plan, deadline);
       }
     });
-    await Promise.all([...workers, ...publishers]);
+    const long = Array.from({ length: FLOODERS + HOGS }, async (_, w) => {
+      const r = new Prng(SEED * 77 + w);
+      const kind = w < FLOODERS ? 'output-flood' : 'length-lie';
+      for (let n = 0; Date.now() < deadline && !broker.exit; n++) {
+        const plan = attackPlan(r, kind, `atk-long-${w}-${n}`, MAX_LEVELS, LONG_BUDGET);
+        connections++;
+        byKind.set(`long ${kind}`, (byKind.get(`long ${kind}`) ?? 0) + 1);
+        packets += await play(broker.port, plan, deadline);
+      }
+    });
+    await Promise.all([...workers, ...long, ...publishers]);
     // every good message must arrive at both subscribers
     const waitUntil = Date.now() + 20_000;
     while (Date.now() < waitUntil && received.some((s) => sent.some((m) => !s.has(m)))) await sleep(100);

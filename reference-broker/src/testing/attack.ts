@@ -164,6 +164,7 @@ function shortTopic(r: Prng): string {
 
 // ---- attacks ----
 
+/** bytes one ordinary attack connection sends at most; long floods and hogs get a budget of their own */
 const MAX_BYTES_PER_CONNECTION = 2 * 1024 * 1024;
 
 function session(r: Prng, version: 4 | 5, clientId: string, maxLevels: number): Buffer[] {
@@ -179,7 +180,13 @@ function session(r: Prng, version: 4 | 5, clientId: string, maxLevels: number): 
 }
 
 /** The plan of one hostile connection. */
-export function attackPlan(r: Prng, kind: AttackKind, clientId: string, maxLevels: number): AttackPlan {
+export function attackPlan(
+  r: Prng,
+  kind: AttackKind,
+  clientId: string,
+  maxLevels: number,
+  budget = MAX_BYTES_PER_CONNECTION,
+): AttackPlan {
   const version: 4 | 5 = r.chance(0.6) ? 5 : 4;
   const plan: AttackPlan = { kind, chunks: [], packets: 0, noRead: r.chance(0.15), linger: false };
   const add = (b: Buffer, packets = 1) => {
@@ -215,10 +222,13 @@ export function attackPlan(r: Prng, kind: AttackKind, clientId: string, maxLevel
       break;
     }
     case 'length-lie': {
-      if (r.chance(0.2)) {
-        // before CONNECT: a CONNECT claiming up to 256 MB, then some of it
-        add(Buffer.concat([Buffer.from([0x10]), vbi(1 + r.below(268435455))]));
-        add(r.fill(1 + r.below(64 * 1024)), 0);
+      if (r.chance(0.2) || budget > MAX_BYTES_PER_CONNECTION) {
+        // before CONNECT: a CONNECT claiming up to 256 MB, then as much of it as the budget allows
+        const claim = 268435455 - r.below(1 << 20);
+        add(Buffer.concat([Buffer.from([0x10]), vbi(claim)]));
+        const body = r.fill(64 * 1024);
+        for (let sent = 0; sent < budget; sent += body.length) add(body, 0);
+        plan.linger = true;
         break;
       }
       add(connectFrame({ version, clientId }));
@@ -272,14 +282,16 @@ export function attackPlan(r: Prng, kind: AttackKind, clientId: string, maxLevel
       // never reads, keeps asking for answers (PUBACK, PINGRESP, PUBCOMP, deliveries to itself)
       plan.noRead = true;
       add(connectFrame({ version, clientId }));
-      add(subscribeFrame(version, 1, ['atk/echo']));
+      // its own topic only (outside atk/): the flood is about its output, not fan-out to other attackers
+      const own = `flood/${clientId}`;
+      add(subscribeFrame(version, 1, [own]));
       const unit = Buffer.concat([
-        publishFrame(version, 'atk/echo', 1, 7, Buffer.alloc(64, 0x61)),
+        publishFrame(version, own, 1, 7, Buffer.alloc(64, 0x61)),
         Buffer.from([0xc0, 0x00, 0x62, 0x02, 0x00, 0x09]),
       ]);
       const perChunk = Math.floor(65536 / unit.length);
       const chunk = Buffer.concat(Array.from({ length: perChunk }, () => unit));
-      const chunks = Math.floor(MAX_BYTES_PER_CONNECTION / chunk.length);
+      const chunks = Math.floor(budget / chunk.length);
       for (let i = 0; i < chunks; i++) add(chunk, perChunk * 3);
       break;
     }
