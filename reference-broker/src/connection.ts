@@ -94,6 +94,8 @@ export class Connection implements TransportEvents {
   private readonly maxOut: number;
   /** the largest single packet written since the output last drained (allowed on top of maxOut) */
   private bigOut = 0;
+  /** closed for not reading: nothing more is written (QoS 1/2 stay in flight for a resumed session) */
+  private overflowed = false;
 
   constructor(
     readonly broker: Broker,
@@ -316,7 +318,7 @@ export class Connection implements TransportEvents {
 
   /** Queue bytes for the peer; all writes of one tick leave in one batch. */
   write(buf: Buffer): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || this.overflowed) return;
     const held = this.transport.buffered();
     if (held > this.maxOut + this.bigOut) {
       this.outputOverflow(held);
@@ -335,6 +337,7 @@ export class Connection implements TransportEvents {
 
   /** The client does not read what it is sent: disconnect rather than hold its output without bound. */
   private outputOverflow(held: number): void {
+    this.overflowed = true;
     this.broker.stats.slowClientsClosed++;
     this.broker.log(
       `closing ${this.clientId || this.transport.remote}: ${held} bytes of output not read (maxOutputBufferBytes ${this.maxOut})`,
