@@ -193,3 +193,35 @@ describe('documented caps on what a session holds', () => {
     }
   });
 });
+
+test('a full retained store: 5.0 QoS 1 publisher gets 0x97 and nothing is delivered; 3.1.1 is delivered, not stored', async () => {
+  const broker = await startBroker({ sysIntervalSeconds: 0, maxRetainedMessages: 1 });
+  const port = broker.listeners[0]!.port;
+  try {
+    const [s] = await RawClient.connect(port, 5);
+    s.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'full/#', qos: 1 }] } as Packet);
+    await s.next('suback');
+    const [p5] = await RawClient.connect(port, 5);
+    const publish = (topic: string, messageId: number) =>
+      ({ cmd: 'publish', topic, qos: 1, retain: true, messageId, payload: Buffer.from(topic) }) as Packet;
+    p5.send(publish('full/a', 1));
+    assert.equal(((await p5.next('puback')) as unknown as { reasonCode?: number }).reasonCode ?? 0, 0);
+    p5.send(publish('full/b', 2));
+    assert.equal(((await p5.next('puback')) as unknown as { reasonCode?: number }).reasonCode, 0x97);
+    const [p4] = await RawClient.connect(port, 4);
+    p4.send(publish('full/c', 3));
+    await p4.next('puback');
+    const got: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const m = (await s.next('publish')) as unknown as { topic: string; messageId: number };
+      got.push(m.topic);
+      s.send({ cmd: 'puback', messageId: m.messageId } as Packet);
+    }
+    assert.deepEqual(got, ['full/a', 'full/c']);
+    assert.equal(broker.stats().retained, 1);
+    assert.equal(broker.stats().retainedRefused, 2);
+    for (const c of [s, p5, p4]) c.destroy();
+  } finally {
+    await broker.close();
+  }
+});
