@@ -160,7 +160,17 @@ test('attack suite: hostile mix against the broker process while good clients pu
       for (let seq = 0; Date.now() < deadline && !broker.exit; seq++) {
         const payload = `p${i}:${seq}`;
         try {
-          await g.client.publishAsync(`good/${run}/${i}`, payload, { qos: 1 });
+          // a deadline on every wait: a broker that died or stalls fails the run instead of hanging it
+          const acked = g.client.publishAsync(`good/${run}/${i}`, payload, { qos: 1 });
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no PUBACK within 15 s')), 15_000);
+          });
+          try {
+            await Promise.race([acked, late]);
+          } finally {
+            clearTimeout(timer);
+          }
           sent.push(payload);
         } catch (e) {
           failedPublishes.push(`${payload}: ${(e as Error).message}`);
@@ -207,7 +217,11 @@ test('attack suite: hostile mix against the broker process while good clients pu
         `broker RSS before ${rssBefore.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB, after ${rssAfter.toFixed(0)} MB; ` +
         `good clients: ${sent.length} QoS 1 messages sent, lost ${lost.join(' / ')}, failed publishes ${failedPublishes.length}`,
     );
-    assert.equal(broker.exit, undefined, `the broker exited: ${JSON.stringify(broker.exit)}`);
+    assert.equal(
+      broker.exit,
+      undefined,
+      `the broker exited: ${JSON.stringify(broker.exit)}\n${broker.internalErrors.join('\n')}`,
+    );
     assert.deepEqual(broker.internalErrors, [], 'the broker reported internal errors');
     assert.deepEqual(failedPublishes, []);
     assert.ok(sent.length > 0, 'the good publishers sent nothing');

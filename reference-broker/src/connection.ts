@@ -12,6 +12,7 @@ import type { Broker } from './broker.ts';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './handlers/acks.ts';
 import { dispatch } from './handlers/index.ts';
 import type { Session } from './session.ts';
+import { describe, describeIn } from './trace-format.ts';
 import type { Transport, TransportEvents } from './transport.ts';
 import { type InPublish, newInPublish, parsePublish } from './wire.ts';
 
@@ -413,19 +414,4 @@ export class Connection implements TransportEvents {
     if (this.transport.buffered() === 0) this.bigOut = 0;
     if (this.session && this.session.conn === this) this.broker.pump(this.session);
   }
-}
-
-function describe(p: Packet): string {
-  const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) {
-    if (k === 'length' || v === undefined || v === null) continue;
-    o[k] = Buffer.isBuffer(v) ? (v.length > 64 ? `<${v.length} bytes>` : v.toString('utf8')) : v;
-  }
-  return `${p.cmd.toUpperCase()} ${JSON.stringify(o)}`;
-}
-
-function describeIn(p: InPublish): string {
-  if (p.error) return `PUBLISH (invalid: ${p.error})`;
-  const payload = p.payload.length > 256 ? `<${p.payload.length} bytes>` : p.payload.toString('utf8');
-  return `PUBLISH ${JSON.stringify({ topic: p.topic, qos: p.qos, retain: p.retain, dup: p.dup, messageId: p.packetId || undefined, topicAlias: p.topicAlias || undefined, payload })}`;
 }
