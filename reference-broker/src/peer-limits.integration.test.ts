@@ -225,3 +225,35 @@ test('a full retained store: 5.0 QoS 1 publisher gets 0x97 and nothing is delive
     await broker.close();
   }
 });
+
+test('$SYS shows what the broker holds', async () => {
+  const broker = await startBroker({ sysIntervalSeconds: 1 });
+  try {
+    const [c] = await RawClient.connect(broker.listeners[0]!.port, 4);
+    c.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: '$SYS/broker/#', qos: 0 }] } as Packet);
+    await c.next('suback');
+    const seen = new Map<string, string>();
+    const want = [
+      'sessions/count',
+      'sessions/offline',
+      'subscriptions/count',
+      'clients/pending',
+      'clients/closed-slow',
+      'messages/queued',
+      'messages/queued-bytes',
+      'messages/inflight',
+      'messages/dropped',
+      'retained messages/count',
+      'retained messages/bytes',
+      'retained messages/refused',
+    ];
+    while (want.some((k) => !seen.has(k))) {
+      const m = (await c.next('publish', 5000)) as unknown as { topic: string; payload: Buffer };
+      seen.set(m.topic.slice('$SYS/broker/'.length), String(m.payload));
+    }
+    for (const k of want) assert.match(seen.get(k)!, /^\d+$/, k);
+    c.destroy();
+  } finally {
+    await broker.close();
+  }
+});
