@@ -104,6 +104,47 @@ describe('before CONNECT', () => {
     assert.ok(await closed, `the broker kept reading an unauthenticated CONNECT (${sent} MiB)`);
   });
 
+  test('over WebSocket too: a frame announcing more than maxConnectPacketSize is refused before it arrives', async () => {
+    const ws = await startBroker({
+      sysIntervalSeconds: 0,
+      maxConnectPacketSize: 4096,
+      connectTimeoutMs: 60_000,
+      listeners: [{ kind: 'ws', host: '127.0.0.1', port: 0 }],
+    });
+    try {
+      const s = await openSocket(ws.listeners[0]!.port);
+      s.on('error', () => {});
+      s.write(
+        'GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n',
+      );
+      await new Promise<void>((resolve) => {
+        let head = '';
+        const onData = (d: Buffer) => {
+          head += d.toString('latin1');
+          if (head.includes('\r\n\r\n')) {
+            s.off('data', onData);
+            resolve();
+          }
+        };
+        s.on('data', onData);
+      });
+      s.resume();
+      const closed = closedWithin(s, 20_000);
+      // one masked binary frame of 64 MiB: a CONNECT announcing 200,000,000 bytes, then filler
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64BE(64n << 20n);
+      s.write(Buffer.concat([Buffer.from([0x82, 0xff]), len, Buffer.from([0, 0, 0, 0])]));
+      s.write(Buffer.from([0x10, 0x80, 0x84, 0xaf, 0x5f]));
+      const body = Buffer.alloc(1 << 20, 0x41);
+      let sent = 0;
+      while (sent < 8 && (await writeChunk(s, body))) sent++;
+      assert.ok(await closed, `the broker kept reading an unauthenticated WebSocket frame (${sent} MiB)`);
+    } finally {
+      await ws.close();
+    }
+  });
+
   test('a CONNECT within the limit is accepted', async () => {
     const [c, ack] = await RawClient.connect(broker.listeners[0]!.port, 4, {
       will: { topic: 'w', payload: Buffer.alloc(3000, 0x41), qos: 0, retain: false },
