@@ -107,6 +107,7 @@ export class Connection implements TransportEvents {
     this.limitIn = Math.min(this.maxIn, cfg.maxConnectPacketSize);
     this.maxOut = cfg.maxOutputBufferBytes;
     transport.attach(this);
+    transport.limitInput(this.limitIn);
     this.connectTimer = setTimeout(() => {
       if (this.state === 'new' || this.state === 'auth') this.destroy(); // A1.4
     }, cfg.connectTimeoutMs);
@@ -118,6 +119,8 @@ export class Connection implements TransportEvents {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
     this.limitIn = this.maxIn;
+    // a WebSocket message may carry several packets: at least the ws library's own default
+    this.transport.limitInput(Math.max(this.maxIn + 5, 100 * 1024 * 1024));
   }
 
   onData(chunk: Buffer) {

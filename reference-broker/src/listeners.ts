@@ -71,6 +71,8 @@ export async function startListener(broker: Broker, l: ListenerConfig): Promise<
     server: http,
     path,
     perMessageDeflate: false,
+    // per connection: maxConnectPacketSize until CONNECT is accepted, then maximumPacketSize (Connection)
+    maxPayload: Math.max(broker.config.maxConnectPacketSize, 1024),
     handleProtocols: (protocols) => {
       for (const p of ['mqtt', 'mqttv3.1']) if (protocols.has(p)) return p; // MQTT-6.0.0-3
       return false;

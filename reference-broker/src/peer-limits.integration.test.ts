@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import mqtt from 'mqtt';
 import type { Packet } from '../../src/protocol/codec.ts';
 import { type RunningBroker, ScramClient, startBroker } from './index.ts';
 import { makeCert, RawClient } from './testing/support.ts';
@@ -140,6 +141,20 @@ describe('before CONNECT', () => {
       let sent = 0;
       while (sent < 8 && (await writeChunk(s, body))) sent++;
       assert.ok(await closed, `the broker kept reading an unauthenticated WebSocket frame (${sent} MiB)`);
+      // once connected, packets up to maximumPacketSize pass (the limit was raised for this connection)
+      const c = await mqtt.connectAsync(ws.listeners[0]!.url, { reconnectPeriod: 0, connectTimeout: 5000 });
+      try {
+        await c.subscribeAsync('big', { qos: 0 });
+        const got = new Promise<number>((resolve, reject) => {
+          c.once('message', (_t, p) => resolve(p.length));
+          c.once('close', () => reject(new Error('the broker closed the connection')));
+          setTimeout(() => reject(new Error('no message within 10 s')), 10_000).unref();
+        });
+        c.publish('big', Buffer.alloc(3 << 20, 0x42), { qos: 0 });
+        assert.equal(await got, 3 << 20);
+      } finally {
+        c.end(true);
+      }
     } finally {
       await ws.close();
     }

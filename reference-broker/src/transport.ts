@@ -17,6 +17,8 @@ export interface Transport {
   uncork(): void;
   /** bytes accepted but not yet handed to the OS */
   buffered(): number;
+  /** the most the transport may buffer of one incoming message (WebSocket frames; sockets stream) */
+  limitInput(bytes: number): void;
   pause(): void;
   resume(): void;
   /** flush then close */
@@ -83,6 +85,7 @@ export class SocketTransport implements Transport {
   buffered(): number {
     return this.socket.writableLength + this.partsLen;
   }
+  limitInput(): void {}
   pause(): void {
     this.socket.pause();
   }
@@ -147,6 +150,13 @@ export class WsTransport implements Transport {
   }
   buffered(): number {
     return this.ws.bufferedAmount + this.partsLen;
+  }
+  limitInput(bytes: number): void {
+    // ws checks each frame's announced length against its receiver's maxPayload before buffering it;
+    // the option is per server, so the receiver of this connection is adjusted (checked by
+    // peer-limits.integration.test.ts, which fails if a ws upgrade renames the field)
+    const rx = (this.ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+    if (rx && typeof rx._maxPayload === 'number') rx._maxPayload = bytes;
   }
   pause(): void {
     this.ws.pause();
