@@ -92,6 +92,23 @@ function rssMb(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Resolves on 'drain', on close or after ms, leaving no listener or timer behind. */
+function drained(s: Socket, closed: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onDrain: (() => void) | undefined;
+  return Promise.race([
+    closed,
+    new Promise<void>((r) => {
+      onDrain = r;
+      s.once('drain', r);
+      timer = setTimeout(r, ms);
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+    if (onDrain) s.off('drain', onDrain);
+  });
+}
+
 /** Plays one hostile connection until its plan or the run ends; returns the packets it carried. */
 async function play(port: number, plan: AttackPlan, deadline: number): Promise<number> {
   const s: Socket = connect(port, '127.0.0.1');
@@ -104,7 +121,7 @@ async function play(port: number, plan: AttackPlan, deadline: number): Promise<n
   for (const c of plan.chunks) {
     if (s.destroyed || Date.now() > deadline) break;
     written++;
-    if (!s.write(c)) await Promise.race([new Promise((r) => s.once('drain', r)), closed, sleep(2000)]);
+    if (!s.write(c)) await drained(s, closed, 2000);
   }
   if (Date.now() < deadline) await Promise.race([closed, sleep(plan.linger ? 3000 : 100)]);
   s.destroy();
