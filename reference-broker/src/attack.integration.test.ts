@@ -3,7 +3,8 @@
 // lengths, property floods, deep and long topics, clients that never read, CONNECTs never finished)
 // while good MQTT.js clients publish and receive at QoS 1. It must not exit, must not hit an internal
 // error, must not lose or drop a good client's message, and its RSS must stay within the bound below.
-// About 25 s in CI; `npm run soak` runs it for 5 minutes (ATTACK_SECONDS, ATTACK_SEED, ATTACK_MAX_LEVELS).
+// About 25 s in CI; `npm run soak` runs it for 5 minutes (ATTACK_SECONDS, ATTACK_SEED, ATTACK_MAX_LEVELS;
+// ATTACK_BROKER_NODE_ARGS adds node flags to the broker process, e.g. --max-old-space-size=160).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ function startBrokerProcess(): Promise<BrokerProcess> {
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.ATTACK_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
       '--import',
       'tsx',
       join(REPO, 'src', 'cli', 'main.ts'),

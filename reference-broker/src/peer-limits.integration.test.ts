@@ -313,3 +313,34 @@ test('$SYS shows what the broker holds', async () => {
     await broker.close();
   }
 });
+
+test('output held for a client that does not read costs about its bytes in memory, not an object per packet', {
+  timeout: 120_000,
+}, async () => {
+  // 8 MiB of 4-byte PUBCOMPs is two million packets: held one Buffer object each, that is hundreds of MB
+  const broker = await startBroker({
+    sysIntervalSeconds: 0,
+    maxWriteBufferBytes: 1 << 20,
+    maxOutputBufferBytes: 8 << 20,
+  });
+  try {
+    const [c] = await RawClient.connect(broker.listeners[0]!.port, 4);
+    c.socket.pause();
+    const unit = Buffer.from([0x62, 0x02, 0x00, 0x07]); // PUBREL -> PUBCOMP
+    const chunk = Buffer.concat(Array.from({ length: 1 << 18 }, () => unit));
+    const heap = () => process.memoryUsage().heapUsed;
+    const before = heap();
+    let peak = before;
+    let sent = 0;
+    while (sent < 96 && (await writeChunk(c.socket, chunk))) {
+      sent++;
+      peak = Math.max(peak, heap());
+    }
+    assert.ok(sent < 96, 'the broker never closed the client');
+    const growthMb = (peak - before) / 1e6;
+    assert.ok(growthMb < 96, `heap grew by ${growthMb.toFixed(0)} MB while holding 8 MiB of output`);
+    c.destroy();
+  } finally {
+    await broker.close();
+  }
+});
