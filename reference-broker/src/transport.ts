@@ -35,10 +35,14 @@ export interface Transport {
  * of publishers (turns of ~1 s) such a backlog drains at ~1000 messages a turn while buffered()
  * stays above maxWriteBufferBytes, so every new QoS 0 delivery to that client is dropped.
  */
+const COMPACT_AT = 256;
+
 export class SocketTransport implements Transport {
   readonly remote: string;
   private parts: Buffer[] = [];
   private partsLen = 0;
+  /** parts before this index are already merged (see compact) */
+  private merged = 0;
   private corked = false;
   constructor(private readonly socket: Socket) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -62,6 +66,17 @@ export class SocketTransport implements Transport {
     this.parts.push(buf);
     this.partsLen += buf.length;
     if (!this.corked) this.flush();
+    if (this.parts.length - this.merged >= COMPACT_AT) this.compact();
+  }
+  /**
+   * Output held while the socket is backed up (or within one large batch) is merged every COMPACT_AT
+   * writes: held as separate Buffers, millions of 4-byte acks would cost ~100 bytes of heap each and
+   * maxOutputBufferBytes would bound their bytes but not their memory. Each byte is copied once more.
+   */
+  private compact(): void {
+    const tail = this.parts.splice(this.merged);
+    this.parts.push(Buffer.concat(tail));
+    this.merged = this.parts.length;
   }
   uncork(): void {
     this.corked = false;
@@ -74,12 +89,14 @@ export class SocketTransport implements Transport {
     if (s.destroyed) {
       this.parts = [];
       this.partsLen = 0;
+      this.merged = 0;
       return;
     }
     if (s.writableNeedDrain && !force) return;
     const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLen);
     this.parts = [];
     this.partsLen = 0;
+    this.merged = 0;
     s.write(b);
   }
   buffered(): number {
@@ -103,6 +120,7 @@ export class SocketTransport implements Transport {
   destroy(): void {
     this.parts = [];
     this.partsLen = 0;
+    this.merged = 0;
     this.socket.destroy();
   }
 }
