@@ -16,15 +16,29 @@ import type { InPublish } from './wire.ts';
 
 export interface BrokerStats {
   connections: number;
+  /** sockets that have not completed CONNECT yet */
+  pendingConnections: number;
   sessions: number;
+  /** sessions without a connection (kept until they expire) */
+  offlineSessions: number;
   subscriptions: number;
   retained: number;
+  retainedBytes: number;
+  /** retained PUBLISHes not stored because the store was full */
+  retainedRefused: number;
+  /** deliveries waiting in session queues */
+  queued: number;
+  /** bytes (payload + topic) waiting in session queues */
+  queuedBytes: number;
+  /** QoS 1/2 deliveries sent and not yet acknowledged */
+  inflight: number;
   packetsReceived: number;
   messagesReceived: number;
   messagesSent: number;
   bytesReceived: number;
   bytesSent: number;
   dropped: number;
+  slowClientsClosed: number;
   uptimeSeconds: number;
 }
 
@@ -47,7 +61,7 @@ export class Broker {
   readonly faults: FaultFlags;
   readonly sessions = new Map<string, Session>();
   readonly trie = new SubscriptionTrie();
-  readonly retained = new RetainedStore();
+  readonly retained: RetainedStore;
   readonly router: Router;
   readonly conns = new Set<Connection>();
   readonly users: UserTable | undefined;
@@ -63,6 +77,8 @@ export class Broker {
     bytesReceived: 0,
     bytesSent: 0,
     dropped: 0,
+    /** connections closed because they did not read their output (maxOutputBufferBytes) */
+    slowClientsClosed: 0,
   };
   readonly startedAt = Date.now();
   /** Wills waiting for their delay, with the function that publishes each (MQTT-3.1.3-9). */
@@ -80,6 +96,7 @@ export class Broker {
     this.faults = faultFlags(config.faults);
     this.trie.dollarWildcard = this.faults['dollar-wildcard'];
     this.router = new Router(this);
+    this.retained = new RetainedStore(config.maxRetainedMessages, config.maxRetainedBytes);
     this.users = config.usersFile ? loadUsers(config.usersFile) : undefined;
     this.acl = new Acl(config.acl);
     if (this.faults['session-expiry-scan']) {
@@ -126,18 +143,21 @@ export class Broker {
     }
   }
 
-  storeRetained(msg: Message): void {
-    if (!msg.retain) return; // MQTT-3.3.1-8
+  /** Stores (or clears) the retained message of msg's topic; false when the store is full. */
+  storeRetained(msg: Message): boolean {
+    if (!msg.retain) return true; // MQTT-3.3.1-8
     if (msg.payload.length === 0) {
       // MQTT-3.3.1-6/-7: empty retained payload clears and is never stored
       if (!this.faults['retain-not-cleared']) {
         this.retained.delete(msg.topic);
         this.store.retainedRemoved(msg.topic);
       }
-      return;
+      return true;
     }
-    this.retained.set(msg); // MQTT-3.3.1-5
+    // MQTT-3.3.1-5 (within maxRetainedMessages / maxRetainedBytes)
+    if (!this.retained.set(msg)) return false;
     this.store.retainedSaved(msg);
+    return true;
   }
 
   /** Backpressure: stop reading from a publisher while its subscribers catch up (bounded queues). */
@@ -301,11 +321,28 @@ export class Broker {
   }
 
   getStats(): BrokerStats {
+    let queued = 0;
+    let queuedBytes = 0;
+    let inflight = 0;
+    let offline = 0;
+    for (const s of this.sessions.values()) {
+      queued += s.queued;
+      queuedBytes += s.queuedBytes;
+      inflight += s.inflight.size;
+      if (s.conn === undefined) offline++;
+    }
     return {
       connections: this.connected,
+      pendingConnections: Math.max(0, this.conns.size - this.connected),
       sessions: this.sessions.size,
+      offlineSessions: offline,
       subscriptions: this.trie.count,
       retained: this.retained.size,
+      retainedBytes: this.retained.bytes,
+      retainedRefused: this.retained.refused,
+      queued,
+      queuedBytes,
+      inflight,
       ...this.stats,
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
     };

@@ -12,6 +12,7 @@ import type { Broker } from './broker.ts';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './handlers/acks.ts';
 import { dispatch } from './handlers/index.ts';
 import type { Session } from './session.ts';
+import { describe, describeIn } from './trace-format.ts';
 import type { Transport, TransportEvents } from './transport.ts';
 import { type InPublish, newInPublish, parsePublish } from './wire.ts';
 
@@ -86,17 +87,40 @@ export class Connection implements TransportEvents {
   private decoded: Packet | undefined;
   private decodeErr: DecodeError | undefined;
   private outTrace: Decoder | undefined;
+  /** largest packet read once connected (maximumPacketSize; -1 = the protocol maximum) */
   readonly maxIn: number;
+  /** largest packet read now: maxConnectPacketSize until the CONNECT is accepted, then maxIn */
+  private limitIn: number;
+  /** bytes held for this client before it is disconnected (maxOutputBufferBytes) */
+  private readonly maxOut: number;
+  /** the largest single packet written since the output last drained (allowed on top of maxOut) */
+  private bigOut = 0;
+  /** closed for not reading: nothing more is written (QoS 1/2 stay in flight for a resumed session) */
+  private overflowed = false;
 
   constructor(
     readonly broker: Broker,
     readonly transport: Transport,
   ) {
-    this.maxIn = broker.config.maximumPacketSize > 0 ? broker.config.maximumPacketSize : 268435460;
+    const cfg = broker.config;
+    this.maxIn = cfg.maximumPacketSize > 0 ? cfg.maximumPacketSize : 268435460;
+    this.limitIn = Math.min(this.maxIn, cfg.maxConnectPacketSize);
+    this.maxOut = cfg.maxOutputBufferBytes;
     transport.attach(this);
+    transport.limitInput(this.limitIn);
     this.connectTimer = setTimeout(() => {
       if (this.state === 'new' || this.state === 'auth') this.destroy(); // A1.4
-    }, broker.config.connectTimeoutMs);
+    }, cfg.connectTimeoutMs);
+  }
+
+  /** The CONNECT was accepted: the connect deadline (which covers AUTH exchanges) ends and packets up
+   * to maximumPacketSize are read from now on. */
+  accepted(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+    this.limitIn = this.maxIn;
+    // a WebSocket message may carry several packets: at least the ws library's own default
+    this.transport.limitInput(Math.max(this.maxIn + 5, 100 * 1024 * 1024));
   }
 
   onData(chunk: Buffer) {
@@ -150,6 +174,8 @@ export class Connection implements TransportEvents {
         rem += (x & 0x7f) * mult;
         mult *= 128;
         if ((x & 0x80) === 0) {
+          // MQTT-1.5.5-1 (5.0) / 2.2.3 (3.1.1): the fewest bytes possible; a trailing 0x00 is overlong
+          if (x === 0 && n > 0) return this.protocolError(0x81, 'remaining length not minimally encoded');
           done = true;
           break;
         }
@@ -157,9 +183,12 @@ export class Connection implements TransportEvents {
       }
       if (!done) break;
       const total = i - off + rem;
-      if (total > this.maxIn && !this.broker.faults['ignore-max-packet-size']) {
+      if (total > this.limitIn) {
+        // before CONNECT is accepted: at most maxConnectPacketSize bytes are ever held for the socket
+        if (this.state !== 'connected') return this.protocolError(0x95, 'CONNECT or AUTH packet too large');
         // MQTT-3.2.2-15: packet larger than the server's Maximum Packet Size => DISCONNECT 0x95
-        return this.protocolError(0x95, 'packet too large');
+        if (!this.broker.faults['ignore-max-packet-size'])
+          return this.protocolError(0x95, 'packet too large');
       }
       if (len - off < total) {
         pendingTotal = total;
@@ -293,7 +322,13 @@ export class Connection implements TransportEvents {
 
   /** Queue bytes for the peer; all writes of one tick leave in one batch. */
   write(buf: Buffer): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || this.overflowed) return;
+    const held = this.transport.buffered();
+    if (held > this.maxOut + this.bigOut) {
+      this.outputOverflow(held);
+      return;
+    }
+    if (buf.length > this.bigOut) this.bigOut = buf.length;
     if (!this.corked) {
       this.corked = true;
       this.transport.cork();
@@ -304,6 +339,16 @@ export class Connection implements TransportEvents {
     this.broker.stats.bytesSent += buf.length;
     if (this.broker.config.trace) this.traceOut(buf);
     this.transport.write(buf);
+  }
+
+  /** The client does not read what it is sent: disconnect rather than hold its output without bound. */
+  private outputOverflow(held: number): void {
+    this.overflowed = true;
+    this.broker.stats.slowClientsClosed++;
+    this.broker.log(
+      `closing ${this.clientId || this.transport.remote}: ${held} bytes of output not read (maxOutputBufferBytes ${this.maxOut})`,
+    );
+    this.destroy();
   }
 
   private rawWrite(buf: Buffer): void {
@@ -379,21 +424,7 @@ export class Connection implements TransportEvents {
   }
 
   onDrain(): void {
+    if (this.transport.buffered() === 0) this.bigOut = 0;
     if (this.session && this.session.conn === this) this.broker.pump(this.session);
   }
-}
-
-function describe(p: Packet): string {
-  const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) {
-    if (k === 'length' || v === undefined || v === null) continue;
-    o[k] = Buffer.isBuffer(v) ? (v.length > 64 ? `<${v.length} bytes>` : v.toString('utf8')) : v;
-  }
-  return `${p.cmd.toUpperCase()} ${JSON.stringify(o)}`;
-}
-
-function describeIn(p: InPublish): string {
-  if (p.error) return `PUBLISH (invalid: ${p.error})`;
-  const payload = p.payload.length > 256 ? `<${p.payload.length} bytes>` : p.payload.toString('utf8');
-  return `PUBLISH ${JSON.stringify({ topic: p.topic, qos: p.qos, retain: p.retain, dup: p.dup, messageId: p.packetId || undefined, topicAlias: p.topicAlias || undefined, payload })}`;
 }

@@ -42,12 +42,15 @@ export async function startListener(broker: Broker, l: ListenerConfig): Promise<
   const onSocket = (s: Socket) => accept(broker, new SocketTransport(s));
   const scheme = { tcp: 'mqtt', tls: 'mqtts', ws: 'ws', wss: 'wss' }[l.kind];
   const urlHost = l.host.includes(':') ? `[${l.host}]` : l.host;
+  // A1.4: a TLS handshake or a WebSocket upgrade that does not complete within connectTimeoutMs is
+  // closed, like a socket that sends no CONNECT (the CONNECT deadline starts once they complete)
+  const limit = broker.config.connectTimeoutMs;
+  const tlsOpts = () => ({ cert: readFileSync(l.cert!), key: readFileSync(l.key!), handshakeTimeout: limit });
   if (l.kind === 'tcp' || l.kind === 'tls') {
-    const server =
-      l.kind === 'tcp'
-        ? createNet({ noDelay: true }, onSocket)
-        : createTls({ cert: readFileSync(l.cert!), key: readFileSync(l.key!) }, onSocket);
+    const server = l.kind === 'tcp' ? createNet({ noDelay: true }, onSocket) : createTls(tlsOpts(), onSocket);
     server.on('error', () => {});
+    // a handshake that timed out (or failed) is not closed by node itself once it is reported
+    server.on('tlsClientError', (_err: Error, socket: { destroy(): void }) => socket.destroy());
     const port = await listen(server, l.host, l.port);
     return {
       kind: l.kind,
@@ -57,13 +60,19 @@ export async function startListener(broker: Broker, l: ListenerConfig): Promise<
       close: () => closeServer(server),
     };
   }
-  const http =
-    l.kind === 'ws' ? createHttp() : createHttps({ cert: readFileSync(l.cert!), key: readFileSync(l.key!) });
+  const httpOpts = {
+    headersTimeout: limit,
+    requestTimeout: limit,
+    connectionsCheckingInterval: Math.min(1000, limit),
+  };
+  const http = l.kind === 'ws' ? createHttp(httpOpts) : createHttps({ ...tlsOpts(), ...httpOpts });
   const path = l.path ?? '/mqtt';
   const wss = new WebSocketServer({
     server: http,
     path,
     perMessageDeflate: false,
+    // per connection: maxConnectPacketSize until CONNECT is accepted, then maximumPacketSize (Connection)
+    maxPayload: Math.max(broker.config.maxConnectPacketSize, 1024),
     handleProtocols: (protocols) => {
       for (const p of ['mqtt', 'mqttv3.1']) if (protocols.has(p)) return p; // MQTT-6.0.0-3
       return false;
@@ -71,7 +80,18 @@ export async function startListener(broker: Broker, l: ListenerConfig): Promise<
   });
   // TEXT frames are refused in WsTransport (MQTT-6.0.0-1); unmasked client frames never reach it: the ws server
   // closes the connection on them itself (RFC 6455 section 5.1; see src/engine/frames.integration.test.ts)
+  // the upgrade request must complete within the limit too (silent sockets, slow headers)
+  const pending = new WeakMap<object, NodeJS.Timeout>();
+  const arm = (sock: Socket) => {
+    const t = setTimeout(() => sock.destroy(), limit);
+    t.unref();
+    pending.set(sock, t);
+    sock.once('close', () => clearTimeout(t));
+  };
+  http.on(l.kind === 'ws' ? 'connection' : 'secureConnection', arm);
+  if (l.kind === 'wss') http.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
   wss.on('connection', (ws, req) => {
+    clearTimeout(pending.get(req.socket));
     accept(broker, new WsTransport(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
   });
   wss.on('error', () => {});

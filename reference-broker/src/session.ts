@@ -2,6 +2,7 @@
 // packet ids of incoming QoS 2 messages whose PUBREL has not arrived yet.
 import type { Connection } from './connection.ts';
 import type { Message } from './message.ts';
+import type { PendingRetained } from './retained-delivery.ts';
 
 export interface Subscription {
   session: Session;
@@ -43,6 +44,10 @@ export class Session {
   /** FIFO queue with a moving head (no shift()). */
   queue: Outgoing[] = [];
   queueHead = 0;
+  /** payload + topic bytes of the queued messages (bounded by maxQueuedBytes) */
+  queuedBytes = 0;
+  /** retained messages still to be sent for new subscriptions, oldest subscription first */
+  pendingRetained: PendingRetained[] = [];
   readonly inboundQos2 = new Set<number>();
   private nextId = 1;
   /** seconds; NEVER_EXPIRES = kept forever; 0 = ends with the connection */
@@ -71,12 +76,15 @@ export class Session {
     return this.queue.length - this.queueHead;
   }
 
-  enqueue(o: Outgoing, max: number): boolean {
-    if (this.queued >= max) {
+  /** Queues a delivery unless the queue holds max messages or maxBytes (-1 = no byte limit). */
+  enqueue(o: Outgoing, max: number, maxBytes = -1): boolean {
+    const bytes = o.msg.payload.length + o.msg.topicBuf.length;
+    if (this.queued >= max || (maxBytes >= 0 && this.queuedBytes + bytes > maxBytes)) {
       this.dropped++;
       return false;
     }
     this.queue.push(o);
+    this.queuedBytes += bytes;
     return true;
   }
 
@@ -85,6 +93,7 @@ export class Session {
     const o = this.queue[this.queueHead]!;
     this.queue[this.queueHead] = undefined as unknown as Outgoing;
     this.queueHead++;
+    this.queuedBytes -= o.msg.payload.length + o.msg.topicBuf.length;
     if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
       this.queueHead = 0;
@@ -107,6 +116,8 @@ export class Session {
     this.inflight.clear();
     this.queue = [];
     this.queueHead = 0;
+    this.queuedBytes = 0;
+    this.pendingRetained = [];
     this.inboundQos2.clear();
   }
 }

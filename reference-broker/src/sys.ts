@@ -13,13 +13,22 @@ export function startSys(b: Broker): NodeJS.Timeout | undefined {
       'clients/connected': st.connections,
       'clients/total': st.sessions,
       'clients/disconnected': st.sessions - st.connections,
+      'clients/pending': st.pendingConnections,
+      'clients/closed-slow': st.slowClientsClosed,
+      'sessions/count': st.sessions,
+      'sessions/offline': st.offlineSessions,
       'messages/received': st.messagesReceived,
       'messages/sent': st.messagesSent,
       'messages/dropped': st.dropped,
+      'messages/queued': st.queued,
+      'messages/queued-bytes': st.queuedBytes,
+      'messages/inflight': st.inflight,
       'bytes/received': st.bytesReceived,
       'bytes/sent': st.bytesSent,
       'subscriptions/count': st.subscriptions,
       'retained messages/count': st.retained,
+      'retained messages/bytes': st.retainedBytes,
+      'retained messages/refused': st.retainedRefused,
     };
     for (const [k, v] of Object.entries(values)) {
       b.publish(makeMessage(`$SYS/broker/${k}`, Buffer.from(String(v)), 0, true, undefined, -1, undefined));

@@ -17,6 +17,8 @@ export interface Transport {
   uncork(): void;
   /** bytes accepted but not yet handed to the OS */
   buffered(): number;
+  /** the most the transport may buffer of one incoming message (WebSocket frames; sockets stream) */
+  limitInput(bytes: number): void;
   pause(): void;
   resume(): void;
   /** flush then close */
@@ -33,10 +35,14 @@ export interface Transport {
  * of publishers (turns of ~1 s) such a backlog drains at ~1000 messages a turn while buffered()
  * stays above maxWriteBufferBytes, so every new QoS 0 delivery to that client is dropped.
  */
+const COMPACT_AT = 256;
+
 export class SocketTransport implements Transport {
   readonly remote: string;
   private parts: Buffer[] = [];
   private partsLen = 0;
+  /** parts before this index are already merged (see compact) */
+  private merged = 0;
   private corked = false;
   constructor(private readonly socket: Socket) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -60,6 +66,17 @@ export class SocketTransport implements Transport {
     this.parts.push(buf);
     this.partsLen += buf.length;
     if (!this.corked) this.flush();
+    if (this.parts.length - this.merged >= COMPACT_AT) this.compact();
+  }
+  /**
+   * Output held while the socket is backed up (or within one large batch) is merged every COMPACT_AT
+   * writes: held as separate Buffers, millions of 4-byte acks would cost ~100 bytes of heap each and
+   * maxOutputBufferBytes would bound their bytes but not their memory. Each byte is copied once more.
+   */
+  private compact(): void {
+    const tail = this.parts.splice(this.merged);
+    this.parts.push(Buffer.concat(tail));
+    this.merged = this.parts.length;
   }
   uncork(): void {
     this.corked = false;
@@ -72,17 +89,20 @@ export class SocketTransport implements Transport {
     if (s.destroyed) {
       this.parts = [];
       this.partsLen = 0;
+      this.merged = 0;
       return;
     }
     if (s.writableNeedDrain && !force) return;
     const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLen);
     this.parts = [];
     this.partsLen = 0;
+    this.merged = 0;
     s.write(b);
   }
   buffered(): number {
     return this.socket.writableLength + this.partsLen;
   }
+  limitInput(): void {}
   pause(): void {
     this.socket.pause();
   }
@@ -100,6 +120,7 @@ export class SocketTransport implements Transport {
   destroy(): void {
     this.parts = [];
     this.partsLen = 0;
+    this.merged = 0;
     this.socket.destroy();
   }
 }
@@ -107,6 +128,7 @@ export class SocketTransport implements Transport {
 export class WsTransport implements Transport {
   readonly remote: string;
   private parts: Buffer[] = [];
+  private partsLen = 0;
   private corked = false;
   constructor(
     private readonly ws: WebSocket,
@@ -131,18 +153,28 @@ export class WsTransport implements Transport {
     this.corked = true;
   }
   write(buf: Buffer): void {
-    if (this.corked) this.parts.push(buf);
-    else if (this.ws.readyState === 1) this.ws.send(buf, { binary: true });
+    if (this.corked) {
+      this.parts.push(buf);
+      this.partsLen += buf.length;
+    } else if (this.ws.readyState === 1) this.ws.send(buf, { binary: true });
   }
   uncork(): void {
     this.corked = false;
     if (this.parts.length === 0) return;
-    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLen);
     this.parts = [];
+    this.partsLen = 0;
     if (this.ws.readyState === 1) this.ws.send(b, { binary: true });
   }
   buffered(): number {
-    return this.ws.bufferedAmount;
+    return this.ws.bufferedAmount + this.partsLen;
+  }
+  limitInput(bytes: number): void {
+    // ws checks each frame's announced length against its receiver's maxPayload before buffering it;
+    // the option is per server, so the receiver of this connection is adjusted (checked by
+    // peer-limits.integration.test.ts, which fails if a ws upgrade renames the field)
+    const rx = (this.ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+    if (rx && typeof rx._maxPayload === 'number') rx._maxPayload = bytes;
   }
   pause(): void {
     this.ws.pause();

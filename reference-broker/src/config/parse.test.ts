@@ -24,6 +24,24 @@ describe('parseBrokerConfig', () => {
     assert.equal(r.config.sessionScanIntervalMs, 5000);
     assert.equal(r.config.closeOnPublishAuthorizationFailure, true);
     assert.deepEqual(r.config.listeners, DEFAULT_CONFIG.listeners);
+    // limits (docs/security-limits.md)
+    assert.equal(r.config.maxOutputBufferBytes, 16 * 1024 * 1024);
+    assert.equal(r.config.maxConnectPacketSize, 256 * 1024);
+    assert.equal(r.config.maxQueuedBytes, 64 * 1024 * 1024);
+    assert.equal(r.config.maxSubscriptionsPerClient, 1000);
+    assert.equal(r.config.maxRetainedMessages, 100_000);
+    assert.equal(r.config.maxRetainedBytes, 256 * 1024 * 1024);
+    assert.equal(r.config.maximumSessionExpiryInterval, 7 * 86400);
+  });
+
+  test('the output cap cannot be below the slow-consumer threshold; missing files are named', () => {
+    const p = problems({
+      maxWriteBufferBytes: 1 << 20,
+      maxOutputBufferBytes: 1 << 19,
+      usersFile: '/nonexistent/users.txt',
+    });
+    assert.ok(p.some((x) => /^maxOutputBufferBytes: 524288 is below maxWriteBufferBytes/.test(x)));
+    assert.ok(p.some((x) => /^usersFile: cannot read \/nonexistent\/users\.txt: no such file/.test(x)));
   });
 
   test('special values are accepted', () => {

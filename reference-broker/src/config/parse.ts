@@ -1,6 +1,6 @@
 // Validation of a configuration object (from YAML or from flags). Every problem names the key and
 // the allowed values; all problems are reported at once.
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FAULT_NAMES, VARIATION_NAMES } from '../faults.ts';
@@ -289,6 +289,13 @@ export function parseBrokerConfig(obj: unknown, baseDir?: string): ConfigResult 
   }
   if (config.usersFile && baseDir && !isAbsolute(config.usersFile))
     config.usersFile = resolve(baseDir, config.usersFile);
+  checkFiles(config, problems);
+  if (config.maxOutputBufferBytes < config.maxWriteBufferBytes) {
+    problems.push({
+      key: 'maxOutputBufferBytes',
+      message: `${config.maxOutputBufferBytes} is below maxWriteBufferBytes (${config.maxWriteBufferBytes}); allowed: at least maxWriteBufferBytes`,
+    });
+  }
   if (config.authMethods.length > 0 && !config.usersFile) {
     problems.push({
       key: 'authMethods',
@@ -296,6 +303,23 @@ export function parseBrokerConfig(obj: unknown, baseDir?: string): ConfigResult 
     });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+}
+
+/** Certificate, key and users files must be readable now, not when a listener starts. */
+function checkFiles(config: BrokerConfig, problems: ConfigProblem[]): void {
+  const files: Array<[string, string | undefined]> = [['usersFile', config.usersFile]];
+  config.listeners.forEach((l, i) => {
+    files.push([`listeners[${i}].cert`, l.cert], [`listeners[${i}].key`, l.key]);
+  });
+  for (const [key, file] of files) {
+    if (file === undefined) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+      problems.push({ key, message: `cannot read ${file}: ${why}` });
+    }
+  }
 }
 
 /** Reads and validates a YAML configuration file. */

@@ -51,7 +51,8 @@ export interface BrokerConfig {
   serverKeepAlive: number;
   /** seconds a session without its own (v5) interval lives after disconnect; -1 = never expires. */
   defaultSessionExpiryInterval: number;
-  /** cap on a client's Session Expiry Interval (seconds); -1 = no cap. */
+  /** cap on a session's expiry (seconds; 3.x persistent sessions and 5.0 alike); -1 = no cap.
+   * Default 7 days: sessions of clients that never return do not stay forever. */
   maximumSessionExpiryInterval: number;
   /** cap on Message Expiry Interval (seconds); -1 = no cap. */
   maximumMessageExpiryInterval: number;
@@ -78,6 +79,18 @@ export interface BrokerConfig {
   maxTopicLevels: number;
   /** bytes buffered towards a client before QoS 0 deliveries to it are dropped (slow consumer). */
   maxWriteBufferBytes: number;
+  /** bytes held for a client that does not read (acks, pings, deliveries) before it is disconnected. */
+  maxOutputBufferBytes: number;
+  /** largest packet read before CONNECT is accepted (CONNECT, AUTH): what an unauthenticated socket may hold. */
+  maxConnectPacketSize: number;
+  /** total bytes (payload + topic) queued per session; further deliveries are dropped and counted. */
+  maxQueuedBytes: number;
+  /** subscriptions one session may hold; more are refused in SUBACK (0x97 / 0x80). -1 = unlimited. */
+  maxSubscriptionsPerClient: number;
+  /** retained messages stored; a retained PUBLISH on a new topic beyond it is not stored. -1 = unlimited. */
+  maxRetainedMessages: number;
+  /** bytes (payload + topic) of all retained messages; beyond it a retained PUBLISH is not stored. -1 = unlimited. */
+  maxRetainedBytes: number;
   /** users file ("name:password" or "name:$pbkdf2-sha256$iterations$salt$hash" per line); unset = anyone. */
   usersFile?: string;
   /** allow clients without a user name when a users file is configured. */
@@ -108,7 +121,7 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   maximumPacketSize: 268435455,
   serverKeepAlive: 60,
   defaultSessionExpiryInterval: -1,
-  maximumSessionExpiryInterval: -1,
+  maximumSessionExpiryInterval: 7 * 86400,
   maximumMessageExpiryInterval: -1,
   sessionScanIntervalMs: 5000,
   closeOnPublishAuthorizationFailure: true,
@@ -124,6 +137,12 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   maxQueuedMessages: 1000,
   maxTopicLevels: -1,
   maxWriteBufferBytes: 4 * 1024 * 1024,
+  maxOutputBufferBytes: 16 * 1024 * 1024,
+  maxConnectPacketSize: 256 * 1024,
+  maxQueuedBytes: 64 * 1024 * 1024,
+  maxSubscriptionsPerClient: 1000,
+  maxRetainedMessages: 100_000,
+  maxRetainedBytes: 256 * 1024 * 1024,
   allowAnonymous: true,
   acl: [],
   authMethods: [],
@@ -202,6 +221,33 @@ export const SCALAR_KEYS: Record<string, ScalarKind> = {
   maxQueuedMessages: { type: 'int', min: 0, max: 10_000_000, help: '0..10000000' },
   maxTopicLevels: { type: 'int', min: -1, max: 65535, forbidden: [0], help: '1..65535, or -1 (unlimited)' },
   maxWriteBufferBytes: { type: 'int', min: 1024, max: 1 << 30, help: '1024..1073741824 bytes' },
+  maxOutputBufferBytes: {
+    type: 'int',
+    min: 1024,
+    max: 2 ** 31,
+    help: '1024..2147483648 bytes, at least maxWriteBufferBytes',
+  },
+  maxConnectPacketSize: { type: 'int', min: 128, max: 268435455, help: '128..268435455 bytes' },
+  maxQueuedBytes: { type: 'int', min: 1024, max: 2 ** 40, help: '1024..1099511627776 bytes' },
+  maxSubscriptionsPerClient: {
+    type: 'int',
+    min: -1,
+    max: 10_000_000,
+    forbidden: [0],
+    help: '1..10000000, or -1 (unlimited)',
+  },
+  maxRetainedMessages: {
+    type: 'int',
+    min: -1,
+    max: 100_000_000,
+    help: '0..100000000 (0 = nothing stored), or -1 (unlimited)',
+  },
+  maxRetainedBytes: {
+    type: 'int',
+    min: -1,
+    max: 2 ** 40,
+    help: '0..1099511627776 bytes (0 = nothing stored), or -1 (unlimited)',
+  },
   usersFile: { type: 'string' },
   allowAnonymous: { type: 'boolean' },
   serverReference: { type: 'string' },

@@ -51,8 +51,6 @@ export function handleConnect(conn: Connection, p: IConnectPacket) {
     if (b.faults['second-connect-accepted']) return;
     return conn.protocolError(0x82, 'second CONNECT'); // MQTT-3.1.0-2
   }
-  if (conn.connectTimer) clearTimeout(conn.connectTimer);
-  conn.connectTimer = undefined;
   const v5 = conn.v5;
   if (v5 && b.faults['mqtt311-only']) {
     conn.write(Buffer.from([0x20, 0x02, 0x00, 0x01])); // variation: the 3.1.1 answer to an unknown level
@@ -245,6 +243,7 @@ export function accept(
   s.conn = conn;
   conn.session = s;
   conn.state = 'connected';
+  conn.accepted(); // the connect timeout ran until here, through any AUTH exchange (A1.4)
   conn.connectPacket = p;
   b.connected++;
   // Will

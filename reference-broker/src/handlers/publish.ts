@@ -91,21 +91,38 @@ export function handlePublish(conn: Connection, p: InPublish) {
     expiryInterval: expiry,
     origin: s,
   };
-  if (qos === 1) {
-    if (!f['no-puback']) {
-      conn.pendingAcks++;
-      conn.write(encodeAck(4, id, conn.v5, 0)); // MQTT-4.3.2-4
-    }
-  } else if (qos === 2) {
-    s.inboundQos2.add(id);
-    b.store.inboundSaved(s, id); // MQTT-4.3.3-8..-10 across a restart: PUBREC leaves after the commit
-    if (!f['no-pubrec']) conn.write(encodeAck(5, id, conn.v5, 0)); // MQTT-4.3.3-8
+  if (p.retain && !b.storeRetained(msg) && conn.v5 && qos > 0) {
+    // the retained store is full: a 5.0 publisher is told (0x97 Quota exceeded) and nothing is delivered;
+    // otherwise the message still goes to the current subscribers (counted in retained/refused)
+    acknowledge(conn, qos, id, 0x97);
+    return;
   }
-  if (p.retain) b.storeRetained(msg);
   const r = b.router;
-  r.route(msg);
+  const dropsBefore = b.stats.dropped;
+  const targets = r.route(msg);
+  // dropped by every subscriber's queue or buffer cap: a 5.0 publisher learns it (0x97 Quota exceeded);
+  // partial drops are counted in $SYS (messages/dropped) only
+  const dropped = b.stats.dropped - dropsBefore;
+  acknowledge(conn, qos, id, conn.v5 && dropped > 0 && dropped >= targets ? 0x97 : 0);
   if (r.congested) {
     r.congested = false;
     b.pausePublisher(conn);
+  }
+}
+
+/** PUBACK / PUBREC once the message is routed (MQTT-4.3.2-4, MQTT-4.3.3-8); a failure code ends a QoS 2 flow. */
+function acknowledge(conn: Connection, qos: number, id: number, reasonCode: number): void {
+  const f = conn.broker.faults;
+  if (qos === 1) {
+    if (f['no-puback']) return;
+    conn.pendingAcks++;
+    conn.write(encodeAck(4, id, conn.v5, reasonCode));
+  } else if (qos === 2) {
+    if (reasonCode < 0x80) {
+      conn.session!.inboundQos2.add(id);
+      // MQTT-4.3.3-8..-10 across a restart: the PUBREC leaves after the store's commit
+      conn.broker.store.inboundSaved(conn.session!, id);
+    }
+    if (!f['no-pubrec']) conn.write(encodeAck(5, id, conn.v5, reasonCode));
   }
 }

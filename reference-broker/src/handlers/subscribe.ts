@@ -1,6 +1,7 @@
 // SUBSCRIBE / UNSUBSCRIBE (3.8, 3.10): validation, grants, retained messages at subscribe time.
 import type { ISubscribePacket, IUnsubscribePacket, Packet } from 'mqtt-packet';
 import type { Connection } from '../connection.ts';
+import { queueRetained } from '../retained-delivery.ts';
 import type { Subscription } from '../session.ts';
 import { hasWildcard, parseShared, topicFilterProblem } from '../topics.ts';
 
@@ -57,6 +58,11 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
     }
     const qos = Math.min(req.qos, cfg.maximumQoS) as 0 | 1 | 2; // MQTT-3.2.2-10: accept, grant lower
     const existing = s.subs.get(filter);
+    const cap = cfg.maxSubscriptionsPerClient;
+    if (!existing && cap > 0 && s.subs.size >= cap) {
+      granted.push(v5 ? 0x97 : 0x80); // Quota exceeded (5.0) / Failure (3.1.1): maxSubscriptionsPerClient
+      continue;
+    }
     if (existing && f['subscription-not-replaced']) {
       granted.push(qos);
       continue;
@@ -85,32 +91,13 @@ export function handleSubscribe(conn: Connection, p: ISubscribePacket) {
   if (f['suback-order-reversed']) granted.reverse();
   conn.send({ cmd: 'suback', messageId: p.messageId, granted } as Packet); // MQTT-3.8.4-1, -5 (one code per filter)
   if (f['no-retain-on-subscribe'] || !cfg.retainAvailable) return;
-  const now = Date.now();
   for (const [sub, existed] of toRetain) {
     // Retained messages are not sent for shared subscriptions (5.0 4.8.2) and per Retain Handling
     if (sub.shareGroup !== undefined) continue;
     if (sub.retainHandling === 2 || (sub.retainHandling === 1 && existed)) continue; // MQTT-3.3.1-10/-11
-    for (const m of b.retained.matching(
-      sub.topicFilter,
-      f['no-message-expiry'] ? 0 : now,
-      f['dollar-wildcard'],
-    )) {
-      if (sub.aclCheck && !b.router.mayReceive(sub, m.topic)) continue; // retained: the same ACL
-      let expiry = -1;
-      if (m.expiresAt !== 0)
-        expiry = f['no-message-expiry'] ? m.expiryInterval : Math.ceil((m.expiresAt - now) / 1000);
-      const qos = (f['no-qos-downgrade'] ? m.qos : Math.min(m.qos, sub.qos)) as 0 | 1 | 2;
-      // retained messages sent on subscribe carry RETAIN=1 (MQTT-3.3.1-8 (3.1.1), MQTT-3.3.1-9/-13 (5.0))
-      b.router.deliver(
-        s,
-        m,
-        qos,
-        true,
-        sub.subId > 0 && !f['no-subscription-id'] ? [sub.subId] : undefined,
-        expiry,
-      );
-    }
+    queueRetained(b, s, sub); // all of them, as the client's window allows (retained-delivery.ts)
   }
+  if (s.pendingRetained.length > 0) b.router.pump(s);
 }
 
 export function handleUnsubscribe(conn: Connection, p: IUnsubscribePacket) {

@@ -46,3 +46,34 @@ test('crucible broker: starts, prints one line per listener, stops on SIGINT', a
   assert.match(lines[0]!, /^listening tcp mqtt:\/\/127\.0\.0\.1:\d+$/);
   assert.match(lines[1]!, /^listening ws ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
 });
+
+test('crucible broker: `--flag -1` is read like `--flag=-1`', async () => {
+  const lines: string[] = [];
+  const orig = console.log;
+  console.log = (...a: unknown[]) => {
+    lines.push(a.join(' '));
+    if (lines.length === 1) setTimeout(() => process.emit('SIGINT'), 50);
+  };
+  let r: { value: number; err: string };
+  try {
+    r = await quiet(() =>
+      run(['--port', '0', '--maximum-packet-size', '-1', '--receive-maximum', '-1', '--max-topic-levels=-1']),
+    );
+  } finally {
+    console.log = orig;
+  }
+  assert.equal(r.value, 0, r.err);
+  assert.match(lines[0]!, /^listening tcp /);
+});
+
+test('crucible broker: a missing certificate, key or users file exits 3 naming the flag', async () => {
+  const tls = await quiet(() =>
+    run(['--tls-port', '0', '--cert', '/nonexistent/c.pem', '--key', '/nonexistent/k.pem']),
+  );
+  assert.equal(tls.value, 3);
+  assert.match(tls.err, /--cert.*\/nonexistent\/c\.pem/);
+  assert.match(tls.err, /--key.*\/nonexistent\/k\.pem/);
+  const users = await quiet(() => run(['--port', '0', '--users-file', '/nonexistent/users.txt']));
+  assert.equal(users.value, 3);
+  assert.match(users.err, /--users-file.*\/nonexistent\/users\.txt/);
+});

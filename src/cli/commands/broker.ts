@@ -47,7 +47,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    const parsed = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+    const args = joinNegativeValues(argv, options);
+    const parsed = parseArgs({ args, options, allowPositionals: false, strict: true });
     values = parsed.values as typeof values;
   } catch (e) {
     console.error(
@@ -89,7 +90,8 @@ export async function run(argv: string[]): Promise<number> {
   if (faults?.length) obj.faults = [...((obj.faults as string[]) ?? []), ...faults];
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const portFlags = ['port', 'ws-port', 'tls-port', 'wss-port'];
-  if (portFlags.some((f) => values[f] !== undefined) || obj.listeners === undefined) {
+  const fromFlags = portFlags.some((f) => values[f] !== undefined) || obj.listeners === undefined;
+  if (fromFlags) {
     const listeners: Array<Record<string, unknown>> = [];
     const num = (f: string) => (/^\d+$/.test(String(values[f])) ? Number(values[f]) : values[f]);
     if (values.port !== undefined || obj.listeners === undefined) {
@@ -115,7 +117,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   const r = parseBrokerConfig(obj, baseDir);
   if (!r.ok) {
-    console.error(formatProblems(r.problems.map((p) => ({ ...p, key: flagName(p.key, flagToKey) }))));
+    const name = (key: string) => {
+      const m = fromFlags ? /^listeners\[\d+\]\.(cert|key)$/.exec(key) : null;
+      return m ? `${key} (--${m[1]})` : flagName(key, flagToKey);
+    };
+    console.error(formatProblems(r.problems.map((p) => ({ ...p, key: name(p.key) }))));
     return 3;
   }
   let broker: Awaited<ReturnType<typeof startBroker>>;
@@ -150,6 +156,21 @@ export async function run(argv: string[]): Promise<number> {
   });
   await broker.close();
   return code;
+}
+
+/** `--flag -1` as `--flag=-1`: parseArgs takes a value starting with a dash for another option. */
+function joinNegativeValues(argv: string[], options: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const opt = a.startsWith('--') && !a.includes('=') ? options[a.slice(2)] : undefined;
+    if (opt?.type === 'string' && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function flagName(key: string, flagToKey: Map<string, string>): string {
