@@ -25,7 +25,7 @@ const FLOODERS = 2;
 const HOGS = 2;
 const LONG_BUDGET = 512 * 1024 * 1024;
 /** the stated bound: broker RSS may grow at most this much over its RSS with the good clients connected
- * (384 MB for the CI run; `npm run soak` states 512 MB for 5 minutes: docs/security-limits.md) */
+ * (384 MB for the CI run; `npm run soak` states 512 MB for 5 minutes: docs/security.md (Limits)) */
 const RSS_BOUND_MB = Number(process.env.ATTACK_RSS_BOUND_MB ?? 384);
 const REPO = join(import.meta.dirname, '..', '..');
 

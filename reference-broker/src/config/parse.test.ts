@@ -24,7 +24,7 @@ describe('parseBrokerConfig', () => {
     assert.equal(r.config.sessionScanIntervalMs, 5000);
     assert.equal(r.config.closeOnPublishAuthorizationFailure, true);
     assert.deepEqual(r.config.listeners, DEFAULT_CONFIG.listeners);
-    // limits (docs/security-limits.md)
+    // limits (docs/security.md (Limits))
     assert.equal(r.config.maxOutputBufferBytes, 16 * 1024 * 1024);
     assert.equal(r.config.maxConnectPacketSize, 256 * 1024);
     assert.equal(r.config.maxQueuedBytes, 64 * 1024 * 1024);
