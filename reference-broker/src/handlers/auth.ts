@@ -2,7 +2,7 @@
 import type { IAuthPacket, IConnectPacket, Packet } from 'mqtt-packet';
 import { SCRAM_METHOD, type ScramServerState, scramFinish, scramStart } from '../auth/scram.ts';
 import type { Connection } from '../connection.ts';
-import { accept, refuse } from './connect.ts';
+import { accept, refuse } from './accept.ts';
 
 interface AuthState {
   phase: 'connect' | 'reauth';

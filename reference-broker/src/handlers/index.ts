@@ -12,9 +12,10 @@ import type {
 import type { Connection } from '../connection.ts';
 import { needsValidation, validateFrame } from '../validate.ts';
 import { PINGRESP } from '../wire.ts';
+import { refuse } from './accept.ts';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './acks.ts';
 import { handleAuth } from './auth.ts';
-import { handleConnect, refuse } from './connect.ts';
+import { handleConnect } from './connect.ts';
 import { handleSubscribe, handleUnsubscribe } from './subscribe.ts';
 
 export function dispatch(conn: Connection, p: Packet, raw: Buffer) {
