@@ -17,7 +17,7 @@ import { ATTACK_KINDS, type AttackPlan, attackPlan, Prng } from './testing/attac
 const SECONDS = Number(process.env.ATTACK_SECONDS ?? 25);
 const SEED = Number(process.env.ATTACK_SEED ?? 20261202);
 /** deepest topic the attack sends (levels) */
-const MAX_LEVELS = Number(process.env.ATTACK_MAX_LEVELS ?? 3000);
+const MAX_LEVELS = Number(process.env.ATTACK_MAX_LEVELS ?? 10000);
 const WORKERS = 24;
 /** connections that flood without reading for the whole run (reconnecting when closed), and sockets
  * that stream a huge CONNECT: what made an unbounded broker grow by gigabytes */

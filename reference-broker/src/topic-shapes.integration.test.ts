@@ -21,7 +21,8 @@ const WIDE = Array.from({ length: 1000 }, (_, i) => `wide/${i}`);
 
 let broker: BrokerProcess;
 before(async () => {
-  broker = await startBrokerProcess({});
+  // 1,000 wide filters plus the deep ones exceed the default subscription cap (1000 per client)
+  broker = await startBrokerProcess({ maxSubscriptionsPerClient: 2000 });
 });
 after(async () => {
   await broker.stop();

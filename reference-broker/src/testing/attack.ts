@@ -4,33 +4,18 @@
 // deep and long topics (will, publish, subscribe, retained, shared), output floods from a client
 // that never reads, and sockets that never finish their CONNECT.
 
-/** xorshift32: small, fast and reproducible from a seed. */
-export class Prng {
-  private x: number;
-  constructor(seed: number) {
-    this.x = seed >>> 0 || 0x9e3779b9;
-  }
-  u32(): number {
-    let x = this.x;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.x = x >>> 0;
-    return this.x;
-  }
+import { Prng as SharedPrng } from '../../../src/protocol/testing/prng.ts';
+
+/** The shared seeded PRNG of the tests (src/protocol/testing/prng.ts), with the names these generators use. */
+export class Prng extends SharedPrng {
   below(n: number): number {
-    return this.u32() % n;
+    return this.int(n);
   }
   chance(p: number): boolean {
-    return this.u32() / 4294967296 < p;
-  }
-  pick<T>(a: readonly T[]): T {
-    return a[this.below(a.length)]!;
+    return this.bool(p);
   }
   fill(n: number): Buffer {
-    const b = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i++) b[i] = this.u32() & 0xff;
-    return b;
+    return this.bytes(n);
   }
 }
 
