@@ -1,6 +1,6 @@
 // A lean MQTT client: one object per connection with a handful of fields, no per-message allocation on the
 // publish path (template copied into a batch buffer and patched), a minimal inbound parser, acks batched per read.
-import { type FrameErrorKind, type FrameHeader, FrameReader } from '../protocol/frames.ts';
+import { type FrameErrorKind, FrameReader } from '../protocol/frames.ts';
 import type { GroupSpec } from '../scenario/load-profile/model.ts';
 import { type DialEvents, type DialOptions, dial, type Sock, type Via } from './dial.ts';
 import { Outbound } from './outbound.ts';
@@ -282,9 +282,10 @@ export class LeanClient {
   }
 
   /** FrameSink: one whole inbound frame (the reader enforces the size cap and the 4-byte length). */
-  frame(buf: Buffer, start: number, end: number, h: FrameHeader): void {
+  frame(buf: Buffer, start: number, end: number, headerLength: number): void {
     if (this.state === S.Closed) return;
-    this.onFrame(h.byte0 >> 4, h.byte0 & 15, buf, start + h.headerLength, end, this.chunkNow);
+    const b0 = buf[start] as number;
+    this.onFrame(b0 >> 4, b0 & 15, buf, start + headerLength, end, this.chunkNow);
   }
 
   /** FrameSink: the broker's stream cannot be framed (5-byte length, or a frame over the cap). */

@@ -6,7 +6,7 @@
 
 import type { Packet } from 'mqtt-packet';
 import mqttPacket from 'mqtt-packet';
-import { type FrameHeader, FrameReader } from './frames.ts';
+import { FrameReader } from './frames.ts';
 import {
   encodeAckFast,
   encodePublishFast,
@@ -176,7 +176,7 @@ export class Decoder {
     this.fast = options.fastPublish !== false;
     this.frames = new FrameReader(
       {
-        frame: (buf, start, end, h) => this.onFrame(buf, start, end, h),
+        frame: (buf, start, end, headerLength) => this.onFrame(buf, start, end, headerLength),
         error: (kind, message, head) => this.fail(new DecodeError(message, kind), head),
       },
       options.maxPacketSize,
@@ -243,10 +243,11 @@ export class Decoder {
     return this.frames.announced;
   }
 
-  private onFrame(buf: Buffer, start: number, end: number, h: FrameHeader): void {
+  private onFrame(buf: Buffer, start: number, end: number, headerLength: number): void {
     const raw = buf.subarray(start, end);
     let pk: Packet | DecodeError | undefined;
-    if (this.fast && h.byte0 >> 4 === 3) pk = parsePublishFast(raw, h.headerLength, this.parseVersion);
+    if (this.fast && (buf[start] as number) >> 4 === 3)
+      pk = parsePublishFast(raw, headerLength, this.parseVersion);
     else if (this.fast) pk = emptyPacket(raw, this.parseVersion);
     if (pk === undefined) pk = this.slowParse(raw);
     if (pk instanceof DecodeError) {

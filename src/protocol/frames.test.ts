@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type FrameHeader, FrameReader } from './frames.ts';
+import { FrameReader } from './frames.ts';
 
 function collect(max?: number) {
-  const frames: Array<{ hex: string; h: FrameHeader }> = [];
+  const frames: Array<{ hex: string; h: { remainingLength: number; headerLength: number } }> = [];
   const errors: Array<{ kind: string; message: string; head: string }> = [];
   const r = new FrameReader(
     {
-      frame: (buf, start, end, h) => frames.push({ hex: buf.subarray(start, end).toString('hex'), h }),
+      frame: (buf, start, end, headerLength) =>
+        frames.push({
+          hex: buf.subarray(start, end).toString('hex'),
+          h: { remainingLength: end - start - headerLength, headerLength },
+        }),
       error: (kind, message, head) => errors.push({ kind, message, head: head.toString('hex') }),
     },
     max,

@@ -9,41 +9,14 @@
 /** Largest value a Variable Byte Integer can hold (MQTT-1.5.5 / 2.2.3). */
 export const MAX_REMAINING_LENGTH = 268_435_455;
 
-/** Header of a frame: first byte, Remaining Length, and where the body starts in the frame. */
-export interface FrameHeader {
-  /** Fixed-header byte 1: packet type in the high nibble, flags in the low one. */
-  byte0: number;
-  remainingLength: number;
-  /** Bytes of fixed header (1 + length of the Variable Byte Integer). */
-  headerLength: number;
-}
-
 export type FrameErrorKind = 'framing' | 'too-large';
 
 export interface FrameSink {
-  /** One whole frame: `buf[start, end)` holds it; `buf` may be reused after the call returns. */
-  frame(buf: Buffer, start: number, end: number, header: FrameHeader): void;
+  /** One whole frame: `buf[start, end)` holds it, its body starts at `start + headerLength` (the first byte
+   *  is `buf[start]`); `buf` may be reused after the call returns. No object is made per frame. */
+  frame(buf: Buffer, start: number, end: number, headerLength: number): void;
   /** The stream cannot be framed any further; no more callbacks follow. `head` = the offending bytes. */
   error(kind: FrameErrorKind, message: string, head: Buffer): void;
-}
-
-/**
- * Reads the fixed header at `off`. Returns the header, `undefined` when more bytes are needed, or an
- * error message when the Remaining Length runs past 4 bytes.
- */
-export function readFrameHeader(buf: Buffer, off: number, end: number): FrameHeader | undefined | string {
-  if (end - off < 2) return undefined;
-  let value = 0;
-  let mult = 1;
-  for (let n = 0; n < 4; n++) {
-    const p = off + 1 + n;
-    if (p >= end) return undefined;
-    const b = buf[p] as number;
-    value += (b & 0x7f) * mult;
-    if ((b & 0x80) === 0) return { byte0: buf[off] as number, remainingLength: value, headerLength: n + 2 };
-    mult *= 128;
-  }
-  return 'remaining length longer than 4 bytes';
 }
 
 export class FrameReader {
@@ -106,19 +79,34 @@ export class FrameReader {
   private scan(buf: Buffer): void {
     const end = buf.length;
     let off = 0;
-    while (off < end) {
-      const h = readFrameHeader(buf, off, end);
-      if (typeof h === 'string') {
-        this.fail('framing', h, buf.subarray(off, Math.min(end, off + 5)));
-        return;
+    while (end - off >= 2) {
+      // Remaining Length: a Variable Byte Integer of at most 4 bytes (MQTT-1.5.5-1)
+      let value = 0;
+      let mult = 1;
+      let p = off + 1;
+      let headerLength = 0;
+      for (let n = 0; n < 4 && p < end; n++, p++) {
+        const b = buf[p] as number;
+        value += (b & 0x7f) * mult;
+        if ((b & 0x80) === 0) {
+          headerLength = n + 2;
+          break;
+        }
+        mult *= 128;
       }
-      if (h === undefined) break;
-      const total = h.headerLength + h.remainingLength;
+      if (headerLength === 0) {
+        if (p - off > 4) {
+          this.fail('framing', 'remaining length longer than 4 bytes', buf.subarray(off, off + 5));
+          return;
+        }
+        break; // the header is not complete yet
+      }
+      const total = headerLength + value;
       if (total > this.maxPacketSize) {
         this.fail(
           'too-large',
           `packet of ${total} bytes exceeds maximum packet size ${this.maxPacketSize}`,
-          buf.subarray(off, off + h.headerLength),
+          buf.subarray(off, off + headerLength),
         );
         return;
       }
@@ -126,7 +114,7 @@ export class FrameReader {
         this.need = total;
         break;
       }
-      this.sink.frame(buf, off, off + total, h);
+      this.sink.frame(buf, off, off + total, headerLength);
       if (this.failed) return;
       off += total;
     }
