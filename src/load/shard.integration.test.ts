@@ -20,7 +20,8 @@ groups:
   - { name: pubs, count: 5, publish: { topic: "sh/{run}/{i}", qos: 1, rate: 20/s, payload: 40 } }
   - { name: subs, count: 3, subscribe: [ { filter: "sh/{run}/+", qos: 1 } ] }
 `);
-    const startAt = Date.now() + 2000;
+    // a common start far enough ahead for both shards to start their worker threads on a loaded machine
+    const startAt = Date.now() + 5000;
     const [a, b] = await Promise.all([
       runLoad(profile, { brokerUrl: m.url, workers: 0, shard: { index: 0, count: 2 }, startAt }),
       runLoad(profile, { brokerUrl: m.url, workers: 1, shard: { index: 1, count: 2 }, startAt }),
