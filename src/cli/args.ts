@@ -62,15 +62,10 @@ export function intFlag(flags: ParsedFlags, name: string, min: number, max: numb
   return n;
 }
 
-/** '250ms', '2s', '1.5s', '1m', '1h' or a plain number of ms (the scenario language's parser). */
-export function parseDuration(text: string | number): number | undefined {
-  return parseDurationMs(text);
-}
-
 export function durationFlag(flags: ParsedFlags, name: string): number | undefined {
   const s = stringFlag(flags, name);
   if (s === undefined) return undefined;
-  const ms = parseDuration(s);
+  const ms = parseDurationMs(s); // the scenario language's parser: 250ms, 2s, 1.5s, 1m, 1h or ms
   if (ms === undefined) throw new UsageError(`--${name} must be a duration like 500ms, 2s or 1m, got '${s}'`);
   return ms;
 }

@@ -2,6 +2,7 @@
 // the broker sends, and drops, duplicates or holds back (reorders) selected PUBLISH packets on the way to chosen
 // clients. Test support only; 127.0.0.1.
 import net from 'node:net';
+import { clientIdOf, splitFrames } from './tap.ts';
 
 export type Fault = 'drop' | 'duplicate' | 'hold';
 
@@ -21,54 +22,6 @@ export interface FaultyProxy {
   close(): Promise<void>;
 }
 
-/** Splits complete MQTT frames off the front of buf; returns them and the remainder. */
-function frames(buf: Buffer): { list: Buffer[]; rest: Buffer } {
-  const list: Buffer[] = [];
-  let off = 0;
-  while (off + 2 <= buf.length) {
-    let len = 0;
-    let mult = 1;
-    let p = off + 1;
-    let ok = false;
-    for (let n = 0; n < 4 && p < buf.length; n++) {
-      const b = buf[p++] as number;
-      len += (b & 0x7f) * mult;
-      mult *= 128;
-      if (!(b & 0x80)) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok || p + len > buf.length) break;
-    list.push(buf.subarray(off, p + len));
-    off = p + len;
-  }
-  return { list, rest: buf.subarray(off) };
-}
-
-/** Client id of a CONNECT frame (3.1.1 and 5.0). */
-function connectClientId(f: Buffer): string {
-  let p = 1;
-  while ((f[p] as number) & 0x80) p++;
-  p++;
-  p += 2 + f.readUInt16BE(p); // protocol name
-  const level = f[p] as number;
-  p += 1 + 1 + 2; // level, flags, keep alive
-  if (level === 5) {
-    let len = 0;
-    let mult = 1;
-    for (;;) {
-      const b = f[p++] as number;
-      len += (b & 0x7f) * mult;
-      mult *= 128;
-      if (!(b & 0x80)) break;
-    }
-    p += len;
-  }
-  const n = f.readUInt16BE(p);
-  return f.subarray(p + 2, p + 2 + n).toString();
-}
-
 export function startFaultyProxy(opts: FaultyProxyOptions): Promise<FaultyProxy> {
   const applied: Record<Fault, number> = { drop: 0, duplicate: 0, hold: 0 };
   const sockets = new Set<net.Socket>();
@@ -84,9 +37,9 @@ export function startFaultyProxy(opts: FaultyProxyOptions): Promise<FaultyProxy>
     client.on('data', (d: Buffer) => {
       if (affected === undefined) {
         up = Buffer.concat([up, d]);
-        const { list } = frames(up);
+        const { list } = splitFrames(up);
         if (list.length === 0) return;
-        affected = opts.affects(connectClientId(list[0] as Buffer));
+        affected = opts.affects(clientIdOf(list[0] as Buffer));
         broker.write(up);
         up = Buffer.alloc(0);
         return;
@@ -98,7 +51,7 @@ export function startFaultyProxy(opts: FaultyProxyOptions): Promise<FaultyProxy>
         client.write(d);
         return;
       }
-      const { list, rest } = frames(Buffer.concat([down, d]));
+      const { list, rest } = splitFrames(Buffer.concat([down, d]));
       down = Buffer.from(rest);
       const out: Buffer[] = [];
       for (const f of list) {

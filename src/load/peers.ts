@@ -230,34 +230,50 @@ export async function startRestartableMosquitto(): Promise<RestartableBroker> {
     ].join('\n'),
     { mode: 0o755 },
   );
+  return restartable('mosquitto (persistent)', port, dir, pidFile, restart, 5000, async () => {
+    const child = spawn(MOSQUITTO, ['-c', conf, '-d'], { stdio: 'ignore' });
+    await new Promise((r) => child.once('exit', r)); // the daemon forks and its parent returns
+  });
+}
+
+/** What both restartable brokers share: the pid file kill on exit, the wait for the port, and stop(). */
+async function restartable(
+  what: string,
+  port: number,
+  dir: string,
+  pidFile: string,
+  restartCommand: string,
+  waitMs: number,
+  launch: () => Promise<void>,
+): Promise<RestartableBroker> {
+  const pid = (): number => Number(readFileSync(pidFile, 'utf8').trim());
   const kill = (): void => {
     try {
-      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+      process.kill(pid(), 'SIGKILL');
     } catch {
       // not running
     }
   };
   process.once('exit', kill);
-  const child = spawn(MOSQUITTO, ['-c', conf, '-d'], { stdio: 'ignore' });
-  await new Promise((r) => child.once('exit', r)); // the daemon forks and its parent returns
-  const deadline = Date.now() + 5000;
+  await launch();
+  const deadline = Date.now() + waitMs;
   while (!(await portOpen(port))) {
-    if (Date.now() > deadline) throw new Error(`mosquitto (persistent) did not listen on ${port} within 5 s`);
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${port} within ${waitMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
-    restartCommand: restart,
+    restartCommand,
     stop: async () => {
       try {
-        const pid = Number(readFileSync(pidFile, 'utf8').trim());
-        process.kill(pid, 'SIGTERM');
+        const p = pid();
+        process.kill(p, 'SIGTERM');
         for (let i = 0; i < 60; i++) {
-          process.kill(pid, 0);
+          process.kill(p, 0);
           await new Promise((r) => setTimeout(r, 50));
         }
-        process.kill(pid, 'SIGKILL');
+        process.kill(p, 'SIGKILL');
       } catch {
         // gone
       }
@@ -298,38 +314,7 @@ export async function startRestartableReferenceBroker(extra: string[] = []): Pro
     `#!/bin/sh\npid=$(cat ${q(pidFile)})\nkill -TERM "$pid"\nwhile kill -0 "$pid" 2>/dev/null; do sleep 0.05; done\nexec ${q(start)}\n`,
     { mode: 0o755 },
   );
-  const kill = (): void => {
-    try {
-      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
-    } catch {
-      // not running
-    }
-  };
-  process.once('exit', kill);
-  await new Promise((r) => spawn('sh', [start], { stdio: 'ignore' }).once('exit', r));
-  const deadline = Date.now() + 15_000;
-  while (!(await portOpen(port))) {
-    if (Date.now() > deadline) throw new Error(`reference broker did not listen on ${port} within 15 s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    restartCommand: restart,
-    stop: async () => {
-      try {
-        const pid = Number(readFileSync(pidFile, 'utf8').trim());
-        process.kill(pid, 'SIGTERM');
-        for (let i = 0; i < 60; i++) {
-          process.kill(pid, 0);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-      process.removeListener('exit', kill);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return restartable('reference broker', port, dir, pidFile, restart, 15_000, async () => {
+    await new Promise((r) => spawn('sh', [start], { stdio: 'ignore' }).once('exit', r));
+  });
 }

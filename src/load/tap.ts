@@ -60,7 +60,7 @@ export function splitFrames(buf: Buffer): { list: Buffer[]; rest: Buffer } {
 }
 
 /** Client id of a CONNECT frame (3.1.1 and 5.0). */
-function clientIdOf(f: Buffer): string {
+export function clientIdOf(f: Buffer): string {
   let p = 1;
   while ((f[p] as number) & 0x80) p++;
   p++;

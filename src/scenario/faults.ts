@@ -1,5 +1,6 @@
 // Link faults as written in scenarios (`fault:` steps) and load profiles (`faults:` entries): one parser for both,
 // reporting every problem at its field. The shapes match what the fault proxy applies (src/transport/fault-proxy).
+import { FAULT_TYPES, type FaultDirection, type LinkFault } from '../common/link-faults.ts';
 import { DURATION_HINT, parseDurationMs } from './duration.ts';
 
 type Path = ReadonlyArray<string | number>;
@@ -7,29 +8,13 @@ export interface FaultProblems {
   problem(path: Path, message: string, hint?: string): void;
 }
 
-export type FaultDirection = 'toBroker' | 'toClient' | 'both';
+export type { FaultDirection } from '../common/link-faults.ts';
 
-export type FaultSpec =
-  | { type: 'latency'; latencyMs: number; jitterMs: number; direction: FaultDirection }
-  | { type: 'bandwidth'; bytesPerSec: number; direction: FaultDirection }
-  | { type: 'slice'; size: number; delayMs: number; direction: FaultDirection }
-  | { type: 'blackhole'; direction: FaultDirection }
-  | { type: 'reset' }
-  | { type: 'halfClose'; side: 'broker' | 'client' }
-  | { type: 'down' }
-  | { type: 'heal' };
+/** A link fault as written (the proxy's own definition, src/common/link-faults.ts). */
+export type FaultSpec = LinkFault;
 
 export type FaultKind = FaultSpec['type'];
-export const FAULT_KINDS: readonly FaultKind[] = [
-  'latency',
-  'bandwidth',
-  'slice',
-  'blackhole',
-  'reset',
-  'halfClose',
-  'down',
-  'heal',
-];
+export const FAULT_KINDS: readonly FaultKind[] = FAULT_TYPES;
 /** Faults that last (until healed or for `for`); the others act once. */
 export const LASTING_KINDS: readonly FaultKind[] = ['latency', 'bandwidth', 'slice', 'blackhole', 'down'];
 

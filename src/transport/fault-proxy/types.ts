@@ -1,43 +1,17 @@
 // The faults a link can suffer, as the proxy applies them. The scenario and load-profile formats spell the same
 // shapes (docs/scenario-format.md, docs/load-profiles.md); the engine and the load generator pass them through.
 
-/** Which way the fault acts: bytes going to the broker, bytes coming back to the client, or both. */
-export type FaultDirection = 'toBroker' | 'toClient' | 'both';
+export {
+  FAULT_TYPES,
+  type FaultDirection,
+  type FaultType,
+  type LinkFault,
+} from '../../common/link-faults.ts';
 
-export type LinkFault =
-  /** Every chunk is held `latencyMs` ± a uniform `jitterMs` (order is kept, as TCP keeps it). */
-  | { type: 'latency'; latencyMs: number; jitterMs: number; direction: FaultDirection }
-  /** At most `bytesPerSec` bytes per second. */
-  | { type: 'bandwidth'; bytesPerSec: number; direction: FaultDirection }
-  /** Bytes go out in separate writes of at most `size` bytes, `delayMs` apart (separate TCP segments). */
-  | { type: 'slice'; size: number; delayMs: number; direction: FaultDirection }
-  /** Nothing is forwarded and nothing is closed: a silent partition. Reading stops once 1 MB is held, so the
-   *  sender's TCP window fills as it would on a real dead link. Healing forwards what was held. */
-  | { type: 'blackhole'; direction: FaultDirection }
-  /** Both sockets are closed with a TCP RST (no FIN, no DISCONNECT): a cut link. */
-  | { type: 'reset' }
-  /** A FIN goes to one side (`broker`: the broker sees the client's end of stream), the other way keeps flowing. */
-  | { type: 'halfClose'; side: 'broker' | 'client' }
-  /** Links are closed and new ones are refused (accepted, then reset) until healed. */
-  | { type: 'down' }
-  /** Ends every lasting fault (latency, bandwidth, slice, blackhole, down). */
-  | { type: 'heal' };
-
-export type FaultType = LinkFault['type'];
+import type { FaultDirection, FaultType, LinkFault } from '../../common/link-faults.ts';
 
 /** Faults that last until healed (or until their `for` ends); the others act once. */
 export const LASTING_FAULTS: readonly FaultType[] = ['latency', 'bandwidth', 'slice', 'blackhole', 'down'];
-
-export const FAULT_TYPES: readonly FaultType[] = [
-  'latency',
-  'bandwidth',
-  'slice',
-  'blackhole',
-  'reset',
-  'halfClose',
-  'down',
-  'heal',
-];
 
 /** The lasting faults in force for one key (or for the whole proxy). */
 export interface FaultState {
