@@ -3,12 +3,10 @@
 // the reconnect, delivers an earlier message again under a new packet id (a duplicate a broker must never make).
 // Exactly one loss and one QoS 2 duplicate must show; the broker's own redeliveries after the cut must not.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { startBroker } from '../../reference-broker/src/index.ts';
+import { describe } from 'node:test';
 import { runLoad } from './index.ts';
-import { startMosquitto } from './peers.ts';
 import { startTap } from './tap.ts';
-import { needMosquitto, profileFrom } from './testing.ts';
+import { againstBothBrokers, profileFrom } from './testing.ts';
 
 const PROFILE = `kind: load
 id: ledger-reconnect
@@ -106,24 +104,5 @@ async function check(brokerPort: number): Promise<void> {
 }
 
 describe('ledger catches a loss and a QoS 2 duplicate across a reconnect', () => {
-  test('mosquitto', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      await check(m.port);
-    } finally {
-      await m.stop();
-    }
-  });
-
-  test('reference broker', async () => {
-    const b = await startBroker({ listeners: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }] } as never, {
-      log: () => {},
-    });
-    try {
-      await check(b.listeners[0]!.port);
-    } finally {
-      await b.close();
-    }
-  });
+  againstBothBrokers(check);
 });

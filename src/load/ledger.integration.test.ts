@@ -1,12 +1,10 @@
 // The ledger finds injected loss, duplication and reordering: a faulty proxy sits between the broker and the
 // subscriber and drops, duplicates and holds back chosen PUBLISH packets.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { startBroker } from '../../reference-broker/src/index.ts';
+import { describe } from 'node:test';
 import { type Fault, startFaultyProxy } from './faulty-proxy.ts';
 import { runLoad } from './index.ts';
-import { startMosquitto } from './peers.ts';
-import { needMosquitto, profileFrom } from './testing.ts';
+import { againstBothBrokers, profileFrom } from './testing.ts';
 
 const PROFILE = `kind: load
 id: ledger-faults
@@ -82,24 +80,5 @@ async function check(brokerPort: number): Promise<void> {
 }
 
 describe('ledger through a faulty proxy', () => {
-  test('mosquitto', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      await check(m.port);
-    } finally {
-      await m.stop();
-    }
-  });
-
-  test('reference broker', async () => {
-    const b = await startBroker({ listeners: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }] } as never, {
-      log: () => {},
-    });
-    try {
-      await check(b.listeners[0]!.port);
-    } finally {
-      await b.close();
-    }
-  });
+  againstBothBrokers(check);
 });

@@ -122,27 +122,19 @@ async function waitListening(
   }
 }
 
+/** Node arguments that run `crucible broker` on 127.0.0.1:port with the given extra flags. */
+function referenceBrokerArgs(port: number, extra: string[]): string[] {
+  const main = join(REPO, 'src/cli/main.ts');
+  return ['--import', 'tsx', main, 'broker', '--host', '127.0.0.1', '--port', String(port), ...extra];
+}
+
 /** The reference broker as its own process (`crucible broker`), so benchmarks do not share its event loop. */
 export async function startReferenceBroker(extra: string[] = []): Promise<MosquittoPeer> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(REPO, 'src/cli/main.ts'),
-      'broker',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      ...extra,
-    ],
-    {
-      cwd: REPO,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, referenceBrokerArgs(port, extra), {
+    cwd: REPO,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   killOnExit(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -292,18 +284,7 @@ export async function startRestartableReferenceBroker(extra: string[] = []): Pro
   const dir = mkdtempSync(join(tmpdir(), 'crucible-ref-persist-'));
   const pidFile = join(dir, 'broker.pid');
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const cmd = [
-    process.execPath,
-    '--import',
-    'tsx',
-    join(REPO, 'src/cli/main.ts'),
-    'broker',
-    '--host',
-    '127.0.0.1',
-  ]
-    .concat(['--port', String(port), ...extra])
-    .map(q)
-    .join(' ');
+  const cmd = [process.execPath, ...referenceBrokerArgs(port, extra)].map(q).join(' ');
   const start = join(dir, 'start.sh');
   writeFileSync(start, `#!/bin/sh\ncd ${q(REPO)}\n${cmd} >/dev/null 2>&1 &\necho $! > ${q(pidFile)}\n`, {
     mode: 0o755,

@@ -3,12 +3,10 @@
 // [MQTT-4.4.0-1]. Seen on the broker side through a tap; the ledger then shows no loss (QoS 1, 2) and no
 // duplicate (QoS 2).
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { startBroker } from '../../reference-broker/src/index.ts';
+import { describe } from 'node:test';
 import { runLoad } from './index.ts';
-import { startMosquitto } from './peers.ts';
 import { startTap, type TapFrame } from './tap.ts';
-import { needMosquitto, profileFrom } from './testing.ts';
+import { againstBothBrokers, profileFrom } from './testing.ts';
 
 const PROFILE = `kind: load
 id: resend
@@ -136,24 +134,5 @@ async function check(brokerPort: number): Promise<void> {
 }
 
 describe('resend after reconnect (persistent sessions)', () => {
-  test('mosquitto', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      await check(m.port);
-    } finally {
-      await m.stop();
-    }
-  });
-
-  test('reference broker', async () => {
-    const b = await startBroker({ listeners: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }] } as never, {
-      log: () => {},
-    });
-    try {
-      await check(b.listeners[0]!.port);
-    } finally {
-      await b.close();
-    }
-  });
+  againstBothBrokers(check);
 });

@@ -3,25 +3,18 @@
 // (bounded) until the broker accepts TCP connections again. What happened is recorded for the results.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import type { FaultPhaseRecord } from '../results/model.ts';
 import type { RestartSpec } from '../scenario/load-profile/model.ts';
 import { toEndpoint } from '../transport/index.ts';
 import { clock } from './payload.ts';
 
-export interface RestartRecord {
+/** One restart as it happened: the results' restart record, with its name and its span in the run (ms from the
+ *  start of publishing: when the command started, and when the broker was back or the wait gave up). */
+export type RestartRecord = NonNullable<FaultPhaseRecord['restart']> & {
   name: string;
-  command: string;
-  /** ms from the start of publishing: when the command started, and when the broker was back (or gave up). */
   startMs: number;
   endMs: number;
-  exitCode: number | null;
-  signal: string | null;
-  /** ms the command ran; ms after its end until the broker accepted a TCP connection (null: not within `wait`). */
-  commandMs: number;
-  backAfterMs: number | null;
-  /** Last lines of the command's output (at most 2 kB). */
-  output: string;
-  error?: string;
-}
+};
 
 const OUTPUT_LIMIT = 2048;
 
