@@ -45,7 +45,9 @@ function answerThenEvil(
   const onData = (d: Buffer): void => {
     // the first chunk holds CONNECT; SUBSCRIBE follows (0x82 ...): answer each once
     if (!acked && d[0] === 0x10) s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
-    const sub = d.indexOf(0x82);
+    // a SUBSCRIBE is its own write from the load client: its chunk starts with 0x82 (0x82 can also occur
+    // inside a publisher's PUBLISH payload, which must not be taken for one)
+    const sub = d[0] === 0x82 ? 0 : -1;
     if (!acked && sub >= 0 && d.length >= sub + 4) {
       acked = true;
       const id = d.readUInt16BE(sub + 2);
