@@ -4,9 +4,9 @@
 // interrupted (run.interrupted in results.json). main.ts installs the handlers, exits on a second signal,
 // and maps the signal to its exit code (130 SIGINT, 143 SIGTERM; docs/exit-codes.md).
 import { setMaxListeners } from 'node:events';
-import { EXIT, type ExitCode } from '../common/exit-codes.ts';
+import { type ExitCode, exitCodeForSignal, type StopSignal } from '../common/exit-codes.ts';
 
-export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+export type InterruptSignal = StopSignal;
 export interface Interruption {
   signal: InterruptSignal;
   /** ISO 8601 time the signal arrived. */
@@ -49,8 +49,9 @@ export function resetInterrupt(): void {
   received = undefined;
 }
 
+/** The signal's exit code, from the one table (src/common/exit-codes.ts). */
 export function exitCodeFor(signal: InterruptSignal): ExitCode {
-  return signal === 'SIGINT' ? EXIT.interruptedSigint : EXIT.interruptedSigterm;
+  return exitCodeForSignal(signal);
 }
 
 /**

@@ -1,8 +1,8 @@
 // `crucible` command dispatcher: the only place that exits the process.
-import { EXIT, UsageError } from '../common/exit-codes.ts';
+import { decideExit, EXIT, type ExitCode, UsageError } from '../common/exit-codes.ts';
 import { exitCodeFor, type InterruptSignal, interrupt, interruption } from './interrupt.ts';
 
-type CommandModule = { run(argv: string[]): Promise<number> };
+type CommandModule = { run(argv: string[]): Promise<ExitCode> };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   conform: {
@@ -41,13 +41,14 @@ function usage(): string {
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
   lines.push('', 'Run `crucible <command> --help` for its options.');
   lines.push(
-    'Exit codes: 0 ok, 1 conformance failure, 2 threshold/regression failure, 3 invalid input, 4 broker unreachable, 5 harness error;',
+    'Exit codes: 0 ok, 1 conformance failure, 2 threshold/regression failure, 3 invalid input, 4 broker unreachable, 5 harness error,',
+    '  6 probe CONNECT refused, 7 a report could not be written, 130/143 interrupted (docs/exit-codes.md);',
     '  compare refuses runs it cannot compare: 10 cases missing, 11 load result missing, 12 interrupted or saturated, 13 different selection.',
   );
   return lines.join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
@@ -65,9 +66,10 @@ async function main(argv: string[]): Promise<number> {
   if (INTERRUPTIBLE.has(name)) installInterruptHandlers();
   const mod = await cmd.load();
   const code = await mod.run(rest);
-  // An interrupted run never exits 0 (nor with a verdict of the part that ran): 130 / 143.
+  // An interrupted run never exits 0 (nor with a verdict of the part that ran): 130 / 143 come first in
+  // the one precedence rule (src/common/exit-codes.ts).
   const i = interruption();
-  return i ? exitCodeFor(i.signal) : code;
+  return decideExit(code, i ? exitCodeFor(i.signal) : undefined);
 }
 
 /** Commands that stop cleanly on SIGINT / SIGTERM and write reports for what finished. */

@@ -4,10 +4,15 @@
 //   report and compare);
 // - `--out -` sends the results document (json) to standard output; everything else a command prints
 //   (console reporter, progress, "reports: ..." lines) then goes to standard error, so stdout is pure JSON;
-// - the directory is checked before the run starts: not a directory, not writable (or /proc, /sys) -> exit 3.
+// - the directory is checked before the run starts: not a directory, not writable (or /proc, /sys) -> exit 3;
+// - the reporters run behind one ReporterMux; `writeReports` renders the finished document and gives the
+//   exit code: the verdict's, or 7 when a reporter failed and nothing else did (docs/exit-codes.md).
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../common/exit-codes.ts';
+import { decideExit, EXIT, type ExitCode, UsageError } from '../common/exit-codes.ts';
+import { createReporterMux, type ReporterMux } from '../report/index.ts';
+import { type Verdict, verdictOf } from '../report/verdict.ts';
+import type { ResultsDocument } from '../results/model.ts';
 import { listFlag, type ParsedFlags, stringFlag } from './args.ts';
 
 export const DEFAULT_REPORT_SET: readonly string[] = ['console', 'json', 'junit', 'markdown', 'html'];
@@ -114,4 +119,30 @@ export function prepareOutput(flags: ParsedFlags, d: OutputDefaults): OutputPlan
   const plan = planOutput(flags, d);
   if (!plan.jsonToStdout && plan.reporters.some((r) => r !== 'console')) checkOutDir(plan.outDir);
   return plan;
+}
+
+/** The plan's reporters behind one mux; checks the directory first when files will be written. */
+export function reportersFor(plan: OutputPlan): ReporterMux {
+  if (!plan.jsonToStdout && plan.reporters.some((r) => r !== 'console')) checkOutDir(plan.outDir);
+  return createReporterMux(plan.reporters, {
+    outDir: plan.outDir,
+    out: plan.human,
+    ...(plan.jsonToStdout ? { jsonStream: process.stdout } : {}),
+  });
+}
+
+export interface WrittenReports {
+  verdict: Verdict;
+  /** Files the reporters wrote. */
+  written: string[];
+  /** The verdict's exit code, or EXIT.reportFailed (7) when a reporter failed and the verdict is 0. */
+  exitCode: ExitCode;
+}
+
+/** Renders a finished document through every reporter; the exit code by the one precedence rule. */
+export async function writeReports(mux: ReporterMux, doc: ResultsDocument): Promise<WrittenReports> {
+  const verdict = verdictOf(doc);
+  const written = await mux.onEnd(doc, verdict);
+  const exitCode = decideExit(verdict.exitCode, mux.failed.length > 0 ? EXIT.reportFailed : undefined);
+  return { verdict, written, exitCode };
 }

@@ -5,9 +5,11 @@ import { HtmlReporter } from './html/index.ts';
 import { JsonReporter } from './json.ts';
 import { JunitReporter } from './junit.ts';
 import { MarkdownReporter } from './markdown.ts';
+import { type MuxOptions, ReporterMux } from './mux.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';
 
-export type { Reporter, ReporterOptions } from './reporter.ts';
+export { type MuxOptions, ReporterMux } from './mux.ts';
+export type { Reporter, ReporterOptions, RunInfo } from './reporter.ts';
 
 type Factory = (opts: ReporterOptions) => Reporter;
 
@@ -38,4 +40,9 @@ export function createReporters(names: string[], opts: ReporterOptions): Reporte
     );
   }
   return wanted.map((n) => (FACTORIES[n] as Factory)(opts));
+}
+
+/** `createReporters` behind one `ReporterMux` (what commands use: a failing reporter does not stop the rest). */
+export function createReporterMux(names: string[], opts: ReporterOptions, mux: MuxOptions = {}): ReporterMux {
+  return new ReporterMux(createReporters(names, opts), mux);
 }

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { UsageError } from '../common/exit-codes.ts';
 import { ConsoleReporter } from './console.ts';
 import { jsonForScript } from './html/template.ts';
-import { createReporters, REPORTER_NAMES } from './index.ts';
+import { createReporters, REPORTER_NAMES, ReporterMux } from './index.ts';
 import { renderMarkdown } from './markdown.ts';
 import { conformanceDoc, fullDoc, loadDoc } from './test-fixtures.ts';
 import { verdictOf } from './verdict.ts';
@@ -46,8 +46,8 @@ describe('createReporters', () => {
     const dir = await mkdtemp(join(tmpdir(), 'crucible-rep-'));
     try {
       const files: string[] = [];
-      for (const r of createReporters(['json', 'junit', 'markdown', 'html'], { outDir: dir }))
-        files.push(...(await r.onEnd(fullDoc())));
+      const mux = new ReporterMux(createReporters(['json', 'junit', 'markdown', 'html'], { outDir: dir }));
+      files.push(...(await mux.onEnd(fullDoc())));
       assert.deepEqual(
         files.map((f) => f.slice(dir.length + 1)),
         ['results.json', 'junit.xml', 'summary.md', 'index.html'],

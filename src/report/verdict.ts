@@ -1,10 +1,15 @@
-// The overall verdict of a results document and the exit code it maps to (DESIGN.md exit table):
-// a gating case (grade.ts `gates`: fail/error, or under a baseline what moved against it) -> 1, a failed
-// load threshold -> 2, otherwise 0. When both happen, 1 wins (the conformance failure is the more
-// fundamental problem; both are named in the summary). Every view's headline is this one.
-import { EXIT, type ExitCode } from '../common/exit-codes.ts';
+// The overall verdict of a results document and the exit code it maps to (docs/exit-codes.md): an
+// interrupted run -> 130/143, a gating case (grade.ts `gates`: fail/error, or under a baseline what moved
+// against it) -> 1, a failed load threshold -> 2, otherwise 0; several at once follow the one precedence
+// rule (`decideExit`, src/common/exit-codes.ts): 1 wins over 2 (both are named in the summary). Every
+// view's headline is this one, and every command that produces or reads a results document exits with
+// this code (combined, by the same rule, with situations outside the document: unreachable broker, a
+// failed reporter). `compareVerdictOf` is the same for two documents (`crucible compare`).
+import { decideExit, EXIT, type ExitCode, exitCodeForSignal } from '../common/exit-codes.ts';
 import { gates, isExpected } from '../results/grade.ts';
 import type { CaseResult, ResultsDocument, ThresholdResult } from '../results/model.ts';
+import type { Incomparable, IncomparableKind } from './comparable.ts';
+import type { Comparison } from './compare.ts';
 
 export interface Verdict {
   ok: boolean;
@@ -20,11 +25,19 @@ export interface Verdict {
   headline: string;
 }
 
-export function allCases(doc: ResultsDocument): CaseResult[] {
+/** What a verdict reads of a results document (a whole document, or the load results of a run so far). */
+export interface VerdictInput {
+  run: Pick<ResultsDocument['run'], 'interrupted'>;
+  conformance?: Pick<NonNullable<ResultsDocument['conformance']>, 'cases'>;
+  scenarios?: ResultsDocument['scenarios'];
+  load?: ResultsDocument['load'];
+}
+
+export function allCases(doc: VerdictInput): CaseResult[] {
   return [...(doc.conformance?.cases ?? []), ...(doc.scenarios ?? [])];
 }
 
-export function verdictOf(doc: ResultsDocument): Verdict {
+export function verdictOf(doc: VerdictInput): Verdict {
   const cases = allCases(doc);
   const failingCases = cases.filter(gates);
   const expectedCases = cases.filter(isExpected);
@@ -37,15 +50,11 @@ export function verdictOf(doc: ResultsDocument): Verdict {
     if (r.generator.saturated) saturatedGenerators.push(`${r.id} [${r.broker}]`);
   }
   const stop = doc.run.interrupted;
-  const exitCode = stop
-    ? stop.signal === 'SIGINT'
-      ? EXIT.interruptedSigint
-      : EXIT.interruptedSigterm
-    : failingCases.length > 0
-      ? EXIT.conformanceFailure
-      : failedThresholds.length > 0
-        ? EXIT.thresholdFailure
-        : EXIT.ok;
+  const exitCode = decideExit(
+    stop ? exitCodeForSignal(stop.signal) : undefined,
+    failingCases.length > 0 ? EXIT.conformanceFailure : undefined,
+    failedThresholds.length > 0 ? EXIT.thresholdFailure : undefined,
+  );
   const problems: string[] = [];
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const fails = failingCases.filter((c) => c.outcome === 'fail').length;
@@ -73,4 +82,23 @@ export function verdictOf(doc: ResultsDocument): Verdict {
     exitCode,
     headline,
   };
+}
+
+/** Each reason two runs cannot be compared, as its exit code (docs/exit-codes.md). */
+const INCOMPARABLE_EXIT: Record<IncomparableKind, ExitCode> = {
+  'missing-cases': EXIT.compareMissingCases,
+  'missing-load': EXIT.compareMissingLoad,
+  'interrupted-or-saturated': EXIT.compareUnusableRun,
+  'different-selection': EXIT.compareDifferentSelection,
+};
+
+/**
+ * The exit code of `crucible compare`: the runs cannot be compared -> 10-13 (by the reason
+ * `checkComparable` gives), otherwise a regression -> 2, none -> 0.
+ */
+export function compareVerdictOf(
+  result: { incomparable: Incomparable } | { comparison: Comparison },
+): ExitCode {
+  if ('incomparable' in result) return INCOMPARABLE_EXIT[result.incomparable.kind];
+  return result.comparison.regressions > 0 ? EXIT.thresholdFailure : EXIT.ok;
 }

@@ -1,14 +1,15 @@
 // `crucible compare <baseline.json> <current.json>`: regression verdict for CI. Exit 2 on a new
 // conformance failure or a latency / throughput / loss regression beyond --tolerance, 0 otherwise, 3 when
-// an input file is unusable, and 10-13 when the two runs cannot be compared (this file is the one place
-// that maps each reason of report/comparable.ts to its exit code).
+// an input file is unusable, and 10-13 when the two runs cannot be compared (`compareVerdictOf` in
+// report/verdict.ts maps each reason of report/comparable.ts, and a regression, to its exit code).
 import { writeFile } from 'node:fs/promises';
 import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { defaultColor, makeStyle } from '../../report/ansi.ts';
-import { checkComparable, type IncomparableKind } from '../../report/comparable.ts';
+import { checkComparable } from '../../report/comparable.ts';
 import { compareDocuments, DEFAULT_COMPARE, DEFAULT_METRICS, parseTolerance } from '../../report/compare.ts';
 import { comparisonLines, comparisonMarkdown, incomparableMarkdown } from '../../report/compare-text.ts';
 import { readResultsFile } from '../../report/read.ts';
+import { compareVerdictOf } from '../../report/verdict.ts';
 import { boolFlag, durationFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
 
 const HELP = `usage: crucible compare <baseline.json> <current.json> [options]
@@ -35,15 +36,7 @@ Runs that cannot be compared are refused before any verdict:
 Exit code: 0 no regression, 2 regression, 3 unusable input file, 10-13 as above.
 `;
 
-/** The one place each reason two runs cannot be compared becomes an exit code (docs/exit-codes.md). */
-const INCOMPARABLE_EXIT: Record<IncomparableKind, ExitCode> = {
-  'missing-cases': EXIT.compareMissingCases,
-  'missing-load': EXIT.compareMissingLoad,
-  'interrupted-or-saturated': EXIT.compareUnusableRun,
-  'different-selection': EXIT.compareDifferentSelection,
-};
-
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<ExitCode> {
   const flags = parseFlags(
     argv,
     {
@@ -79,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   const md = stringFlag(flags, 'markdown');
   const no = checkComparable(base, cur);
   if (no) {
-    const code = INCOMPARABLE_EXIT[no.kind];
+    const code = compareVerdictOf({ incomparable: no });
     console.error(`crucible: cannot compare ${basePath} with ${curPath}: ${no.message}`);
     for (const d of no.details) console.error(`  - ${d}`);
     console.error(`(exit ${code}; see docs/exit-codes.md)`);
@@ -96,5 +89,5 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`baseline ${basePath} (run ${base.run.id}) vs current ${curPath} (run ${cur.run.id})\n`);
   console.log(comparisonLines(cmp, tolerance, st).join('\n'));
   if (md) await writeFile(md, comparisonMarkdown(cmp, tolerance), { encoding: 'utf8', flag: 'a' });
-  return cmp.regressions > 0 ? EXIT.thresholdFailure : EXIT.ok;
+  return compareVerdictOf({ comparison: cmp });
 }

@@ -1,22 +1,30 @@
 // `crucible conform <url>`: the bundled suites against one broker, graded per case and per statement.
-import { resolve } from 'node:path';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
-import { applyBaseline, loadBaseline } from '../../conformance/baseline.ts';
+import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
+import { applyBaseline, type BaselineEntry, loadBaseline } from '../../conformance/baseline.ts';
 import { BrokerUnreachableError, ProbeRefusedError } from '../../conformance/capabilities.ts';
-import { loadProfile } from '../../conformance/profile.ts';
-import { runConformance } from '../../conformance/runner.ts';
-import { type Selection, selectCases } from '../../conformance/select.ts';
-import { loadSuites, SUITE_VERSIONS, SUITES_DIR } from '../../conformance/suites.ts';
-import { createReporters } from '../../report/index.ts';
-import { verdictOf } from '../../report/verdict.ts';
+import { type BrokerProfile, loadProfile } from '../../conformance/profile.ts';
+import { type ConformanceRun, runConformance } from '../../conformance/runner.ts';
+import { selectCases } from '../../conformance/select.ts';
+import type { ReporterMux } from '../../report/index.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
-import type { CaseResult, MqttVersion } from '../../results/model.ts';
+import type { CaseResult, ResultsDocument } from '../../results/model.ts';
 import { formatProblems } from '../../scenario/index.ts';
+import type { CaseSpec, Problem } from '../../scenario/model.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
-import { boolFlag, durationFlag, intFlag, listFlag, parseFlags, stringFlag, tlsFlags } from '../args.ts';
-import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
-import { checkOutDir, planOutput } from '../output.ts';
+import {
+  boolFlag,
+  durationFlag,
+  intFlag,
+  listFlag,
+  type ParsedFlags,
+  parseFlags,
+  stringFlag,
+  tlsFlags,
+} from '../args.ts';
+import { interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
+import { type OutputPlan, planOutput, reportersFor, writeReports } from '../output.ts';
 import { printBaselineComparison } from './conform-baseline-output.ts';
+import { loadSuitesFlag, suiteVersionsFlag } from './suite-flags.ts';
 
 const HELP = `usage: crucible conform <url> [options]
 
@@ -43,46 +51,64 @@ Runs the bundled MQTT 3.1, 3.1.1 and 5.0 suites against the broker at <url> (mqt
   --ca/--cert/--key <file>, --insecure   TLS options
 `;
 
-export async function run(argv: string[]): Promise<number> {
-  const flags = parseFlags(
-    argv,
-    {
-      version: { type: 'string' },
-      area: { type: 'string', multiple: true },
-      only: { type: 'string', multiple: true },
-      level: { type: 'string' },
-      profile: { type: 'string' },
-      'ws-url': { type: 'string' },
-      baseline: { type: 'string' },
-      reporter: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      concurrency: { type: 'string' },
-      repeat: { type: 'string' },
-      timeout: { type: 'string' },
-      label: { type: 'string' },
-      suites: { type: 'string' },
-      ca: { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      insecure: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'conform',
-  );
+const FLAGS = {
+  version: { type: 'string' },
+  area: { type: 'string', multiple: true },
+  only: { type: 'string', multiple: true },
+  level: { type: 'string' },
+  profile: { type: 'string' },
+  'ws-url': { type: 'string' },
+  baseline: { type: 'string' },
+  reporter: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  concurrency: { type: 'string' },
+  repeat: { type: 'string' },
+  timeout: { type: 'string' },
+  label: { type: 'string' },
+  suites: { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  insecure: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Everything a conformance run needs, read from the flags and files before anything connects. */
+interface ConformPlan {
+  url: URL;
+  wsUrl: string | undefined;
+  tls: ReturnType<typeof tlsFlags>;
+  label: string;
+  profile: BrokerProfile;
+  baseline: { path: string; entries: BaselineEntry[] } | undefined;
+  cases: CaseSpec[];
+  concurrency: number;
+  repeat: number;
+  stepTimeoutMs: number | undefined;
+  output: OutputPlan;
+}
+
+export async function run(argv: string[]): Promise<ExitCode> {
+  const flags = parseFlags(argv, { ...FLAGS }, 'conform');
   if (boolFlag(flags, 'help')) {
     console.log(HELP);
     return EXIT.ok;
   }
+  const plan = await planConform(flags);
+  if (typeof plan === 'number') return plan;
+  const reporters = reportersFor(plan.output);
+  const doc = newDocument('conform', argv);
+  const ran = await runCases(plan, reporters);
+  if (typeof ran === 'number') return ran;
+  return finishConform(plan, doc, ran, reporters);
+}
+
+/** The flags and files of a run; an exit code when a file has problems (printed with file:line). */
+async function planConform(flags: ParsedFlags): Promise<ConformPlan | ExitCode> {
   if (flags.positionals.length !== 1) throw new UsageError(`conform takes exactly one broker URL\n\n${HELP}`);
   const url = parseBrokerUrl(flags.positionals[0] as string, '<url>');
   const wsText = stringFlag(flags, 'ws-url');
-  const versions = (
-    listFlag(flags, 'version').length ? listFlag(flags, 'version') : [...SUITE_VERSIONS]
-  ) as MqttVersion[];
-  for (const v of versions) {
-    if (!SUITE_VERSIONS.includes(v))
-      throw new UsageError(`--version must be one of ${SUITE_VERSIONS.join(', ')}, got '${v}'`);
-  }
+  const versions = suiteVersionsFlag(flags);
   const level = stringFlag(flags, 'level') ?? 'all';
   if (level !== 'must' && level !== 'should' && level !== 'all')
     throw new UsageError(`--level must be must, should or all, got '${level}'`);
@@ -90,110 +116,117 @@ export async function run(argv: string[]): Promise<number> {
   const repeat = intFlag(flags, 'repeat', 1, 100) ?? 1;
   const stepTimeoutMs = durationFlag(flags, 'timeout');
   const output = planOutput(flags, { reporters: ['console'], outDir: 'reports/latest' });
-
-  let profile: Record<string, unknown> = {};
-  const profileFile = stringFlag(flags, 'profile');
-  if (profileFile) {
-    const loaded = loadProfile(profileFile);
-    if (loaded.problems.length) {
-      console.error(formatProblems(loaded.problems));
-      return EXIT.invalidInput;
-    }
-    profile = loaded.profile;
-  }
-  const urls = (profile.urls ?? {}) as Record<string, string>;
-  const wsUrl = wsText ? parseBrokerUrl(wsText, '--ws-url').toString() : urls.ws;
-
-  let baseline: ReturnType<typeof loadBaseline> | undefined;
-  const baselinePath = stringFlag(flags, 'baseline');
-  if (baselinePath) {
-    baseline = loadBaseline(baselinePath);
-    if (baseline.problems.length) {
-      console.error(formatProblems(baseline.problems));
-      return EXIT.invalidInput;
-    }
-  }
-
-  const suitesDir = stringFlag(flags, 'suites');
-  const suites = await loadSuites(suitesDir ? resolve(suitesDir) : SUITES_DIR, versions);
-  if (suites.problems.length) {
-    console.error(formatProblems(suites.problems));
-    return suitesDir ? EXIT.invalidInput : EXIT.harnessError;
-  }
-  const selection: Selection = {
+  const profile = readFileFlag(flags, 'profile', loadProfile);
+  if (typeof profile === 'number') return profile;
+  const baseline = readFileFlag(flags, 'baseline', loadBaseline);
+  if (typeof baseline === 'number') return baseline;
+  const suites = await loadSuitesFlag(flags, versions);
+  if (typeof suites === 'number') return suites;
+  const cases = selectCases(suites, {
     versions,
     areas: listFlag(flags, 'area'),
     only: listFlag(flags, 'only'),
     level,
-  };
-  const cases = selectCases(suites.cases, selection);
+  });
   if (cases.length === 0)
     throw new UsageError('no suite case matches the selection (--version/--area/--only/--level)');
+  const p = profile?.value.profile ?? {};
+  const urls = (p.urls ?? {}) as Record<string, string>;
+  return {
+    url,
+    wsUrl: wsText ? parseBrokerUrl(wsText, '--ws-url').toString() : urls.ws,
+    tls: tlsFlags(flags),
+    label: stringFlag(flags, 'label') ?? (typeof p.label === 'string' ? p.label : url.host),
+    profile: p,
+    baseline: baseline ? { path: baseline.file, entries: baseline.value.entries } : undefined,
+    cases,
+    concurrency,
+    repeat,
+    stepTimeoutMs,
+    output,
+  };
+}
 
-  const tls = tlsFlags(flags);
-  if (!output.jsonToStdout && output.reporters.some((r) => r !== 'console')) checkOutDir(output.outDir);
-  const reporters = createReporters(output.reporters, {
-    outDir: output.outDir,
-    out: output.human,
-    ...(output.jsonToStdout ? { jsonStream: process.stdout } : {}),
-  });
-  const doc = newDocument('conform', argv);
-  const label = stringFlag(flags, 'label') ?? (typeof profile.label === 'string' ? profile.label : url.host);
+/** A file flag read with `load`: undefined when not given, EXIT.invalidInput when it has problems. */
+function readFileFlag<T extends { problems: Problem[] }>(
+  flags: ParsedFlags,
+  name: string,
+  load: (file: string) => T,
+): { file: string; value: T } | undefined | ExitCode {
+  const file = stringFlag(flags, name);
+  if (!file) return undefined;
+  const value = load(file);
+  if (value.problems.length === 0) return { file, value };
+  console.error(formatProblems(value.problems));
+  return EXIT.invalidInput;
+}
+
+/** The cases against the broker; what finished when interrupted; an exit code when the broker is not there. */
+async function runCases(
+  plan: ConformPlan,
+  reporters: ReporterMux,
+): Promise<{ run: ConformanceRun | undefined; finished: CaseResult[] } | ExitCode> {
   // What finished, as it finishes: an interrupted run reports these.
   const finished: CaseResult[] = [];
-  let run: Awaited<ReturnType<typeof runConformance>> | undefined;
   try {
-    run = await untilInterrupted(
+    const run = await untilInterrupted(
       runConformance({
-        brokerUrl: url.toString(),
-        wsUrl,
-        ...(tls ? { tls } : {}),
-        label,
-        profile,
-        cases,
-        concurrency,
-        repeat,
+        brokerUrl: plan.url.toString(),
+        wsUrl: plan.wsUrl,
+        ...(plan.tls ? { tls: plan.tls } : {}),
+        label: plan.label,
+        profile: plan.profile,
+        cases: plan.cases,
+        concurrency: plan.concurrency,
+        repeat: plan.repeat,
         probeTimeoutMs: 5000,
-        stepTimeoutMs,
+        stepTimeoutMs: plan.stepTimeoutMs,
         signal: interruptSignal(),
-        onBegin: ({ total }) => {
-          for (const r of reporters) r.onBegin?.({ command: 'conform', total });
-        },
+        onBegin: ({ total }) => reporters.onBegin({ command: 'conform', total }),
         onCaseEnd: (res) => {
           finished.push(res);
-          for (const r of reporters) r.onCaseEnd?.(res);
+          reporters.onCaseEnd(res);
         },
       }),
     );
+    return { run, finished };
   } catch (err) {
+    if (interruption()) return { run: undefined, finished };
     if (err instanceof ProbeRefusedError) {
       console.error(`crucible: ${err.message}`);
       return EXIT.probeRefused;
     }
-    if (err instanceof BrokerUnreachableError && !interruption()) {
+    if (err instanceof BrokerUnreachableError) {
       console.error(`crucible: ${err.message}`);
       return EXIT.brokerUnreachable;
     }
-    if (!interruption()) throw err;
+    throw err;
   }
+}
+
+/** The document of what ran (the baseline's judgement in it), every report, and the verdict's exit code. */
+async function finishConform(
+  plan: ConformPlan,
+  doc: ResultsDocument,
+  ran: { run: ConformanceRun | undefined; finished: CaseResult[] },
+  reporters: ReporterMux,
+): Promise<ExitCode> {
   const stop = interruption();
   if (stop) doc.run.interrupted = stop;
-  const results = run?.cases ?? finished;
-  doc.brokers.push(run?.broker ?? { label, url: url.toString(), profile });
+  const results = ran.run?.cases ?? ran.finished;
+  doc.brokers.push(ran.run?.broker ?? { label: plan.label, url: plan.url.toString(), profile: plan.profile });
   doc.conformance = { cases: results, statements: [], summary: {} };
   // The baseline's judgement goes into the document, so every view and the exit code agree.
-  const cmp = baseline ? applyBaseline(results, baseline.entries) : undefined;
-  if (baseline && baselinePath) doc.run.baseline = { source: baselinePath, entries: baseline.entries.length };
+  const cmp = plan.baseline ? applyBaseline(results, plan.baseline.entries) : undefined;
+  if (plan.baseline) doc.run.baseline = { source: plan.baseline.path, entries: plan.baseline.entries.length };
   finishDocument(doc);
-  const written: string[] = [];
-  for (const r of reporters) written.push(...(await r.onEnd(doc)));
-  if (written.length) output.human.write(`reports: ${written.join(', ')}\n`);
+  const { written, exitCode } = await writeReports(reporters, doc);
+  const human = plan.output.human;
+  if (written.length) human.write(`reports: ${written.join(', ')}\n`);
   if (stop) {
     console.error(
-      `crucible: interrupted by ${stop.signal}: the reports cover the ${results.length} of ${cases.length} cases that finished`,
+      `crucible: interrupted by ${stop.signal}: the reports cover the ${results.length} of ${plan.cases.length} cases that finished`,
     );
-    return exitCodeFor(stop.signal);
-  }
-  if (cmp) printBaselineComparison(cmp, output.human, !output.reporters.includes('console'));
-  return verdictOf(doc).exitCode;
+  } else if (cmp) printBaselineComparison(cmp, human, !plan.output.reporters.includes('console'));
+  return exitCode;
 }

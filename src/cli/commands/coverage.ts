@@ -1,16 +1,13 @@
 // `crucible coverage`: which normative statements the suites cover, per version.
-import { resolve } from 'node:path';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
+import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import {
   computeCoverage,
   formatCoverageMarkdown,
   formatCoverageText,
   meetsTargets,
 } from '../../conformance/coverage.ts';
-import { loadSuites, SUITE_VERSIONS, SUITES_DIR } from '../../conformance/suites.ts';
-import type { MqttVersion } from '../../results/model.ts';
-import { formatProblems } from '../../scenario/index.ts';
-import { boolFlag, listFlag, parseFlags, stringFlag } from '../args.ts';
+import { boolFlag, parseFlags, stringFlag } from '../args.ts';
+import { loadSuitesFlag, suiteVersionsFlag } from './suite-flags.ts';
 
 const HELP = `usage: crucible coverage [--version 3.1,3.1.1,5.0] [--format text|markdown|json] [--suites dir] [--check]
 
@@ -18,7 +15,7 @@ Lists, per version, how many normative statements a server can be tested for (te
 the suites cite, and every uncovered one. MQTT 3.1 is measured against the 3.1.1 statements it also states
 (suites/mqtt-3.1/README.md). --check exits 2 when below the targets (100% yes, 90% partial).`;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<ExitCode> {
   const flags = parseFlags(
     argv,
     {
@@ -36,24 +33,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (flags.positionals.length)
     throw new UsageError(`coverage takes no arguments, got '${flags.positionals[0]}'`);
-  const versions = (
-    listFlag(flags, 'version').length ? listFlag(flags, 'version') : [...SUITE_VERSIONS]
-  ) as MqttVersion[];
-  for (const v of versions) {
-    if (!SUITE_VERSIONS.includes(v))
-      throw new UsageError(`--version must be one of ${SUITE_VERSIONS.join(', ')}, got '${v}'`);
-  }
+  const versions = suiteVersionsFlag(flags);
   const format = stringFlag(flags, 'format') ?? 'text';
   if (!['text', 'markdown', 'json'].includes(format))
     throw new UsageError(`--format must be text, markdown or json, got '${format}'`);
-  const dir = stringFlag(flags, 'suites');
-  const { cases, problems } = await loadSuites(dir ? resolve(dir) : SUITES_DIR, versions);
-  if (problems.length) {
-    console.error(formatProblems(problems));
-    return EXIT.invalidInput;
-  }
+  const cases = await loadSuitesFlag(flags, versions);
+  if (typeof cases === 'number') return cases;
   const coverage = computeCoverage(cases, versions);
   if (format === 'json') console.log(JSON.stringify(coverage, null, 2));
   else console.log(format === 'markdown' ? formatCoverageMarkdown(coverage) : formatCoverageText(coverage));
+  // Not a results document: the one decision here is whether the suites meet the coverage targets.
   return boolFlag(flags, 'check') && !coverage.every(meetsTargets) ? EXIT.thresholdFailure : EXIT.ok;
 }

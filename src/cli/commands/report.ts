@@ -1,16 +1,14 @@
 // `crucible report <results.json...>`: re-render one results document, or merge several (shards of a
 // run, runs against several brokers) into one, and write html, junit, markdown and json views.
 
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
+import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { defaultColor, makeStyle } from '../../report/ansi.ts';
 import { renderConsoleSummary } from '../../report/console.ts';
-import { createReporters } from '../../report/index.ts';
 import { MergeRefused, mergeDocuments } from '../../report/merge.ts';
 import { readResultsFile } from '../../report/read.ts';
-import { verdictOf } from '../../report/verdict.ts';
 import type { ResultsDocument } from '../../results/model.ts';
 import { boolFlag, parseFlags } from '../args.ts';
-import { checkOutDir, planOutput } from '../output.ts';
+import { planOutput, reportersFor, writeReports } from '../output.ts';
 
 const HELP = `usage: crucible report <results.json...> [options]
 
@@ -28,10 +26,10 @@ same load profile on the same broker, or one file given twice, are refused (exit
   --quiet               do not print the summary
 
 Exit code: 0 all good, 1 a conformance failure, 2 a failed threshold, 3 unreadable input file or
-files that cannot be merged.
+files that cannot be merged, 7 a report could not be written, 130/143 an interrupted run.
 `;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<ExitCode> {
   const flags = parseFlags(
     argv,
     {
@@ -61,18 +59,11 @@ export async function run(argv: string[]): Promise<number> {
     reporters: ['html', 'junit', 'markdown', 'json'],
     outDir: 'reports/merged',
   });
-  if (!output.jsonToStdout && output.reporters.some((r) => r !== 'console')) checkOutDir(output.outDir);
-  const reporters = createReporters(output.reporters, {
-    outDir: output.outDir,
-    out: output.human,
-    ...(output.jsonToStdout ? { jsonStream: process.stdout } : {}),
-  });
-  const written: string[] = [];
-  for (const r of reporters) written.push(...(await r.onEnd(doc)));
-  const v = verdictOf(doc);
+  const reporters = reportersFor(output);
+  const { verdict: v, written, exitCode } = await writeReports(reporters, doc);
   if (!boolFlag(flags, 'quiet')) {
     const say = (line: string) => output.human.write(`${line}\n`);
-    if (!reporters.some((r) => r.name === 'console')) {
+    if (!reporters.has('console')) {
       const st = makeStyle(defaultColor(output.human));
       say(renderConsoleSummary(doc, st).join('\n').replace(/^\n+/, ''));
     }
@@ -80,5 +71,5 @@ export async function run(argv: string[]): Promise<number> {
     say(`${v.headline}`);
     for (const f of written) say(`wrote ${f}`);
   }
-  return v.exitCode;
+  return exitCode;
 }

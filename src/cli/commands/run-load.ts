@@ -1,12 +1,14 @@
 // `crucible run <profile.yaml> --broker <url>` for load profiles (called by run.ts): overrides, a reachability
-// check (exit 4 at once), live progress, an interrupt that stops cleanly and still returns results, exit code 2
-// when a threshold fails.
+// check (exit 4 at once), live progress, an interrupt that stops cleanly and still returns results. Its exit
+// code: the verdict of its load results (`verdictOf`: 2 when a threshold fails), combined by the one
+// precedence rule with what the results cannot say (4 no client could connect, 5 a load worker failed).
 
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
+import { decideExit, EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { formatLoadSummary } from '../../load/format.ts';
 import { runLoad } from '../../load/index.ts';
 import { makeStyle } from '../../report/ansi.ts';
 import { LoadProgressLines } from '../../report/load-text.ts';
+import { verdictOf } from '../../report/verdict.ts';
 import type { LoadResult } from '../../results/model.ts';
 import type { LoadProfile } from '../../scenario/load-profile/model.ts';
 import { connect, TransportError } from '../../transport/index.ts';
@@ -124,11 +126,11 @@ export async function runLoadFromCli(
   profiles: LoadProfile[],
   flags: LoadCliFlags,
   io: LoadCliIo,
-): Promise<{ results: LoadResult[]; exitCode: number }> {
+): Promise<{ results: LoadResult[]; exitCode: ExitCode }> {
   const tty = io.isTTY ?? io.out.isTTY === true;
   const signal = io.signal ?? new AbortController().signal;
   const results: LoadResult[] = [];
-  let exitCode: number = EXIT.ok;
+  let situation: ExitCode | undefined;
   const unreachable = await probeBroker(flags.broker);
   if (unreachable !== undefined) {
     io.out.write(`crucible: broker unreachable: ${unreachable}\n`);
@@ -168,12 +170,11 @@ export async function runLoadFromCli(
     const connected = r.groups.reduce((s, g) => s + g.connected, 0) + (r.counters['storm.dropped'] ?? 0);
     if (clients > 0 && connected === 0 && (r.counters['connect.failures'] ?? 0) >= clients) {
       io.out.write(`crucible: broker ${flags.broker} unreachable: no client could connect\n`);
-      exitCode = Math.max(exitCode, EXIT.brokerUnreachable);
+      situation = decideExit(situation, EXIT.brokerUnreachable);
       break;
     }
     if (r.generator.warnings.some((w) => w.startsWith('worker ')))
-      exitCode = Math.max(exitCode, EXIT.harnessError);
-    else if (r.thresholds.some((t) => !t.passed)) exitCode = Math.max(exitCode, EXIT.thresholdFailure);
+      situation = decideExit(situation, EXIT.harnessError);
   }
-  return { results, exitCode };
+  return { results, exitCode: decideExit(situation, verdictOf({ run: {}, load: results }).exitCode) };
 }

@@ -1,8 +1,9 @@
 // `crucible run <files...> --broker <url>`: conversations through the engine (graded, reported), load
-// profiles through the load path (run-load.ts). Exit: 3 invalid input, 4 broker unreachable, 1 a case
-// failed or errored, 2 a load threshold failed, 0 otherwise.
+// profiles through the load path (run-load.ts). Exit (docs/exit-codes.md): the verdict of the document
+// (1 a case failed or errored, 2 a load threshold failed, 130/143 interrupted, else 0), combined by the
+// one precedence rule with 3 invalid input, 4 broker unreachable, 5 a load worker failed, 7 a report failed.
 
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
+import { decideExit, EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import {
   BrokerUnreachableError,
   type Capabilities,
@@ -12,11 +13,11 @@ import {
 import { mapPool } from '../../conformance/pool.ts';
 import { loadProfile } from '../../conformance/profile.ts';
 import { type CaseTarget, runOneCase } from '../../conformance/run-one.ts';
-import { createReporters, type Reporter } from '../../report/index.ts';
+import type { ReporterMux } from '../../report/index.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
-import { gates } from '../../results/grade.ts';
-import type { CaseResult, LoadResult } from '../../results/model.ts';
+import type { CaseResult, LoadResult, ResultsDocument } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
+import type { LoadProfile } from '../../scenario/load-profile/model.ts';
 import type { CaseSpec, Problem } from '../../scenario/model.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
 import {
@@ -28,9 +29,15 @@ import {
   stringFlag,
   tlsFlags,
 } from '../args.ts';
-import { exitCodeFor, interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
-import { checkOutDir, planOutput } from '../output.ts';
-import { LOAD_FLAGS, LOAD_INTERRUPT_GRACE_MS, loadFlags, runLoadFromCli } from './run-load.ts';
+import { interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
+import { type OutputPlan, planOutput, reportersFor, writeReports } from '../output.ts';
+import {
+  LOAD_FLAGS,
+  LOAD_INTERRUPT_GRACE_MS,
+  type LoadCliFlags,
+  loadFlags,
+  runLoadFromCli,
+} from './run-load.ts';
 import { expandFiles } from './validate.ts';
 
 const HELP = `usage: crucible run <file.yaml | dir>... --broker <url> [options]
@@ -85,7 +92,7 @@ interface ConversationRun {
 
 async function runConversations(
   cases: CaseSpec[],
-  o: CaseTarget & { concurrency: number; reporters: Reporter[] },
+  o: CaseTarget & { concurrency: number; reporters: ReporterMux },
 ): Promise<ConversationRun> {
   let unreachable = 0;
   let unreachableReason: string | undefined;
@@ -98,39 +105,83 @@ async function runConversations(
       unreachable++;
       unreachableReason ??= run.result.reason;
     }
-    for (const r of o.reporters) r.onCaseEnd?.(run.result);
+    o.reporters.onCaseEnd(run.result);
     return run.result;
   });
   return { cases: results.filter((c) => c !== undefined), unreachable, unreachableReason };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const flags = parseFlags(
-    argv,
-    {
-      broker: { type: 'string' },
-      'ws-url': { type: 'string' },
-      concurrency: { type: 'string' },
-      repeat: { type: 'string' },
-      reporter: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      timeout: { type: 'string' },
-      var: { type: 'string', multiple: true },
-      profile: { type: 'string' },
-      label: { type: 'string' },
-      ca: { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      insecure: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      ...LOAD_FLAGS,
-    },
-    'run',
-  );
+const FLAGS = {
+  broker: { type: 'string' },
+  'ws-url': { type: 'string' },
+  concurrency: { type: 'string' },
+  repeat: { type: 'string' },
+  reporter: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  timeout: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  profile: { type: 'string' },
+  label: { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  insecure: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Everything a run needs, read from the flags and files before anything connects. */
+interface RunPlan {
+  brokerUrl: string;
+  wsUrl: string | undefined;
+  label: string;
+  tls: ReturnType<typeof tlsFlags>;
+  vars: Record<string, unknown>;
+  profile: Record<string, unknown>;
+  concurrency: number;
+  repeat: number;
+  timeoutMs: number | undefined;
+  output: OutputPlan;
+  load: LoadCliFlags;
+  cases: CaseSpec[];
+  loadProfiles: LoadProfile[];
+}
+
+export async function run(argv: string[]): Promise<ExitCode> {
+  const flags = parseFlags(argv, { ...FLAGS, ...LOAD_FLAGS }, 'run');
   if (boolFlag(flags, 'help')) {
     console.log(HELP);
     return EXIT.ok;
   }
+  const plan = await planRun(flags);
+  if (typeof plan === 'number') return plan;
+  const reporters = reportersFor(plan.output);
+  const doc = newDocument('run', argv);
+  doc.brokers.push({ label: plan.label, url: plan.brokerUrl });
+  // Situations outside the document (broker unreachable, a load worker failed); the verdict adds the rest.
+  let situation: ExitCode | undefined;
+  if (plan.cases.length > 0) {
+    situation = await conversations(plan, doc, reporters);
+    if (situation === EXIT.brokerUnreachable) return situation;
+  }
+  if (plan.loadProfiles.length > 0 && !interruption())
+    situation = decideExit(situation, await loadRuns(plan, doc));
+  const stop = interruption();
+  if (stop) doc.run.interrupted = stop;
+  finishDocument(doc);
+  const { written, exitCode } = await writeReports(reporters, doc);
+  if (written.length > 0) plan.output.human.write(`reports: ${written.join(', ')}\n`);
+  if (stop) {
+    const what = [
+      plan.cases.length ? `${doc.scenarios?.length ?? 0} of ${plan.cases.length} cases` : '',
+      doc.load ? `${doc.load.length} load result(s), partial` : '',
+    ].filter(Boolean);
+    console.error(`crucible: interrupted by ${stop.signal}: the reports cover ${what.join(' and ')}`);
+  }
+  return decideExit(exitCode, situation);
+}
+
+/** The flags and files of a run; EXIT.invalidInput when a file has problems (every one printed). */
+async function planRun(flags: ParsedFlags): Promise<RunPlan | ExitCode> {
   if (flags.positionals.length === 0)
     throw new UsageError(`run: give scenario files or directories\n\n${HELP}`);
   const brokerText = stringFlag(flags, 'broker');
@@ -168,91 +219,91 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.invalidInput;
   }
   const cases = loaded.conversations.flatMap((f) => f.cases);
-  if (!output.jsonToStdout && output.reporters.some((r) => r !== 'console')) checkOutDir(output.outDir);
-  const reporters = createReporters(output.reporters, {
-    outDir: output.outDir,
-    out: output.human,
-    ...(output.jsonToStdout ? { jsonStream: process.stdout } : {}),
-  });
   const label = stringFlag(flags, 'label') ?? url.host;
-  const doc = newDocument('run', argv);
-  doc.brokers.push({ label, url: brokerUrl });
+  const { loadProfiles } = loaded;
+  return {
+    brokerUrl,
+    wsUrl,
+    label,
+    tls,
+    vars,
+    profile,
+    concurrency,
+    repeat,
+    timeoutMs,
+    output,
+    load,
+    cases,
+    loadProfiles,
+  };
+}
 
-  let code: number = EXIT.ok;
-  if (cases.length > 0) {
-    let caps: Capabilities = {
-      ...DEFAULT_CAPABILITIES,
-      ws: wsUrl !== undefined || /^wss?:/i.test(brokerUrl),
-    };
-    if (needsCapabilities(cases)) {
-      try {
-        const auth = profile.auth as { username?: string; password?: string } | undefined;
-        caps = await detectCapabilities({ brokerUrl, wsUrl, timeoutMs: 5000, auth, ...(tls ? { tls } : {}) });
-      } catch (err) {
-        if (err instanceof BrokerUnreachableError) {
-          console.error(`crucible: broker unreachable: ${err.message}`);
-          return EXIT.brokerUnreachable;
-        }
-        throw err;
+/**
+ * The conversation cases, into `doc.scenarios`. EXIT.brokerUnreachable when the broker is not there: before
+ * any case (capability detection; nothing is reported) or for every case that ran (reported, then 4).
+ */
+async function conversations(
+  plan: RunPlan,
+  doc: ResultsDocument,
+  reporters: ReporterMux,
+): Promise<ExitCode | undefined> {
+  const { brokerUrl, wsUrl, tls, profile } = plan;
+  let caps: Capabilities = { ...DEFAULT_CAPABILITIES, ws: wsUrl !== undefined || /^wss?:/i.test(brokerUrl) };
+  if (needsCapabilities(plan.cases)) {
+    try {
+      const auth = profile.auth as { username?: string; password?: string } | undefined;
+      caps = await detectCapabilities({ brokerUrl, wsUrl, timeoutMs: 5000, auth, ...(tls ? { tls } : {}) });
+    } catch (err) {
+      if (err instanceof BrokerUnreachableError) {
+        console.error(`crucible: broker unreachable: ${err.message}`);
+        return EXIT.brokerUnreachable;
       }
-      (doc.brokers[0] as { capabilities?: Record<string, unknown> }).capabilities = { ...caps };
+      throw err;
     }
-    for (const r of reporters) r.onBegin?.({ command: 'run', total: cases.length });
-    // SIGINT/SIGTERM: cases in flight end at once (their sockets closed), the rest are not started.
-    const conv = await runConversations(cases, {
-      signal: interruptSignal(),
-      brokerUrl,
-      wsUrl,
-      tls,
-      label,
-      vars,
-      profile,
-      caps,
-      concurrency,
-      stepTimeoutMs: timeoutMs,
-      repeat,
-      reporters,
-    });
-    doc.scenarios = conv.cases;
-    const ran = conv.cases.filter((c) => c.outcome !== 'not-applicable').length;
-    if (ran > 0 && conv.unreachable === ran && !interruption()) {
-      finishDocument(doc);
-      for (const r of reporters) await r.onEnd(doc);
-      console.error(
-        `crucible: broker unreachable at ${brokerUrl}: ${conv.unreachableReason ?? 'no case could connect'}`,
-      );
-      return EXIT.brokerUnreachable;
-    }
-    if (conv.cases.some(gates)) code = EXIT.conformanceFailure;
+    (doc.brokers[0] as { capabilities?: Record<string, unknown> }).capabilities = { ...caps };
   }
-  if (loaded.loadProfiles.length > 0 && !interruption()) {
-    const done: LoadResult[] = [];
-    const r = await untilInterrupted(
-      runLoadFromCli(
-        loaded.loadProfiles,
-        { ...load, brokerLabel: label },
-        { out: output.human, signal: interruptSignal(), onResult: (x) => done.push(x) },
-      ),
-      LOAD_INTERRUPT_GRACE_MS,
+  reporters.onBegin({ command: 'run', total: plan.cases.length });
+  // SIGINT/SIGTERM: cases in flight end at once (their sockets closed), the rest are not started.
+  const conv = await runConversations(plan.cases, {
+    signal: interruptSignal(),
+    brokerUrl,
+    wsUrl,
+    tls,
+    label: plan.label,
+    vars: plan.vars,
+    profile,
+    caps,
+    concurrency: plan.concurrency,
+    stepTimeoutMs: plan.timeoutMs,
+    repeat: plan.repeat,
+    reporters,
+  });
+  doc.scenarios = conv.cases;
+  const ran = conv.cases.filter((c) => c.outcome !== 'not-applicable').length;
+  if (ran > 0 && conv.unreachable === ran && !interruption()) {
+    finishDocument(doc);
+    await reporters.onEnd(doc);
+    console.error(
+      `crucible: broker unreachable at ${brokerUrl}: ${conv.unreachableReason ?? 'no case could connect'}`,
     );
-    doc.load = r?.results ?? done;
-    if (load.shard) doc.run.shard = load.shard;
-    if (r && code === EXIT.ok) code = r.exitCode;
-    else if (r?.exitCode === EXIT.brokerUnreachable) code = r.exitCode;
+    return EXIT.brokerUnreachable;
   }
-  const stop = interruption();
-  if (stop) doc.run.interrupted = stop;
-  finishDocument(doc);
-  const written: string[] = [];
-  for (const r of reporters) written.push(...(await r.onEnd(doc)));
-  if (written.length > 0) output.human.write(`reports: ${written.join(', ')}\n`);
-  if (stop) {
-    const what = [
-      cases.length ? `${doc.scenarios?.length ?? 0} of ${cases.length} cases` : '',
-      doc.load ? `${doc.load.length} load result(s), partial` : '',
-    ].filter(Boolean);
-    console.error(`crucible: interrupted by ${stop.signal}: the reports cover ${what.join(' and ')}`);
-    return exitCodeFor(stop.signal);
-  }
-  return code;
+  return undefined;
+}
+
+/** The load profiles, into `doc.load` (what finished when interrupted); 4 or 5 when the load path says so. */
+async function loadRuns(plan: RunPlan, doc: ResultsDocument): Promise<ExitCode | undefined> {
+  const done: LoadResult[] = [];
+  const r = await untilInterrupted(
+    runLoadFromCli(
+      plan.loadProfiles,
+      { ...plan.load, brokerLabel: plan.label },
+      { out: plan.output.human, signal: interruptSignal(), onResult: (x) => done.push(x) },
+    ),
+    LOAD_INTERRUPT_GRACE_MS,
+  );
+  doc.load = r?.results ?? done;
+  if (plan.load.shard) doc.run.shard = plan.load.shard;
+  // Its threshold verdict (2) is the document's too; only what the document cannot say counts here.
+  return r && r.exitCode !== EXIT.thresholdFailure ? r.exitCode : undefined;
 }

@@ -1,8 +1,8 @@
 // `crucible start` (npm start): the main job on the embedded default. Starts the reference broker
 // in-process on free ports, runs the bundled conformance suites and a short load profile against it,
 // writes reports/latest/{index.html,results.json,junit.xml,summary.md} and prints the summary with the
-// path to index.html. Exit code per DESIGN: 1 conformance failure, 2 threshold failure, 4 broker did
-// not start, 5 harness error.
+// path to index.html. Exit code (docs/exit-codes.md): the verdict of the document (1 conformance failure,
+// 2 threshold failure, 130/143 interrupted), 4 broker did not start, 5 harness error, 7 a report failed.
 import { join, resolve } from 'node:path';
 import { loadBrokerConfig, type RunningBroker, startBroker } from '../../../reference-broker/src/index.ts';
 import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
@@ -12,15 +12,13 @@ import { runConformance } from '../../conformance/runner.ts';
 import { selectCases } from '../../conformance/select.ts';
 import { loadSuites, REPO_ROOT, SUITE_VERSIONS, SUITES_DIR } from '../../conformance/suites.ts';
 import { runLoad } from '../../load/index.ts';
-import { createReporters } from '../../report/index.ts';
-import type { Reporter } from '../../report/reporter.ts';
-import { verdictOf } from '../../report/verdict.ts';
+import { createReporterMux, type ReporterMux } from '../../report/index.ts';
 import { finishDocument, newDocument } from '../../results/document.ts';
 import type { CaseResult, ResultsDocument } from '../../results/model.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import { boolFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import { interruption, interruptSignal, untilInterrupted } from '../interrupt.ts';
-import { checkOutDir } from '../output.ts';
+import { checkOutDir, writeReports } from '../output.ts';
 import { LOAD_INTERRUPT_GRACE_MS } from './run-load.ts';
 
 const HELP = `usage: crucible start [options]   (also: npm start)
@@ -68,7 +66,7 @@ async function startReference(): Promise<{ broker: RunningBroker; tcpUrl: string
 async function conform(
   doc: ResultsDocument,
   target: { tcpUrl: string; wsUrl: string },
-  reporters: Reporter[],
+  reporters: ReporterMux,
   concurrency: number,
   suitesDir: string,
 ): Promise<ExitCode | undefined> {
@@ -96,12 +94,10 @@ async function conform(
       repeat: 1,
       probeTimeoutMs: 5000,
       signal: interruptSignal(),
-      onBegin: ({ total }) => {
-        for (const r of reporters) r.onBegin?.({ command: 'start: conformance', total });
-      },
+      onBegin: ({ total }) => reporters.onBegin({ command: 'start: conformance', total }),
       onCaseEnd: (res) => {
         finished.push(res);
-        for (const r of reporters) r.onCaseEnd?.(res);
+        reporters.onCaseEnd(res);
       },
     }),
   );
@@ -114,7 +110,7 @@ async function load(
   doc: ResultsDocument,
   file: string,
   tcpUrl: string,
-  reporters: Reporter[],
+  reporters: ReporterMux,
 ): Promise<ExitCode | undefined> {
   const { loadProfiles, problems } = await loadFiles([file]);
   const profile = loadProfiles[0];
@@ -128,9 +124,7 @@ async function load(
       brokerLabel: 'reference',
       workers: 1,
       signal: interruptSignal(),
-      onProgress: (p) => {
-        for (const r of reporters) r.onLoadProgress?.(p);
-      },
+      onProgress: (p) => reporters.onLoadProgress(p),
     }),
     LOAD_INTERRUPT_GRACE_MS,
   );
@@ -141,7 +135,7 @@ async function load(
   return undefined;
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<ExitCode> {
   const flags = parseFlags(
     argv,
     {
@@ -165,7 +159,7 @@ export async function run(argv: string[]): Promise<number> {
   checkOutDir(outDir);
   const loadFile = resolve(stringFlag(flags, 'load') ?? DEFAULT_LOAD);
   const concurrency = intFlag(flags, 'concurrency', 1, 256) ?? 16;
-  const reporters = createReporters(['console', 'json', 'junit', 'markdown', 'html'], {
+  const reporters = createReporterMux(['console', 'json', 'junit', 'markdown', 'html'], {
     outDir,
     out: process.stdout,
   });
@@ -210,10 +204,9 @@ export async function run(argv: string[]): Promise<number> {
   const stop = interruption();
   if (stop) doc.run.interrupted = stop;
   finishDocument(doc);
-  for (const r of reporters) await r.onEnd(doc);
-  const v = verdictOf(doc);
+  const { verdict: v, exitCode } = await writeReports(reporters, doc);
   console.log(`\n${v.ok ? 'PASS' : v.headline}`);
   console.log(`reports written to ${outDir}/ (results.json, junit.xml, summary.md)`);
   console.log(`open the report: ${join(outDir, 'index.html')}`);
-  return v.exitCode;
+  return exitCode;
 }

@@ -2,7 +2,7 @@
 // Exit 0 when every file is valid, 3 (invalid input) listing every problem with file:line:col.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, UsageError } from '../../common/exit-codes.ts';
+import { EXIT, type ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { formatProblems, loadFiles } from '../../scenario/index.ts';
 import type { Problem } from '../../scenario/model.ts';
 import { boolFlag, parseFlags, stringFlag } from '../args.ts';
@@ -44,7 +44,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<ExitCode> {
   const flags = parseFlags(
     argv,
     { help: { type: 'boolean', short: 'h' }, format: { type: 'string' }, quiet: { type: 'boolean' } },
