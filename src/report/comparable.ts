@@ -1,6 +1,6 @@
 // Can two results documents be compared at all (`crucible compare`)? A comparison of what is not comparable
 // says "no regression" about cases and load that were never measured. Each reason has its own exit code,
-// decided in src/cli/commands/compare.ts (docs/exit-codes.md): checked in this order, the first that holds
+// decided by `compareVerdictOf` in report/verdict.ts (docs/exit-codes.md): checked in this order, the first that holds
 // is reported, with every instance of it.
 import type { CaseResult, LoadResult, ResultsDocument } from '../results/model.ts';
 import { allCases } from './verdict.ts';
