@@ -304,6 +304,7 @@ async function loadRuns(plan: RunPlan, doc: ResultsDocument): Promise<ExitCode |
   );
   doc.load = r?.results ?? done;
   if (plan.load.shard) doc.run.shard = plan.load.shard;
-  // Its threshold verdict (2) is the document's too; only what the document cannot say counts here.
-  return r && r.exitCode !== EXIT.thresholdFailure ? r.exitCode : undefined;
+  // Its 2 is `verdictOf` of these same load results, so it agrees with the document's verdict; what it
+  // adds is what the document cannot say (4 no client could connect, 5 a load worker failed).
+  return r?.exitCode;
 }
