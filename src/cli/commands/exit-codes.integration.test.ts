@@ -169,6 +169,52 @@ describe('exit codes of crucible conform (reference broker)', () => {
   });
 });
 
+describe('exit codes of crucible start (its own reference broker)', () => {
+  const table: Array<[string, () => string[], number, RegExp?]> = [
+    ['nothing to run', () => ['--skip-conform', '--skip-load', '--out', freshOut()], 0],
+    [
+      'a load profile within its thresholds',
+      () => [
+        '--skip-conform',
+        '--load',
+        file('s-ok.yaml', load('connect.failures == 0')),
+        '--out',
+        freshOut(),
+      ],
+      0,
+    ],
+    [
+      'a failed threshold',
+      () => [
+        '--skip-conform',
+        '--load',
+        file('s-fail.yaml', load('deliver.intended.p50 < 1us')),
+        '--out',
+        freshOut(),
+      ],
+      2,
+    ],
+    [
+      'a passing run whose junit report cannot be written',
+      () => ['--skip-conform', '--skip-load', '--out', brokenJunitOut()],
+      7,
+      /crucible: reporter junit failed: /,
+    ],
+    [
+      'an invalid load profile',
+      () => ['--skip-conform', '--load', file('s-bad.yaml', 'kind: load\n'), '--out', freshOut()],
+      3,
+    ],
+  ];
+  for (const [what, args, code, says] of table) {
+    test(`${what} -> ${code}`, async () => {
+      const r = await crucible(['start', ...args()]);
+      assert.equal(r.code, code, r.out);
+      if (says) assert.match(r.stderr, says);
+    });
+  }
+});
+
 describe('exit codes of crucible report', () => {
   const write = (name: string, doc: ResultsDocument) => file(name, JSON.stringify(doc));
   const passing = () => {
