@@ -251,8 +251,10 @@ function renderLoad(sec) {
         hasLatencySeries(r) ? latencyOverTime(r) : null,
         throughputOverTime(r),
       ),
-      seriesCaption(r, chartSeries(r)),
     );
+    // No caption (no phases, faults or left-out seconds) adds nothing: append(null) would add the text "null".
+    const caption = seriesCaption(r, chartSeries(r));
+    if (caption) sec.append(caption);
     sec.append(h('h3', { text: 'Latency' }), latencyTable(r.latency));
     if (r.thresholds.length) {
       sec.append(
