@@ -1,6 +1,7 @@
 // The import boundaries of docs/architecture.md, checked: every source file's imports must be allowed by the
 // map's "may import" column, every source file must be listed in its folder's row, and the reference broker
-// may import nothing of the harness but src/protocol. Tests, benchmarks and testing/ helpers are exempt.
+// may import nothing of the harness but src/protocol. Tests, benchmarks and testing/ helpers are exempt. The HTML
+// report's browser code (src/report/html/client) reaches no Node module and no package.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -97,4 +98,47 @@ test('the reference broker imports nothing of the harness but src/protocol', () 
     }
   }
   assert.deepEqual(problems, []);
+});
+
+/** Static imports and re-exports of a file, each with whether it is type-only (erased when bundled). */
+function importsWithKind(file: string): Array<{ spec: string; typeOnly: boolean }> {
+  const text = readFileSync(file, 'utf8');
+  const out: Array<{ spec: string; typeOnly: boolean }> = [];
+  const re =
+    /(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:[^'"`;]*?from\s*)?'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+  for (let m = re.exec(text); m; m = re.exec(text))
+    out.push({ spec: (m[2] ?? m[3]) as string, typeOnly: !!m[1] });
+  return out;
+}
+
+test('the HTML client imports only pure modules of src/report and types of src/results', () => {
+  const client = join(SRC, 'report', 'html', 'client');
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  // Everything the bundle holds: the client's files and every module they import for its values, transitively.
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { spec, typeOnly } of importsWithKind(file)) {
+      const from = relative(ROOT, file);
+      if (!spec.startsWith('.')) {
+        if (!typeOnly) problems.push(`${from} imports the package ${spec} (the client runs in the browser)`);
+        continue;
+      }
+      const target = resolve(dirname(file), spec);
+      const [top, area] = relative(SRC, target).split(sep);
+      if (typeOnly) {
+        if (top !== 'results' && top !== 'report') problems.push(`${from} imports types of ${spec}`);
+        continue;
+      }
+      if (top !== 'report') problems.push(`${from} imports ${spec}: only src/report modules are bundled`);
+      else if (area === 'html' && !target.startsWith(client))
+        problems.push(`${from} imports ${spec}: the report's server side`);
+      else visit(target);
+    }
+  };
+  for (const name of readdirSync(client).filter((n) => /\.ts$/.test(n) && !/\.test\.ts$/.test(n)))
+    visit(join(client, name));
+  assert.deepEqual(problems, []);
+  assert.ok(seen.has(join(SRC, 'report', 'format.ts')), 'the client shares format.ts with the other views');
 });

@@ -1,5 +1,6 @@
 // What a conformance run detected about each broker, why cases were not applicable, and the allowed variations
-// seen: shared by the console summary and summary.md (the HTML overview renders the same data client-side).
+// seen: shared by the console summary, summary.md and the HTML overview (its client bundles this file, so it stays
+// pure: no Node imports).
 import type { BrokerInfo, CaseResult } from '../results/model.ts';
 
 const LABELS: Array<[key: string, label: string]> = [

@@ -4,7 +4,7 @@
 import type { LoadProgress } from '../results/events.ts';
 import type { FaultPhaseRecord, LoadResult } from '../results/model.ts';
 import { type Style, table } from './ansi.ts';
-import { deliveredRate, fmtMs, fmtNum, fmtPct, fmtRate } from './format.ts';
+import { deliveredRate, fmtMs, fmtNum, fmtPct, fmtRate, groupCells, latencyCells } from './format.ts';
 
 /** One fault or restart phase of a run, for the summary. */
 function faultPhaseLine(f: FaultPhaseRecord): string {
@@ -31,18 +31,7 @@ export function loadSummaryLines(r: LoadResult, st: Style): string[] {
   const lat = Object.entries(r.latency);
   if (lat.length > 0) {
     const rows = [['latency', 'count', 'min', 'p50', 'p90', 'p99', 'p99.9', 'max']];
-    for (const [name, h] of lat) {
-      rows.push([
-        name,
-        fmtNum(h.count),
-        fmtMs(h.min),
-        fmtMs(h.p50),
-        fmtMs(h.p90),
-        fmtMs(h.p99),
-        fmtMs(h.p999),
-        fmtMs(h.max),
-      ]);
-    }
+    for (const [name, h] of lat) rows.push(latencyCells(name, h));
     out.push(...table(rows).map((l, i) => (i === 0 ? st.dim(`  ${l}`) : `  ${l}`)));
   }
   if (r.groups.length > 0) {
@@ -52,18 +41,7 @@ export function loadSummaryLines(r: LoadResult, st: Style): string[] {
         g.role === 'subscriber'
           ? deliveredRate(g.delivered, r.durationMs)
           : deliveredRate(g.sent, r.durationMs);
-      rows.push([
-        g.name,
-        g.role,
-        String(g.qos),
-        fmtNum(g.clients),
-        fmtNum(g.connected),
-        fmtNum(g.connectFailures),
-        fmtNum(g.sent),
-        fmtNum(g.acked),
-        fmtNum(g.delivered),
-        fmtRate(rate),
-      ]);
+      rows.push([...groupCells(g), fmtRate(rate)]);
     }
     out.push(...table(rows, 2).map((l, i) => (i === 0 ? st.dim(`  ${l}`) : `  ${l}`)));
   }

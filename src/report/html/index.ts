@@ -1,9 +1,10 @@
-// HTML reporter: <outDir>/index.html, one self-contained file (see template.ts and client.js).
+// HTML reporter: <outDir>/index.html, one self-contained file (see template.ts and client/main.ts).
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import type { HistogramSummary, ResultsDocument } from '../../results/model.ts';
 import { specVersionOf, statementInfo } from '../../scenario/statements.ts';
 import type { Reporter } from '../reporter.ts';
@@ -11,21 +12,29 @@ import { type PageAssets, renderPage } from './template.ts';
 
 export const HTML_FILE = 'index.html';
 
-const CLIENT_FILES = [
-  'core',
-  'overview',
-  'capabilities',
-  'url-state',
-  'cases',
-  'matrix',
-  'statements',
-  'load-series',
-  'load',
-  'boot',
-];
 let cached: PageAssets | undefined;
 
-/** Reads the CSS, client script and uPlot (from node_modules) once per process. */
+/**
+ * The browser code (client/*.ts, entry client/main.ts) bundled by esbuild into one IIFE: it imports the
+ * formatting the console and Markdown views use (../format.ts, ../detected.ts), so both show the same figures.
+ */
+export function bundleClient(): string {
+  const out = buildSync({
+    entryPoints: [fileURLToPath(new URL('./client/main.ts', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    write: false,
+    logLevel: 'silent',
+  });
+  return (out.outputFiles[0] as { text: string }).text;
+}
+
+/** Reads the CSS and uPlot (from node_modules) and bundles the client script, once per process. */
 export function loadAssets(): PageAssets {
   if (cached) return cached;
   const req = createRequire(import.meta.url);
@@ -33,7 +42,7 @@ export function loadAssets(): PageAssets {
   const uplotDir = join(req.resolve('uplot/package.json'), '..', 'dist');
   cached = {
     css: readFileSync(here('./styles.css'), 'utf8'),
-    clientJs: `(() => {\n${CLIENT_FILES.map((f) => readFileSync(here(`./client/${f}.js`), 'utf8')).join('\n')}\n})();\n`,
+    clientJs: bundleClient(),
     uplotJs: readFileSync(join(uplotDir, 'uPlot.iife.min.js'), 'utf8'),
     uplotCss: readFileSync(join(uplotDir, 'uPlot.min.css'), 'utf8'),
   };

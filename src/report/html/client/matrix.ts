@@ -1,31 +1,37 @@
-// biome-ignore-all lint/correctness/noUnusedVariables: the client files share one scope (concatenated by ../index.ts)
 // Cases x brokers matrix (several brokers): one row per (version, case id), one cell per broker, each cell a
 // link to that result in the list view.
-// ---------------------------------------------------------------------------------------- matrix
-function matrixTable(list) {
+import type { CaseResult } from '../../../results/model.ts';
+import { caseLink } from './case-table.ts';
+import { brokers, cases } from './data.ts';
+import { h } from './dom.ts';
+import { caseBadge, caseKey } from './grading.ts';
+
+function matrixHead(): HTMLTableSectionElement {
+  return h(
+    'thead',
+    {},
+    h(
+      'tr',
+      {},
+      h('th', { text: 'case' }),
+      h('th', { text: 'version' }),
+      h('th', { text: 'statements' }),
+      brokers.map((b) => h('th', { class: 'cell', text: b })),
+    ),
+  );
+}
+
+export function matrixTable(list: readonly CaseResult[]): HTMLTableElement {
   // One row per (version, case id): the same id in 3.1.1 and 5.0 is two cases.
-  const rows = new Map();
+  const rows = new Map<string, CaseResult>();
   for (const c of list) rows.set(`${c.version}\u0000${c.id}`, c);
   const keys = [...rows.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const by = new Map(cases.map((c) => [caseKey(c), c]));
   const tbl = h('table', { class: 'matrix', id: 'matrix-table' });
-  tbl.append(
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { text: 'case' }),
-        h('th', { text: 'version' }),
-        h('th', { text: 'statements' }),
-        brokers.map((b) => h('th', { class: 'cell', text: b })),
-      ),
-    ),
-  );
+  tbl.append(matrixHead());
   const body = h('tbody');
   for (const key of keys) {
-    const any = rows.get(key);
+    const any = rows.get(key) as CaseResult;
     body.append(
       h(
         'tr',

@@ -1,19 +1,21 @@
-// biome-ignore-all lint/correctness/noUnusedVariables: the client files share one scope (concatenated by ../index.ts)
 // Detected capabilities: what each broker announced in CONNACK (and its profile said), one card per broker,
 // so a not-applicable case can be traced to the capability it needed.
-// ---------------------------------------------------------------------------------------- capabilities
-function capabilityValue(v) {
+import { doc } from './data.ts';
+import { h } from './dom.ts';
+
+function capabilityValue(v: unknown): string {
   if (v === true) return 'yes';
   if (v === false) return 'no';
   if (v === null || v === undefined) return '–';
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
-function renderCapabilities(sec) {
+
+export function renderCapabilities(sec: HTMLElement): void {
   const withCaps = doc.brokers.filter((b) => b.capabilities && Object.keys(b.capabilities).length);
   if (!withCaps.length) return;
   const grid = h('div', { class: 'grid', id: 'capabilities' });
   for (const b of withCaps) {
-    const entries = Object.entries(b.capabilities).sort(([a], [z]) => a.localeCompare(z));
+    const entries = Object.entries(b.capabilities ?? {}).sort(([a], [z]) => a.localeCompare(z));
     grid.append(
       h(
         'div',

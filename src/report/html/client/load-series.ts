@@ -1,22 +1,48 @@
-// biome-ignore-all lint/correctness/noUnusedVariables: the client files share one scope (concatenated by ../index.ts)
 // Over-time series as charted: per-second buckets of the publishing window only. A last partial second (a run
 // of 4.5 s, or one interrupted) is shown as a rate over the time it covers when it covers at least half a
 // second, otherwise left out; the drain after the window (publishing over, a few stragglers delivered) is left
 // out. Neither is drawn as a fake drop to zero. Phase boundaries come from the effective profile.
-// ---------------------------------------------------------------------------------------- load series
-function phaseBoundaries(r) {
-  const phases = (r.profile && Array.isArray(r.profile.phases) && r.profile.phases) || [];
-  const out = [];
+import type { LoadResult } from '../../../results/model.ts';
+import { h } from './dom.ts';
+
+/** A mark on a time chart: a profile phase's start, or a fault or restart (a band when it lasts). */
+export interface PhaseMark {
+  name: string;
+  at: number;
+  to?: number | undefined;
+  fault?: boolean;
+}
+
+type Values = Array<number | null>;
+
+export interface ChartSeries {
+  t: number[];
+  sent: Values;
+  acked: Values;
+  delivered: Values;
+  errors: Values;
+  connected: Values;
+  p50: Values;
+  p99: Values;
+  max: Values;
+  notes: string[];
+}
+
+export function phaseBoundaries(r: LoadResult): PhaseMark[] {
+  const raw = r.profile?.phases;
+  const phases = (Array.isArray(raw) && (raw as Array<Record<string, unknown>>)) || [];
+  const out: PhaseMark[] = [];
   let t = 0;
   for (const p of phases) {
-    out.push({ name: p.name || p.type || 'phase', at: t / 1000 });
+    out.push({ name: String(p.name || p.type || 'phase'), at: t / 1000 });
     t += Number(p.durationMs) || 0;
   }
   const profilePhases = out.length > 1 || (out[0] && out[0].at > 0) ? out : [];
   return [...profilePhases, ...faultMarks(r)];
 }
+
 /** Fault and restart phases (LoadResult.faultPhases) as marks: a line at the start, a band to the end. */
-function faultMarks(r) {
+function faultMarks(r: LoadResult): PhaseMark[] {
   return (r.faultPhases || []).map((f) => ({
     name: f.kind === 'restart' ? `restart ${f.name}` : `${f.type} ${f.name}`,
     at: f.startMs / 1000,
@@ -24,7 +50,8 @@ function faultMarks(r) {
     fault: true,
   }));
 }
-function chartSeries(r) {
+
+export function chartSeries(r: LoadResult): ChartSeries {
   const s = r.series;
   const n = s.t.length;
   const windowS = Math.max(0, r.durationMs / 1000);
@@ -32,10 +59,10 @@ function chartSeries(r) {
   const frac = windowS - Math.floor(windowS + 1e-9);
   const partial = whole < n && frac >= 0.5;
   const keep = whole + (partial ? 1 : 0);
-  const rate = (arr) =>
+  const rate = (arr: Values | undefined): Values =>
     (arr || []).slice(0, keep).map((v, i) => (i < whole || v === null ? v : Math.round(v / frac)));
-  const plain = (arr) => (arr || s.t.map(() => null)).slice(0, keep);
-  const notes = [];
+  const plain = (arr: Values | undefined): Values => (arr || s.t.map(() => null)).slice(0, keep);
+  const notes: string[] = [];
   if (partial)
     notes.push(`the last second covers ${frac.toFixed(1)} s: its rates are per second of that time`);
   else if (frac > 0 && whole < n)
@@ -55,50 +82,12 @@ function chartSeries(r) {
     notes,
   };
 }
-/** uPlot plugin: a dashed vertical line and the phase name at each phase start after 0. */
-function phaseLines(phases) {
-  return {
-    hooks: {
-      draw: [
-        (u) => {
-          const ctx = u.ctx;
-          ctx.save();
-          ctx.strokeStyle = '#868e96';
-          ctx.fillStyle = '#495057';
-          ctx.setLineDash([4, 4]);
-          ctx.lineWidth = 1;
-          ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-          for (const p of phases) {
-            const x = Math.round(u.valToPos(p.at, 'x', true));
-            ctx.strokeStyle = p.fault ? '#e03131' : '#868e96';
-            if (p.fault && p.to !== undefined) {
-              const x2 = Math.round(u.valToPos(p.to, 'x', true));
-              const left = Math.max(x, u.bbox.left);
-              const right = Math.min(x2, u.bbox.left + u.bbox.width);
-              if (right > left) {
-                ctx.fillStyle = 'rgba(224, 49, 49, 0.08)';
-                ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
-                ctx.fillStyle = '#495057';
-              }
-            }
-            if (!Number.isFinite(x) || x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
-            ctx.beginPath();
-            ctx.moveTo(x, u.bbox.top);
-            ctx.lineTo(x, u.bbox.top + u.bbox.height);
-            ctx.stroke();
-            ctx.fillText(p.name, x + 4, u.bbox.top + 12 * devicePixelRatio);
-          }
-          ctx.restore();
-        },
-      ],
-    },
-  };
-}
+
 /** The text under an over-time chart: phases and what was left out. */
-function seriesCaption(r, cs) {
+export function seriesCaption(r: LoadResult, cs: ChartSeries): HTMLDivElement | null {
   const phases = phaseBoundaries(r);
-  const parts = [];
-  const sec = (v) => v.toFixed(v % 1 ? 1 : 0);
+  const parts: string[] = [];
+  const sec = (v: number) => v.toFixed(v % 1 ? 1 : 0);
   const plain = phases.filter((p) => !p.fault);
   const faults = phases.filter((p) => p.fault);
   if (plain.length) parts.push(`phases: ${plain.map((p) => `${p.name} from ${sec(p.at)} s`).join(', ')}`);
