@@ -30,7 +30,47 @@ export interface Collected {
 /** Raw ledgers up to this many pairs travel in the results (for exact shard merging). */
 const RAW_PAIR_LIMIT = 200_000;
 
+type SeriesKey = 'sent' | 'acked' | 'delivered' | 'errors' | 'connected';
+const SERIES_KEYS: readonly SeriesKey[] = ['sent', 'acked', 'delivered', 'errors', 'connected'];
+type GroupTotals = Pick<LoadGroupResult, 'sent' | 'acked' | 'delivered' | 'connected' | 'connectFailures'>;
+
+/** The workers' exports added up. */
+interface Merged {
+  hist: HistogramSet;
+  counters: Record<string, number>;
+  series: LoadResult['series'];
+  groups: GroupTotals[];
+  /** Messages sent per publisher. */
+  sent: Map<number, number>;
+}
+
 export function assemble(c: Collected): LoadResult {
+  const m = mergeFinals(c);
+  const ledger = ledgerOf(c, m);
+  const groupResults = groupResultsOf(c, m);
+  const latency = m.hist.summarizeAll((k) => !k.startsWith('@'));
+  const result: LoadResult = {
+    id: c.profile.id,
+    title: c.profile.title,
+    broker: c.brokerLabel,
+    file: c.profile.file,
+    startedAt: c.startedAt,
+    durationMs: c.durationMs,
+    profile: effectiveProfileJson(c.profile),
+    latency,
+    groups: groupResults,
+    series: m.series,
+    ledger,
+    thresholds: [],
+    generator: generatorHealth(c, latency),
+    counters: m.counters,
+  };
+  result.thresholds = evaluateThresholds(c.profile.thresholds, result);
+  return result;
+}
+
+/** Counters and series add, encoded histograms add, group totals and sent counts per publisher add. */
+function mergeFinals(c: Collected): Merged {
   const hist = new HistogramSet();
   const counters: Record<string, number> = {};
   const series = {
@@ -41,7 +81,7 @@ export function assemble(c: Collected): LoadResult {
     connected: [] as number[],
     errors: [] as number[],
   };
-  const groups = c.profile.groups.map(() => ({
+  const groups: GroupTotals[] = c.profile.groups.map(() => ({
     sent: 0,
     acked: 0,
     delivered: 0,
@@ -62,7 +102,7 @@ export function assemble(c: Collected): LoadResult {
       t.connected += g.connected;
       t.connectFailures += g.connectFailures;
     });
-    for (const k of ['sent', 'acked', 'delivered', 'errors', 'connected'] as const) {
+    for (const k of SERIES_KEYS) {
       f.series[k].forEach((v, i) => {
         while (series[k].length <= i) series[k].push(0);
         series[k][i] = (series[k][i] as number) + v;
@@ -70,24 +110,21 @@ export function assemble(c: Collected): LoadResult {
     }
     for (const [p, n] of f.sentByPublisher) sent.set(p, (sent.get(p) ?? 0) + n);
   }
-  const len = Math.max(
-    series.sent.length,
-    series.acked.length,
-    series.delivered.length,
-    series.errors.length,
-    series.connected.length,
-  );
-  for (const k of ['sent', 'acked', 'delivered', 'errors', 'connected'] as const)
-    while (series[k].length < len) series[k].push(0);
+  const len = Math.max(...SERIES_KEYS.map((k) => series[k].length));
+  for (const k of SERIES_KEYS) while (series[k].length < len) series[k].push(0);
   series.t = Array.from({ length: len }, (_, i) => i);
+  return { hist, counters, series, groups, sent };
+}
 
+/** The delivery ledger per (publisher, subscriber); its raw pairs travel along when few enough. */
+function ledgerOf(c: Collected, m: Merged): LoadResult['ledger'] {
   const { raw, unexpected } = buildLedgerRaw(
     c.finals.map((f) => f.ledger),
     c.expected,
-    sent,
+    m.sent,
     c.plan.streamCount,
   );
-  if (unexpected > 0) counters['ledger.unexpected'] = unexpected;
+  if (unexpected > 0) m.counters['ledger.unexpected'] = unexpected;
   const label = {
     pub: (i: number) => publisherLabel(c.plan, i),
     stream: (i: number) => c.plan.streamLabels[i] ?? `#${i}`,
@@ -103,12 +140,15 @@ export function assemble(c: Collected): LoadResult {
     );
   if (c.expectedTruncated)
     c.warnings.push('ledger: too many (publisher, subscriber) pairs; expected counts truncated');
+  return ledger;
+}
 
-  const groupResults: LoadGroupResult[] = c.profile.groups.map((g, i) => {
-    const t = groups[i] as (typeof groups)[number];
+function groupResultsOf(c: Collected, m: Merged): LoadGroupResult[] {
+  return c.profile.groups.map((g, i) => {
+    const t = m.groups[i] as GroupTotals;
     const prefix = `@${g.name}/`;
     const latency: LoadGroupResult['latency'] = {};
-    for (const [k, v] of Object.entries(hist.summarizeAll((key) => key.startsWith(prefix))))
+    for (const [k, v] of Object.entries(m.hist.summarizeAll((key) => key.startsWith(prefix))))
       latency[k.slice(prefix.length)] = v;
     return {
       name: g.name,
@@ -123,11 +163,14 @@ export function assemble(c: Collected): LoadResult {
       latency,
     };
   });
-  const latency = hist.summarizeAll((k) => !k.startsWith('@'));
+}
+
+/** The generator's health: its send lag, and whether it was saturated (a warning says why either way). */
+function generatorHealth(c: Collected, latency: LoadResult['latency']): GeneratorHealth {
   const lag = latency.sendLag;
   const sendLagMs = lag ? { p50: lag.p50, p99: lag.p99, max: lag.max } : { p50: 0, p99: 0, max: 0 };
   // Saturated: send lag beyond the limit overall AND in a sustained share of the run's seconds, counting only
-  // seconds in which a generator thread was busy (SATURATED_ELU in index.ts). A scheduling stall of an idle
+  // seconds in which a generator thread was busy (SATURATED_ELU in progress.ts). A scheduling stall of an idle
   // generator (a loaded machine, GC) also shows in the p99 of a short run, but is not a generator that cannot
   // keep up: it is reported as a warning, not as saturation.
   const over = sendLagMs.p99 > c.profile.saturationLagMs;
@@ -144,7 +187,7 @@ export function assemble(c: Collected): LoadResult {
       `send lag p99 ${sendLagMs.p99} ms > ${c.profile.saturationLagMs} ms, in ${ls.over} of ${ls.total} s with the generator busy and ${stalled} s with it idle: scheduling stalls (a loaded machine, GC), not a saturated generator; latencies include them`,
     );
   }
-  const generator: GeneratorHealth = {
+  return {
     workers: c.workers,
     cpuPercent: c.cpuPercent,
     eventLoopLagMs: c.eventLoopLagMs,
@@ -152,24 +195,6 @@ export function assemble(c: Collected): LoadResult {
     saturated,
     warnings: c.warnings,
   };
-  const result: LoadResult = {
-    id: c.profile.id,
-    title: c.profile.title,
-    broker: c.brokerLabel,
-    file: c.profile.file,
-    startedAt: c.startedAt,
-    durationMs: c.durationMs,
-    profile: effectiveProfileJson(c.profile),
-    latency,
-    groups: groupResults,
-    series,
-    ledger,
-    thresholds: [],
-    generator,
-    counters,
-  };
-  result.thresholds = evaluateThresholds(c.profile.thresholds, result);
-  return result;
 }
 
 function effectiveProfileJson(p: LoadProfile): Record<string, unknown> {

@@ -1,6 +1,10 @@
 // One worker's share of a load run (runs inside a worker thread, or in-process with --workers 0): connects its
 // clients at their planned times, publishes on an open-model schedule (intended times from the rate, never waiting
 // for acks), executes reconnect storms, and reports measurements to the coordinator as plain messages.
+// The coordinator's messages drive its phases (README.md): connect -> connectAll (due connects, at most 256 in
+// flight; `ready` once every client settled) -> start -> start(t0) (lanes, reconnect storms, fault phases) and
+// tick() every batch window (the pass itself: publish-tick.ts) -> end of schedule or stop -> stopPublishing
+// (`published`) -> finish -> finish() (final export, clients closed, `closed`). houseKeep() runs throughout.
 import {
   type EventLoopUtilization,
   type IntervalHistogram,
@@ -13,6 +17,14 @@ import { type ClientHost, LeanClient } from './client.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
 import { clock } from './payload.ts';
 import { clientsOf, makePlan, type RunPlan } from './plan.ts';
+import {
+  flushTick,
+  type Lane,
+  MAX_PER_TICK,
+  makeLanes,
+  newTickQueue,
+  type TickQueue,
+} from './publish-tick.ts';
 import { Timeline } from './schedule.ts';
 import { WorkerStats } from './stats.ts';
 
@@ -25,27 +37,6 @@ export interface WorkerInit {
   /** Number of loopback source addresses to rotate over (127.0.0.1..N); 0 = let the OS pick. */
   localAddresses: number;
 }
-
-interface TickQueue {
-  /** Distinct clients written to in this tick. */
-  distinct: LeanClient[];
-  /** Clients that could not take writes in this pass (disconnected or backlogged). */
-  blocked: LeanClient[];
-  /** Client and intended time of message k. */
-  msg: LeanClient[];
-  t: Float64Array;
-}
-
-interface Lane {
-  group: number;
-  clients: LeanClient[];
-  /** ms between two messages of this lane at factor 1. */
-  interval: number;
-  next: number;
-  rr: number;
-}
-
-const MAX_PER_TICK = 20_000;
 
 /** Inbound frames a load client accepts: the profile's largest PUBLISH plus room for topic and
  *  properties, and never below 1 MiB. A broker sending more is misbehaving: the connection is closed
@@ -71,7 +62,7 @@ export class LoadWorker implements ClientHost {
   private readonly plan: RunPlan;
   private readonly clients: LeanClient[];
   private readonly timeline: Timeline;
-  private readonly lanes: Lane[] = [];
+  private readonly lanes: Lane[];
   /** Connect queue: clients due at connectDue[i] (absolute ms), sorted by due time. */
   private queue: Array<{ c: LeanClient; due: number }> = [];
   private pendingConnects = 0;
@@ -89,12 +80,7 @@ export class LoadWorker implements ClientHost {
   private finishing = false;
   private readonly eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private eluMark: EventLoopUtilization = performance.eventLoopUtilization();
-  private readonly qBuf: TickQueue = {
-    distinct: [],
-    blocked: [],
-    msg: new Array<LeanClient>(MAX_PER_TICK),
-    t: new Float64Array(MAX_PER_TICK),
-  };
+  private readonly qBuf: TickQueue = newTickQueue();
 
   constructor(
     private readonly init: WorkerInit,
@@ -117,12 +103,7 @@ export class LoadWorker implements ClientHost {
     );
     this.initialLeft = this.clients.length;
     this.chaos = new ChaosAgent(init.profile, this.clients, this.brokerUrl, this.stats);
-    init.profile.groups.forEach((g, gi) => {
-      const rate = this.plan.ratePerClient[gi] as number;
-      const clients = this.clients.filter((c) => c.plan.group === gi && c.plan.topic !== undefined);
-      if (!g.publish || rate <= 0 || clients.length === 0) return;
-      this.lanes.push({ group: gi, clients, interval: 1000 / (rate * clients.length), next: 0, rr: 0 });
-    });
+    this.lanes = makeLanes(init.profile, this.plan, this.clients);
   }
 
   handle(m: ToWorker): void {
@@ -276,7 +257,7 @@ export class LoadWorker implements ClientHost {
       for (const c of q.blocked) c.tickCount = 0;
       q.blocked.length = 0;
     }
-    if (n > 0) this.flush(q, n, now);
+    if (n > 0) flushTick(q, n, now, this.stats);
     this.lastTick = now;
     let next = end;
     for (const l of this.lanes) if (l.next < next) next = l.next;
@@ -287,39 +268,6 @@ export class LoadWorker implements ClientHost {
     // window shows up as send lag.
     if (n >= MAX_PER_TICK) this.schedule(0);
     else this.schedule(Math.min(50, Math.max(this.init.profile.batchMs, next - clock())));
-  }
-
-  private flush(q: TickQueue, n: number, now: number): void {
-    let total = 0;
-    for (const c of q.distinct) {
-      c.tickOffset = total;
-      c.tickEnd = total;
-      total += c.tickCount * c.publishBytes;
-    }
-    const arena = Buffer.allocUnsafe(total);
-    const st = this.stats;
-    let sent = 0;
-    let inflightFull = 0;
-    for (let k = 0; k < n; k++) {
-      const c = q.msg[k] as LeanClient;
-      const intended = q.t[k] as number;
-      if (c.fillPublish(arena, c.tickEnd, intended, now)) {
-        c.tickEnd += c.publishBytes;
-        sent++;
-        (st.groups[c.plan.group] as { sent: number }).sent++;
-        st.sendLag(c.plan.group, now - intended);
-      } else inflightFull++;
-    }
-    for (const c of q.distinct) {
-      if (c.tickEnd > c.tickOffset) {
-        c.sock?.write(arena.subarray(c.tickOffset, c.tickEnd));
-        c.lastSend = now;
-      }
-      c.tickCount = 0;
-    }
-    q.distinct.length = 0;
-    if (inflightFull > 0) st.count('skipped.inflight', inflightFull);
-    st.bump('sent', now, sent);
   }
 
   private storm(phaseIndex: number): void {

@@ -2,8 +2,8 @@
 // inlined here, with their `with:` variables substituted, so the engine never sees `use`.
 import { type Checker, isObj, type Obj, typeName } from './context.ts';
 import { checkCapture, checkCount, checkMatcher } from './matchers.ts';
-import type { MatcherSpec, Step, StepAction, WsFrame } from './model.ts';
-import { checkCmdList, checkHex, checkPacket } from './packets.ts';
+import type { MatcherSpec, Step, StepAction } from './model.ts';
+import { checkCmdList } from './packets.ts';
 import { didYouMean, type Path } from './problems.ts';
 import {
   duration,
@@ -11,8 +11,19 @@ import {
   parseSendMutated,
   parseSubscribe,
   parseUnsubscribe,
-  without,
 } from './step-actions.ts';
+import {
+  parseConnect,
+  parseDisconnect,
+  parseDrop,
+  parseExpect,
+  parseExpectNothing,
+  parseOpen,
+  parsePublish,
+  parseSend,
+  parseSendRaw,
+  parseWait,
+} from './step-basic.ts';
 import { parseFaultStep } from './step-fault.ts';
 
 import { findVarRefs, hasVarRef, substituteVars } from './vars.ts';
@@ -119,32 +130,30 @@ export function parseStep(ck: Checker, raw: unknown, path: Path, env: StepEnv): 
   return [step];
 }
 
-function transportOf(ck: Checker, v: unknown, path: Path): 'tcp' | 'ws' | undefined {
-  return v === undefined ? undefined : ck.oneOf(v, path, 'transport', ['tcp', 'ws'] as const);
-}
+/** One parser per step action: the action's value -> the model's StepAction (undefined when invalid). */
+type ActionParser = (ck: Checker, v: unknown, at: Path, env: StepEnv) => StepAction | undefined;
 
-const WS_FRAMES = ['binary', 'text', 'unmasked'] as const;
-
-function frameOf(ck: Checker, v: unknown, path: Path): WsFrame | undefined {
-  return v === undefined ? undefined : ck.oneOf(v, path, 'frame', WS_FRAMES);
-}
-
-/** `sendRaw: "hex"` or `sendRaw: { hex: "...", frame: text | unmasked | binary }`. */
-function parseSendRaw(ck: Checker, v: unknown, at: Path): StepAction | undefined {
-  if (!isObj(v)) {
-    checkHex(ck, v, at, 'sendRaw');
-    return typeof v === 'string' ? { kind: 'sendRaw', hex: v } : undefined;
-  }
-  ck.unknownKeys(v, at, ['hex', 'frame'], 'sendRaw');
-  if (v.hex === undefined) {
-    ck.problem(at, "sendRaw needs 'hex' (the bytes)", 'e.g. sendRaw: { hex: "c0 00", frame: text }');
-    return undefined;
-  }
-  checkHex(ck, v.hex, [...at, 'hex'], 'sendRaw.hex');
-  const frame = frameOf(ck, v.frame, [...at, 'frame']);
-  if (typeof v.hex !== 'string') return undefined;
-  return { kind: 'sendRaw', hex: v.hex, ...(frame ? { frame } : {}) };
-}
+const ACTION_PARSERS: Record<string, ActionParser> = {
+  connect: parseConnect,
+  open: parseOpen,
+  send: parseSend,
+  sendRaw: parseSendRaw,
+  sendMutated: parseSendMutated,
+  expect: parseExpect,
+  expectAmong: parseExpectAmong,
+  expectNothing: parseExpectNothing,
+  expectClose: parseExpectClose,
+  disconnect: parseDisconnect,
+  drop: parseDrop,
+  wait: parseWait,
+  subscribe: parseSubscribe,
+  unsubscribe: parseUnsubscribe,
+  publish: parsePublish,
+  parallel: parseParallel,
+  barrier: parseBarrier,
+  fault: parseFaultStep,
+  set: parseSet,
+};
 
 function parseAction(
   ck: Checker,
@@ -153,124 +162,38 @@ function parseAction(
   at: Path,
   env: StepEnv,
 ): StepAction | undefined {
-  switch (action) {
-    case 'connect': {
-      const p = checkPacket(ck, v, at, {
-        fixedCmd: 'connect',
-        extraKeys: ['connack', 'transport'],
-        what: 'connect',
-      });
-      if (!p) return undefined;
-      let connack: MatcherSpec | 'none' | undefined;
-      if (p.connack === 'none') connack = 'none';
-      else if (p.connack !== undefined)
-        connack = checkMatcher(ck, p.connack, [...at, 'connack'], env.captures, { fixedCmd: 'connack' });
-      const transport = transportOf(ck, p.transport, [...at, 'transport']);
-      return {
-        kind: 'connect',
-        packet: without(p, ['connack', 'transport']),
-        connack,
-        ...(transport ? { transport } : {}),
-      };
-    }
-    case 'open': {
-      const o = ck.obj(v, at, 'open', true);
-      if (!o) return undefined;
-      ck.unknownKeys(o, at, ['transport'], 'open');
-      const transport = transportOf(ck, o.transport, [...at, 'transport']);
-      return { kind: 'open', ...(transport ? { transport } : {}) };
-    }
-    case 'send': {
-      const p = checkPacket(ck, v, at, { requireCmd: true, extraKeys: ['frame'] });
-      if (!p) return undefined;
-      const frame = frameOf(ck, p.frame, [...at, 'frame']);
-      return { kind: 'send', packet: without(p, ['frame']), ...(frame ? { frame } : {}) };
-    }
-    case 'sendRaw':
-      return parseSendRaw(ck, v, at);
-    case 'sendMutated':
-      return parseSendMutated(ck, v, at);
-    case 'expect': {
-      const m = checkMatcher(ck, v, at, env.captures, { allowWithin: true });
-      if (!m) return undefined;
-      const skip = m.skip === undefined ? [] : checkCmdList(ck, m.skip, [...at, 'skip'], 'skip');
-      const withinMs =
-        m.within === undefined || m.count === undefined
-          ? undefined
-          : duration(ck, m.within, [...at, 'within'], 'within');
-      return {
-        kind: 'expect',
-        matcher: without(m, ['skip', 'within']),
-        skip,
-        ...(withinMs !== undefined ? { withinMs } : {}),
-      };
-    }
-    case 'expectAmong':
-      return parseExpectAmong(ck, v, at, env);
-    case 'expectNothing': {
-      const o = ck.obj(v, at, 'expectNothing');
-      if (!o) return undefined;
-      ck.unknownKeys(o, at, ['for', 'except'], 'expectNothing');
-      if (o.for === undefined)
-        ck.problem(at, "expectNothing needs 'for'", 'e.g. expectNothing: { for: 500ms }');
-      const forMs = o.for === undefined ? undefined : duration(ck, o.for, [...at, 'for'], 'for');
-      const except = o.except === undefined ? [] : checkCmdList(ck, o.except, [...at, 'except'], 'except');
-      return forMs === undefined ? undefined : { kind: 'expectNothing', forMs, except };
-    }
-    case 'expectClose':
-      return parseExpectClose(ck, v, at, env);
-    case 'disconnect': {
-      const p = checkPacket(ck, v, at, { fixedCmd: 'disconnect', what: 'disconnect' });
-      return p ? { kind: 'disconnect', packet: p } : undefined;
-    }
-    case 'drop': {
-      const o = ck.obj(v, at, 'drop', true);
-      if (o) ck.unknownKeys(o, at, [], 'drop');
-      return { kind: 'drop' };
-    }
-    case 'wait': {
-      const ms = duration(ck, v, at, 'wait');
-      return ms === undefined ? undefined : { kind: 'wait', ms };
-    }
-    case 'subscribe':
-      return parseSubscribe(ck, v, at, env);
-    case 'unsubscribe':
-      return parseUnsubscribe(ck, v, at, env);
-    case 'publish': {
-      const p = checkPacket(ck, v, at, { fixedCmd: 'publish', extraKeys: ['ack'], what: 'publish' });
-      if (!p) return undefined;
-      if (p.topic === undefined) ck.problem(at, 'publish needs a topic');
-      const ack = p.ack === undefined ? true : ck.bool(p.ack, [...at, 'ack'], 'ack');
-      return { kind: 'publish', packet: { cmd: 'publish', ...without(p, ['ack']) }, ack: ack !== false };
-    }
-    case 'parallel': {
-      if (!Array.isArray(v) || v.length === 0) {
-        ck.problem(at, 'parallel must be a list of branches, each a list of steps');
-        return undefined;
-      }
-      const inner = { ...env, parallelDepth: env.parallelDepth + 1 };
-      const branches = v.map((b, i) => parseSteps(ck, b, [...at, i], inner));
-      return { kind: 'parallel', branches };
-    }
-    case 'barrier': {
-      const name = ck.str(v, at, 'barrier name');
-      if (env.parallelDepth === 0) ck.problem(at, 'barrier only makes sense inside a parallel branch');
-      return name === undefined ? undefined : { kind: 'barrier', name };
-    }
-    case 'fault':
-      return parseFaultStep(ck, v, at);
-    case 'set': {
-      const o = ck.obj(v, at, 'set');
-      if (!o) return undefined;
-      for (const k of Object.keys(o)) {
-        if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k))
-          ck.problem([...at, k], `'${k}' is not a valid variable name`, undefined, true);
-        env.setVars.add(k);
-      }
-      return { kind: 'set', vars: o };
-    }
+  const parse = Object.hasOwn(ACTION_PARSERS, action) ? ACTION_PARSERS[action] : undefined;
+  return parse?.(ck, v, at, env);
+}
+
+/** `parallel: [[steps], [steps], ...]` */
+function parseParallel(ck: Checker, v: unknown, at: Path, env: StepEnv): StepAction | undefined {
+  if (!Array.isArray(v) || v.length === 0) {
+    ck.problem(at, 'parallel must be a list of branches, each a list of steps');
+    return undefined;
   }
-  return undefined;
+  const inner = { ...env, parallelDepth: env.parallelDepth + 1 };
+  const branches = v.map((b, i) => parseSteps(ck, b, [...at, i], inner));
+  return { kind: 'parallel', branches };
+}
+
+/** `barrier: <name>` (inside a parallel branch) */
+function parseBarrier(ck: Checker, v: unknown, at: Path, env: StepEnv): StepAction | undefined {
+  const name = ck.str(v, at, 'barrier name');
+  if (env.parallelDepth === 0) ck.problem(at, 'barrier only makes sense inside a parallel branch');
+  return name === undefined ? undefined : { kind: 'barrier', name };
+}
+
+/** `set: { name: value }` */
+function parseSet(ck: Checker, v: unknown, at: Path, env: StepEnv): StepAction | undefined {
+  const o = ck.obj(v, at, 'set');
+  if (!o) return undefined;
+  for (const k of Object.keys(o)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k))
+      ck.problem([...at, k], `'${k}' is not a valid variable name`, undefined, true);
+    env.setVars.add(k);
+  }
+  return { kind: 'set', vars: o };
 }
 
 function inlineFragment(ck: Checker, name: unknown, withVars: unknown, path: Path, env: StepEnv): Step[] {

@@ -6,9 +6,10 @@ import { performance } from 'node:perf_hooks';
 import type { Packet } from '../../protocol/codec.ts';
 import { type CountBounds, countBounds, describeBounds } from '../../scenario/count.ts';
 import type { ScenarioClient } from '../client.ts';
-import { capture, type Mismatch, matchPacket, matchUnordered } from '../matcher.ts';
+import { type Mismatch, matchPacket, matchUnordered } from '../matcher.ts';
 import { jsonSafe } from '../transcript.ts';
 import { type CaseEnv, isRecord, StepError, StepFailure } from './common.ts';
+import { storeCapture } from './describe.ts';
 
 export interface WindowSpec {
   /** Plain matcher, or { oneOf: [matchers] } (any alternative counts). */
@@ -42,12 +43,33 @@ interface Got {
   t: number;
 }
 
+/** One open window: its bounds, what a failure reports as expected, and what was counted so far. */
+interface Window {
+  bounds: CountBounds;
+  /** The bounds in words, e.g. "2..3". */
+  want: string;
+  names: string[];
+  many: boolean;
+  expected: unknown;
+  deadline: number;
+  skip: Set<string>;
+  got: Got[];
+  /** What was counted, for a failure's "actual". */
+  actualOf(): unknown;
+}
+
 /** Reads the clients' inboxes for the window; returns what was counted (in arrival order). */
 export async function countWindow(
   env: CaseEnv,
   clients: ScenarioClient[],
   spec: WindowSpec,
 ): Promise<Packet[]> {
+  const w = openWindow(clients, spec);
+  await readWindow(env, clients, w, spec);
+  return closeWindow(env, w, spec);
+}
+
+function openWindow(clients: ScenarioClient[], spec: WindowSpec): Window {
   const bounds: CountBounds | string = countBounds(spec.count);
   if (typeof bounds === 'string') throw new StepError(`count: ${bounds}`);
   for (const c of clients)
@@ -73,6 +95,16 @@ export async function countWindow(
         ? { perClient: tally(), packets: got.map((g) => ({ client: g.client, ...g.packet })) }
         : got.map((g) => g.packet),
     );
+  return { bounds, want, names, many, expected, deadline, skip, got, actualOf };
+}
+
+/** Reads every client until the deadline; the first failure (at any client) ends the window for all. */
+async function readWindow(
+  env: CaseEnv,
+  clients: ScenarioClient[],
+  w: Window,
+  spec: WindowSpec,
+): Promise<void> {
   const controller = new AbortController();
   const onAbort = (): void => controller.abort();
   env.signal.addEventListener('abort', onAbort, { once: true });
@@ -81,60 +113,72 @@ export async function countWindow(
     failure ??= e;
     controller.abort();
   };
-  const where = (c: ScenarioClient): string => (many ? ` at ${c.name}` : '');
   try {
-    await Promise.all(
-      clients.map(async (c) => {
-        for (;;) {
-          const item = await c.next(deadline, controller.signal);
-          if (item === 'timeout') return;
-          // a client that closed its own connection receives nothing more: it simply stops counting
-          if (item.kind === 'close' && item.byUs) return;
-          if (item.kind !== 'packet') {
-            const what =
-              item.kind === 'malformed'
-                ? `malformed packet from broker${where(c)}: ${item.message}`
-                : `connection${where(c)} closed by broker during the window`;
-            fail(new StepFailure(`${what} (after ${got.length} of ${want})`, expected, actualOf()));
-            return;
-          }
-          const p = item.packet;
-          if (skip.has(p.cmd)) continue;
-          const miss = mismatchOf(spec.match, p);
-          if (miss) {
-            fail(
-              new StepFailure(
-                `unexpected ${p.cmd}${where(c)} (not counted: ${miss.message})`,
-                expected,
-                jsonSafe(p),
-              ),
-            );
-            return;
-          }
-          got.push({ client: c.name, packet: p, t: item.t });
-          if (got.length > bounds.max) {
-            fail(
-              new StepFailure(
-                `${got.length} matching packets${many ? ` among ${names.join(', ')}` : ''}, expected ${want} within ${spec.withinMs}ms`,
-                expected,
-                actualOf(),
-              ),
-            );
-            return;
-          }
-        }
-      }),
-    );
+    await Promise.all(clients.map((c) => readClient(c, w, spec, controller.signal, fail)));
   } finally {
     env.signal.removeEventListener('abort', onAbort);
   }
   if (failure !== undefined) throw failure;
+}
+
+/** One client's inbox during the window: count, skip, or fail (unexpected packet, close, over the max). */
+async function readClient(
+  c: ScenarioClient,
+  w: Window,
+  spec: WindowSpec,
+  signal: AbortSignal,
+  fail: (e: unknown) => void,
+): Promise<void> {
+  const where = w.many ? ` at ${c.name}` : '';
+  for (;;) {
+    const item = await c.next(w.deadline, signal);
+    if (item === 'timeout') return;
+    // a client that closed its own connection receives nothing more: it simply stops counting
+    if (item.kind === 'close' && item.byUs) return;
+    if (item.kind !== 'packet') {
+      const what =
+        item.kind === 'malformed'
+          ? `malformed packet from broker${where}: ${item.message}`
+          : `connection${where} closed by broker during the window`;
+      fail(new StepFailure(`${what} (after ${w.got.length} of ${w.want})`, w.expected, w.actualOf()));
+      return;
+    }
+    const p = item.packet;
+    if (w.skip.has(p.cmd)) continue;
+    const miss = mismatchOf(spec.match, p);
+    if (miss) {
+      fail(
+        new StepFailure(
+          `unexpected ${p.cmd}${where} (not counted: ${miss.message})`,
+          w.expected,
+          jsonSafe(p),
+        ),
+      );
+      return;
+    }
+    w.got.push({ client: c.name, packet: p, t: item.t });
+    if (w.got.length > w.bounds.max) {
+      fail(
+        new StepFailure(
+          `${w.got.length} matching packets${w.many ? ` among ${w.names.join(', ')}` : ''}, expected ${w.want} within ${spec.withinMs}ms`,
+          w.expected,
+          w.actualOf(),
+        ),
+      );
+      return;
+    }
+  }
+}
+
+/** The end of the window: under the minimum fails, then `including:`, then captures from the first packet. */
+function closeWindow(env: CaseEnv, w: Window, spec: WindowSpec): Packet[] {
+  const { got } = w;
   if (env.signal.aborted) throw new StepFailure('aborted');
-  if (got.length < bounds.min)
+  if (got.length < w.bounds.min)
     throw new StepFailure(
-      `${got.length} matching packet${got.length === 1 ? '' : 's'}${many ? ` among ${names.join(', ')}` : ''} within ${spec.withinMs}ms, expected ${want}`,
-      expected,
-      actualOf(),
+      `${got.length} matching packet${got.length === 1 ? '' : 's'}${w.many ? ` among ${w.names.join(', ')}` : ''} within ${spec.withinMs}ms, expected ${w.want}`,
+      w.expected,
+      w.actualOf(),
     );
   got.sort((a, b) => a.t - b.t);
   if (spec.including && spec.including.length > 0) {
@@ -145,20 +189,11 @@ export async function countWindow(
     if ('problem' in paired)
       throw new StepFailure(
         `counted packets lack what 'including' requires: ${paired.problem}`,
-        expected,
-        actualOf(),
+        w.expected,
+        w.actualOf(),
       );
   }
   const first = got[0];
-  if (first && Object.keys(spec.capture).length > 0) {
-    const { values, missing } = capture(spec.capture, first.packet);
-    if (missing.length > 0)
-      throw new StepFailure(
-        `capture failed: ${missing.join(', ')} not present in ${first.packet.cmd}`,
-        spec.capture,
-        jsonSafe(first.packet),
-      );
-    Object.assign(env.vars, values);
-  }
+  if (first) storeCapture(env, spec.capture, first.packet);
   return got.map((g) => g.packet);
 }
