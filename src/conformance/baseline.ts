@@ -12,7 +12,7 @@ import { OUTCOME_ORDER } from '../results/grade.ts';
 import type { CaseBaseline, CaseResult, Outcome } from '../results/model.ts';
 import type { Problem } from '../scenario/model.ts';
 
-export interface BaselineEntry {
+interface BaselineEntry {
   case: string;
   /** Protocol version of the case ("3.1.1", "5.0"); without it the entry matches the id in every version. */
   version?: string;

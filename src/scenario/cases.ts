@@ -20,12 +20,12 @@ import { checkBarriers, checkClientUse, checkFrames, checkVarRefs, checkVersione
 import { findVarRefs, hasVarRef, substituteVars } from './vars.ts';
 import { BUILTIN_VARS, CASE_KEYS, LEVELS, VERSIONS } from './vocabulary.ts';
 
-export const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_TIMEOUT_MS = 2000;
 
 /** Where each built case's `id` was written (for duplicate-id problems across files). */
 export const caseIdSites = new WeakMap<CaseSpec, { loc: SourceLoc; field: string }>();
 
-export const REQUIREMENT_KEYS = [
+const REQUIREMENT_KEYS = [
   'maximumQoS',
   'retainAvailable',
   'wildcardSubscriptionAvailable',

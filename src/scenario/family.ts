@@ -9,7 +9,7 @@ import { BUILTIN_VARS, VAR_NAMESPACES } from './vocabulary.ts';
 /** Most concrete cases one written case may expand to (after `exclude`); more is a problem, not a run. */
 export const MAX_EXPANSION = 512;
 /** Most combinations built before `exclude` removes any: the product of the loops' lengths. */
-export const MAX_PRODUCT = 16 * MAX_EXPANSION;
+const MAX_PRODUCT = 16 * MAX_EXPANSION;
 
 /** Functions `let` offers: each takes a list of numbers (literals, parameter names or row fields). */
 const LET_OPS: Record<string, (xs: number[]) => number> = {
@@ -20,9 +20,9 @@ const LET_OPS: Record<string, (xs: number[]) => number> = {
 
 const ROW_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-export type Loop = [name: string, values: unknown[]];
-export type Combo = Record<string, unknown>;
-export interface LetDef {
+type Loop = [name: string, values: unknown[]];
+type Combo = Record<string, unknown>;
+interface LetDef {
   name: string;
   op: string;
   args: unknown[];

@@ -12,7 +12,7 @@ import { resolveTls, viaIdentity } from './tls.ts';
 import type { Endpoint } from './url.ts';
 
 /** The subprotocol to request for a protocol level (3 = MQTT 3.1). */
-export function wsSubprotocol(version: 3 | 4 | 5 | undefined): string {
+function wsSubprotocol(version: 3 | 4 | 5 | undefined): string {
   return version === 3 ? 'mqttv3.1' : 'mqtt';
 }
 
