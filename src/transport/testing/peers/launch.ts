@@ -137,7 +137,13 @@ export async function launch(spec: LaunchSpec): Promise<Launched> {
     if (stopped) return;
     stopped = true;
     if (!gone) {
-      child.stdin?.end(); // the watchdog sends SIGTERM
+      // SIGTERM straight to the program (the watchdog's own SIGTERM, on our end of its stdin closing, comes later)
+      try {
+        if (pid > 0) process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      child.stdin?.end();
       const t = setTimeout(() => signalGroup(child, 'SIGKILL'), spec.graceMs ?? 3000);
       await exited;
       clearTimeout(t);
