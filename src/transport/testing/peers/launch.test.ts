@@ -71,3 +71,21 @@ test('a program never ready by the deadline is stopped', async () => {
     .filter((l) => l.includes(marker));
   assert.deepEqual(left, []);
 });
+
+test('onLine gets every line the program prints, stdout and stderr alike, and exitStatus says how it ended', async () => {
+  const port = await freePort();
+  const lines: string[] = [];
+  const script = `console.log('out one\\nout two'); console.error('err one'); ${LISTEN}`;
+  const p = await launch({
+    what: 'talker',
+    argv: [process.execPath, '-e', script, String(port)],
+    ports: [port],
+    deadlineMs: 20_000,
+    stdout: 'stderr',
+    onLine: (l) => lines.push(l),
+  });
+  assert.equal(p.exitStatus(), undefined);
+  await p.stop();
+  assert.deepEqual(lines.sort(), ['err one', 'out one', 'out two']);
+  assert.equal(p.exitStatus(), 'code 143'); // SIGTERM, as the watchdog shell reports it
+});

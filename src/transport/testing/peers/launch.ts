@@ -16,8 +16,11 @@ interface LaunchSpec {
   argv: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** where the program's stdout goes (default /dev/null); its stderr is kept (the last 16 KiB) */
+  /** where the program's stdout goes (default /dev/null; 'stderr': with its stderr); its stderr is kept (the last
+   * 16 KiB) */
   stdout?: string;
+  /** every line the program writes to its stderr (and its stdout, with stdout: 'stderr') */
+  onLine?: (line: string) => void;
   /** open-file limit for the program (the hard limit when this one is refused) */
   fdLimit?: number;
   /** ready once every one of these 127.0.0.1 ports accepts a connection ... */
@@ -40,6 +43,8 @@ export interface Launched {
   /** a signal to the program itself (SIGSTOP and SIGCONT stall a broker) */
   signal(sig: NodeJS.Signals): void;
   exited(): boolean;
+  /** how the program ended ('code 0', 'code 143' after SIGTERM, ...); undefined while it runs */
+  exitStatus(): string | undefined;
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -48,11 +53,11 @@ const WATCHDOG = [
   'lim=$1; out=$2; shift 2',
   'exec 3<&0',
   'if [ "$lim" != 0 ]; then ulimit -n "$lim" 2>/dev/null || ulimit -n "$(ulimit -Hn)"; fi',
-  '"$@" </dev/null >"$out" &',
+  'if [ "$out" = stderr ]; then "$@" </dev/null >&2 & else "$@" </dev/null >"$out" & fi',
   'm=$!',
   'echo "$m"',
   '(cat <&3 >/dev/null; kill -TERM "$m" 2>/dev/null) &',
-  'wait "$m"',
+  'wait "$m" 2>/dev/null', // without the shell's own "Terminated" line
 ].join('\n');
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -111,8 +116,14 @@ export async function launch(spec: LaunchSpec): Promise<Launched> {
     { env: spec.env ?? process.env, cwd: spec.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
   let err = '';
+  let partial = '';
   child.stderr?.on('data', (d: Buffer) => {
-    err = (err + d.toString()).slice(-STDERR_KEEP);
+    const text = d.toString();
+    err = (err + text).slice(-STDERR_KEEP);
+    if (!spec.onLine) return;
+    const lines = (partial + text).split('\n');
+    partial = (lines.pop() as string).slice(-STDERR_KEEP);
+    for (const line of lines) spec.onLine(line);
   });
   let pid = 0;
   const pidKnown = new Promise<void>((resolve) => {
@@ -125,9 +136,11 @@ export async function launch(spec: LaunchSpec): Promise<Launched> {
     child.once('exit', () => resolve());
   });
   let gone = false;
+  let status: string | undefined;
   const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       gone = true;
+      status = signal ? `signal ${signal}` : `code ${code}`;
       resolve();
     }),
   );
@@ -168,6 +181,7 @@ export async function launch(spec: LaunchSpec): Promise<Launched> {
       if (pid > 0 && !gone) process.kill(pid, sig);
     },
     exited: () => gone,
+    exitStatus: () => status,
     stderr: () => err,
     stop,
   };

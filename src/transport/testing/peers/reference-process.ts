@@ -15,17 +15,37 @@ export function referenceBrokerArgs(port: number, extra: string[]): string[] {
   return ['--import', 'tsx', main, 'broker', '--host', '127.0.0.1', '--port', String(port), ...extra];
 }
 
-/** `crucible broker` on a free port, with broker flags `extra`. */
-export async function startReferenceBroker(extra: string[] = []): Promise<MosquittoPeer> {
+export interface ReferenceBrokerPeer extends MosquittoPeer {
+  pid: number;
+  /** how the broker ended ('code 1', 'signal SIGKILL', ...); undefined while it runs */
+  exitStatus(): string | undefined;
+}
+
+/**
+ * `crucible broker` on a free port, with broker flags `extra`; `nodeArgs` go to node before the rest, `onLine`
+ * gets every line the broker prints.
+ */
+export async function startReferenceBroker(
+  extra: string[] = [],
+  opts: { nodeArgs?: string[]; onLine?: (line: string) => void; deadlineMs?: number } = {},
+): Promise<ReferenceBrokerPeer> {
   const port = await freePort();
   const p = await launch({
     what: 'reference broker',
-    argv: [process.execPath, ...referenceBrokerArgs(port, extra)],
+    argv: [process.execPath, ...(opts.nodeArgs ?? []), ...referenceBrokerArgs(port, extra)],
     cwd: REPO,
     ports: [port],
-    deadlineMs: 15_000,
+    deadlineMs: opts.deadlineMs ?? 15_000,
+    ...(opts.onLine ? { stdout: 'stderr', onLine: opts.onLine } : {}),
   });
-  return { url: `mqtt://127.0.0.1:${port}`, port, signal: p.signal, stop: p.stop };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    pid: p.pid,
+    signal: p.signal,
+    exitStatus: p.exitStatus,
+    stop: p.stop,
+  };
 }
 
 export interface BrokerProcess {
