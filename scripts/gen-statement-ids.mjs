@@ -5,6 +5,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+register(); // the TSV parser is the one src/scenario/statements.ts reads the shared folder with
+const { parseStatementsTsv } = await import('../src/scenario/statements.ts');
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const specDir = resolve(repoRoot, '..', 'shared', 'spec');
@@ -17,22 +21,7 @@ for (const version of ['3.1.1', '5.0']) {
     console.error(`gen-statement-ids: ${file} not found`);
     process.exit(1);
   }
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  const header = lines.shift().split('\t');
-  const col = (name) => header.indexOf(name);
-  for (const line of lines) {
-    const c = line.split('\t');
-    rows.push({
-      id: c[col('id')] ?? '',
-      version,
-      section: c[col('section')] ?? '',
-      who: c[col('who')] ?? '',
-      testable: c[col('testable_over_network_against_a_server')] ?? '',
-      paraphrase: c[col('paraphrase')] ?? '',
-    });
-  }
+  rows.push(...parseStatementsTsv(readFileSync(file, 'utf8'), version));
 }
 
 const body = rows.map((r) => `  ${JSON.stringify(r)},`).join('\n');

@@ -2,31 +2,15 @@
 // Finds every *.test.ts under src/ and reference-broker/ and runs them with node's test runner
 // through tsx. `--unit` skips *.integration.test.ts. Extra arguments filter by path substring.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { findFiles } from './find-files.mjs';
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const filters = args.filter((a) => !a.startsWith('--'));
-const roots = ['src', 'reference-broker', 'scripts'];
-const files = [];
-function walk(dir) {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules') continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (name.endsWith('.test.ts')) files.push(p);
-  }
-}
-for (const r of roots) {
-  try {
-    walk(r);
-  } catch {}
-}
+const files = findFiles(['src', 'reference-broker', 'scripts'], '.test.ts');
 const selected = files
   .filter((f) => !unitOnly || !f.endsWith('.integration.test.ts'))
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-  .sort();
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);

@@ -3,7 +3,8 @@
 // may import nothing of the harness but src/protocol. Tests, benchmarks and testing/ helpers are exempt. The HTML
 // report's browser code (src/report/html/client) reaches no Node module and no package.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 
@@ -86,18 +87,42 @@ test('every import follows the map, and every source file is on it', () => {
   assert.deepEqual(problems, []);
 });
 
-test('the reference broker imports nothing of the harness but src/protocol', () => {
+/** Imports of reference-broker/ (under root) that reach beyond reference-broker/ and src/protocol. */
+function referenceBrokerProblems(root: string): string[] {
   const problems: string[] = [];
-  for (const file of sourceFiles(join(ROOT, 'reference-broker'))) {
+  for (const file of sourceFiles(join(root, 'reference-broker'))) {
     for (const spec of importsOf(file)) {
       const target = resolve(dirname(file), spec);
-      const rel = relative(ROOT, target).split(sep);
+      const rel = relative(root, target).split(sep);
       if (rel[0] === 'reference-broker') continue;
       if (rel[0] !== 'src' || rel[1] !== 'protocol')
-        problems.push(`${relative(ROOT, file)} imports ${rel.join('/')}`);
+        problems.push(`${relative(root, file)} imports ${rel.join('/')}`);
     }
   }
-  assert.deepEqual(problems, []);
+  return problems;
+}
+
+test('the reference broker imports nothing of the harness but src/protocol', () => {
+  assert.deepEqual(referenceBrokerProblems(ROOT), []);
+});
+
+test('the reference broker check bites: an import of src/transport is reported, src/protocol is not', () => {
+  const root = mkdtempSync(join(tmpdir(), 'crucible-arch-'));
+  try {
+    mkdirSync(join(root, 'reference-broker', 'src', 'testing'), { recursive: true });
+    const write = (path: string, text: string) => writeFileSync(join(root, 'reference-broker', path), text);
+    write('src/ok.ts', "import { encode } from '../../src/protocol/codec.ts';\n");
+    write('src/bad.ts', "import { connect } from '../../src/transport/index.ts';\n");
+    write('src/lazy.ts', "export const load = () => import('../../src/engine/index.ts');\n");
+    write('src/bad.test.ts', "import { connect } from '../../src/transport/index.ts';\n");
+    write('src/testing/helper.ts', "import { connect } from '../../../src/transport/index.ts';\n");
+    assert.deepEqual(referenceBrokerProblems(root).sort(), [
+      'reference-broker/src/bad.ts imports src/transport/index.ts',
+      'reference-broker/src/lazy.ts imports src/engine/index.ts',
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 /** Static imports and re-exports of a file, each with whether it is type-only (erased when bundled). */

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Packet } from '../../src/protocol/codec.ts';
+import { binaryMissing, requirePeer } from '../../src/transport/testing/peers/missing.ts';
 import { loadBrokerConfig, type RunningBroker, ScramClient, startBroker } from './index.ts';
-import { RawClient, requirePeer, until } from './testing/support.ts';
+import { RawClient, until } from './testing/support.ts';
 
 const configs = join(import.meta.dirname, '..', 'configs');
 let broker: RunningBroker;
@@ -251,7 +252,7 @@ describe('SCRAM-SHA-256 on configs/auth.yaml', () => {
 
 describe('mosquitto clients on configs/auth.yaml', () => {
   test('mosquitto_sub -t # sees allowed retained and live topics, never secret/', async (t) => {
-    if (!requirePeer(t, '/usr/bin/mosquitto_sub', 'mosquitto-clients')) return;
+    if (!requirePeer(t, binaryMissing('/usr/bin/mosquitto_sub', 'mosquitto-clients'))) return;
     const base = ['-h', '127.0.0.1', '-p', String(port), '-u', 'crucible', '-P', 'crucible-pass'];
     const pub = (topic: string, payload: string, retain = false) =>
       new Promise<void>((resolve, reject) =>

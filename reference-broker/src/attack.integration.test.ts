@@ -6,12 +6,14 @@
 // About 25 s in CI; `npm run soak` runs it for 5 minutes (ATTACK_SECONDS, ATTACK_SEED, ATTACK_MAX_LEVELS;
 // ATTACK_BROKER_NODE_ARGS adds node flags to the broker process, e.g. --max-old-space-size=160).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import mqtt from 'mqtt';
+import {
+  type ReferenceBrokerPeer,
+  startReferenceBroker,
+} from '../../src/transport/testing/peers/reference-process.ts';
 import { ATTACK_KINDS, type AttackPlan, attackPlan, Prng } from './testing/attack.ts';
 
 const SECONDS = Number(process.env.ATTACK_SECONDS ?? 25);
@@ -27,61 +29,18 @@ const LONG_BUDGET = 512 * 1024 * 1024;
 /** the stated bound: broker RSS may grow at most this much over its RSS with the good clients connected
  * (384 MB for the CI run; `npm run soak` states 512 MB for 5 minutes: docs/security.md (Limits)) */
 const RSS_BOUND_MB = Number(process.env.ATTACK_RSS_BOUND_MB ?? 384);
-const REPO = join(import.meta.dirname, '..', '..');
 
-interface BrokerProcess {
-  child: ChildProcess;
-  port: number;
-  exit: { code: number | null; signal: string | null } | undefined;
-  internalErrors: string[];
-}
-
-function startBrokerProcess(): Promise<BrokerProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.ATTACK_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      '--import',
-      'tsx',
-      join(REPO, 'src', 'cli', 'main.ts'),
-      'broker',
-      '--port',
-      '0',
-      '--sys-interval-seconds',
-      '1',
-    ],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const bp: BrokerProcess = { child, port: 0, exit: undefined, internalErrors: [] };
-  child.on('exit', (code, signal) => {
-    bp.exit = { code, signal };
+/** The broker as its own process (`crucible broker`), with the lines that report an internal error. */
+async function startBrokerProcess(): Promise<{ broker: ReferenceBrokerPeer; internalErrors: string[] }> {
+  const internalErrors: string[] = [];
+  const broker = await startReferenceBroker(['--sys-interval-seconds', '1'], {
+    nodeArgs: (process.env.ATTACK_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    deadlineMs: 30_000,
+    onLine: (line) => {
+      if (/internal error|Error:/.test(line) && internalErrors.length < 20) internalErrors.push(line);
+    },
   });
-  let pending = '';
-  const onLine = (line: string) => {
-    if (/internal error|Error:/.test(line) && bp.internalErrors.length < 20) bp.internalErrors.push(line);
-  };
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (d: string) => {
-      pending += d;
-      const lines = pending.split('\n');
-      pending = lines.pop()!.slice(-10_000);
-      for (const l of lines) onLine(l);
-    });
-  }
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('the broker did not start within 30 s')), 30_000);
-    const watch = (d: string) => {
-      const m = /listening tcp mqtt:\/\/127\.0\.0\.1:(\d+)/.exec(d);
-      if (!m) return;
-      clearTimeout(t);
-      child.stdout!.off('data', watch);
-      bp.port = Number(m[1]);
-      resolve(bp);
-    };
-    child.stdout!.on('data', watch);
-    child.once('exit', (code) => reject(new Error(`the broker exited with ${code} before listening`)));
-  });
+  return { broker, internalErrors };
 }
 
 function rssMb(pid: number): number {
@@ -153,8 +112,8 @@ async function good(port: number, clientId: string, protocolVersion: 4 | 5): Pro
 test('attack suite: hostile mix against the broker process while good clients publish at QoS 1', {
   timeout: (SECONDS + 120) * 1000,
 }, async () => {
-  const broker = await startBrokerProcess();
-  const pid = broker.child.pid!;
+  const { broker, internalErrors } = await startBrokerProcess();
+  const pid = broker.pid;
   const run = `${SEED}-${Date.now().toString(36)}`;
   const goods: GoodClient[] = [];
   try {
@@ -177,7 +136,7 @@ test('attack suite: hostile mix against the broker process while good clients pu
     const sent: string[] = [];
     const failedPublishes: string[] = [];
     const publishers = pubs.map(async (g, i) => {
-      for (let seq = 0; Date.now() < deadline && !broker.exit; seq++) {
+      for (let seq = 0; Date.now() < deadline && !broker.exitStatus(); seq++) {
         const payload = `p${i}:${seq}`;
         try {
           // a deadline on every wait: a broker that died or stalls fails the run instead of hanging it
@@ -205,7 +164,7 @@ test('attack suite: hostile mix against the broker process while good clients pu
     let connections = 0;
     const workers = Array.from({ length: WORKERS }, async (_, w) => {
       const r = new Prng(SEED * 31 + w);
-      for (let n = 0; Date.now() < deadline && !broker.exit; n++) {
+      for (let n = 0; Date.now() < deadline && !broker.exitStatus(); n++) {
         const kind = r.pick(ATTACK_KINDS);
         const plan = attackPlan(r, kind, `atk-${w}-${n}`, MAX_LEVELS);
         connections++;
@@ -216,7 +175,7 @@ test('attack suite: hostile mix against the broker process while good clients pu
     const long = Array.from({ length: FLOODERS + HOGS }, async (_, w) => {
       const r = new Prng(SEED * 77 + w);
       const kind = w < FLOODERS ? 'output-flood' : 'length-lie';
-      for (let n = 0; Date.now() < deadline && !broker.exit; n++) {
+      for (let n = 0; Date.now() < deadline && !broker.exitStatus(); n++) {
         const plan = attackPlan(r, kind, `atk-long-${w}-${n}`, MAX_LEVELS, LONG_BUDGET);
         connections++;
         byKind.set(`long ${kind}`, (byKind.get(`long ${kind}`) ?? 0) + 1);
@@ -238,11 +197,11 @@ test('attack suite: hostile mix against the broker process while good clients pu
         `good clients: ${sent.length} QoS 1 messages sent, lost ${lost.join(' / ')}, failed publishes ${failedPublishes.length}`,
     );
     assert.equal(
-      broker.exit,
+      broker.exitStatus(),
       undefined,
-      `the broker exited: ${JSON.stringify(broker.exit)}\n${broker.internalErrors.join('\n')}`,
+      `the broker exited: ${broker.exitStatus()}\n${internalErrors.join('\n')}`,
     );
-    assert.deepEqual(broker.internalErrors, [], 'the broker reported internal errors');
+    assert.deepEqual(internalErrors, [], 'the broker reported internal errors');
     assert.deepEqual(failedPublishes, []);
     assert.ok(sent.length > 0, 'the good publishers sent nothing');
     assert.deepEqual(lost, [0, 0], 'good-client messages were lost');
@@ -257,11 +216,6 @@ test('attack suite: hostile mix against the broker process while good clients pu
     );
   } finally {
     for (const g of goods) g.client.removeAllListeners('close').end(true);
-    if (!broker.exit) {
-      const exited = new Promise((r) => broker.child.once('exit', r));
-      broker.child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000)]);
-      if (!broker.exit) broker.child.kill('SIGKILL');
-    }
+    await broker.stop();
   }
 });

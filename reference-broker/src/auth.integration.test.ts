@@ -112,29 +112,41 @@ describe('ACL', () => {
   });
 });
 
+const SCRAM = 'SCRAM-SHA-256';
+
+/** Opens a 5.0 connection whose CONNECT starts SCRAM-SHA-256; returns it with the broker's first AUTH. */
+async function scramStart(clientId: string, scram: ScramClient): Promise<[RawClient, Packet]> {
+  const c = await RawClient.open(auth, 5);
+  c.send({
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 5,
+    clientId,
+    clean: true,
+    keepalive: 0,
+    properties: { authenticationMethod: SCRAM, authenticationData: scram.first() },
+  } as Packet);
+  return [c, await c.next('auth')];
+}
+
+/** Answers the broker's challenge with the client's final message (AUTH 0x18, continue authentication). */
+function scramAnswer(c: RawClient, scram: ScramClient, challenge: Packet): void {
+  c.send({
+    cmd: 'auth',
+    reasonCode: 0x18,
+    properties: {
+      authenticationMethod: SCRAM,
+      authenticationData: scram.final(props(challenge).authenticationData as Buffer),
+    },
+  } as Packet);
+}
+
 describe('enhanced authentication', () => {
   test('SCRAM-SHA-256 challenge/response over AUTH', async () => {
     const scram = new ScramClient('crucible', 'crucible-pass');
-    const c = await RawClient.open(auth, 5);
-    c.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 5,
-      clientId: 'scram-1',
-      clean: true,
-      keepalive: 0,
-      properties: { authenticationMethod: 'SCRAM-SHA-256', authenticationData: scram.first() },
-    } as Packet);
-    const challenge = await c.next('auth');
+    const [c, challenge] = await scramStart('scram-1', scram);
     assert.equal(rec(challenge).reasonCode, 0x18);
-    c.send({
-      cmd: 'auth',
-      reasonCode: 0x18,
-      properties: {
-        authenticationMethod: 'SCRAM-SHA-256',
-        authenticationData: scram.final(props(challenge).authenticationData as Buffer),
-      },
-    } as Packet);
+    scramAnswer(c, scram, challenge);
     const ack = await c.next('connack');
     assert.equal(rec(ack).reasonCode, 0);
     assert.ok(scram.verify(props(ack).authenticationData as Buffer));
@@ -143,39 +155,18 @@ describe('enhanced authentication', () => {
 
   test('re-authentication (AUTH 0x19) with SCRAM-SHA-256 ends with AUTH 0x00 (4.12.1)', async () => {
     const scram = new ScramClient('crucible', 'crucible-pass');
-    const method = 'SCRAM-SHA-256';
-    const c = await RawClient.open(auth, 5);
-    c.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 5,
-      clientId: 'scram-re',
-      clean: true,
-      keepalive: 0,
-      properties: { authenticationMethod: method, authenticationData: scram.first() },
-    } as Packet);
-    const ch = await c.next('auth');
-    const fin = scram.final(props(ch).authenticationData as Buffer);
-    c.send({
-      cmd: 'auth',
-      reasonCode: 0x18,
-      properties: { authenticationMethod: method, authenticationData: fin },
-    } as Packet);
+    const [c, ch] = await scramStart('scram-re', scram);
+    scramAnswer(c, scram, ch);
     assert.equal(rec(await c.next('connack')).reasonCode, 0);
     const again = new ScramClient('crucible', 'crucible-pass');
     c.send({
       cmd: 'auth',
       reasonCode: 0x19,
-      properties: { authenticationMethod: method, authenticationData: again.first() },
+      properties: { authenticationMethod: SCRAM, authenticationData: again.first() },
     } as Packet);
     const ch2 = await c.next('auth');
     assert.equal(rec(ch2).reasonCode, 0x18);
-    const fin2 = again.final(props(ch2).authenticationData as Buffer);
-    c.send({
-      cmd: 'auth',
-      reasonCode: 0x18,
-      properties: { authenticationMethod: method, authenticationData: fin2 },
-    } as Packet);
+    scramAnswer(c, again, ch2);
     const done = await c.next('auth');
     assert.equal(rec(done).reasonCode, 0);
     assert.ok(again.verify(props(done).authenticationData as Buffer));
@@ -184,25 +175,8 @@ describe('enhanced authentication', () => {
 
   test('a wrong SCRAM password is refused with 0x86', async () => {
     const scram = new ScramClient('crucible', 'wrong');
-    const c = await RawClient.open(auth, 5);
-    c.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 5,
-      clientId: 'scram-2',
-      clean: true,
-      keepalive: 0,
-      properties: { authenticationMethod: 'SCRAM-SHA-256', authenticationData: scram.first() },
-    } as Packet);
-    const challenge = await c.next('auth');
-    c.send({
-      cmd: 'auth',
-      reasonCode: 0x18,
-      properties: {
-        authenticationMethod: 'SCRAM-SHA-256',
-        authenticationData: scram.final(props(challenge).authenticationData as Buffer),
-      },
-    } as Packet);
+    const [c, challenge] = await scramStart('scram-2', scram);
+    scramAnswer(c, scram, challenge);
     assert.equal(rec(await c.next('connack')).reasonCode, 0x86);
     await c.waitClosed();
   });

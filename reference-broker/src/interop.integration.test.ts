@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import mqtt from 'mqtt';
+import { binaryMissing, requirePeer } from '../../src/transport/testing/peers/missing.ts';
 import { type RunningBroker, startBroker } from './index.ts';
-import { makeCert, requirePeer } from './testing/support.ts';
+import { makeCert } from './testing/support.ts';
 
 let broker: RunningBroker;
 let cert: { cert: string; key: string };
@@ -159,7 +160,7 @@ describe('mosquitto_pub / mosquitto_sub through the reference broker', () => {
   ];
   for (const [kind, proto, extra] of variants) {
     test(`${kind} ${proto}`, async (t) => {
-      if (!requirePeer(t, '/usr/bin/mosquitto_sub', 'Debian mosquitto-clients')) return;
+      if (!requirePeer(t, binaryMissing('/usr/bin/mosquitto_sub', 'mosquitto-clients'))) return;
       const l = broker.listeners.find((x) => x.kind === kind)!;
       const conn = ['-h', '127.0.0.1', '-p', String(l.port), '-V', proto, ...extra];
       if (kind === 'tls') conn.push('--cafile', cert.cert);

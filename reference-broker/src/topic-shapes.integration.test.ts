@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Packet } from '../../src/protocol/codec.ts';
-import { type BrokerProcess, startBrokerProcess } from './testing/broker-process.ts';
+import {
+  type BrokerProcess,
+  startBrokerProcess,
+} from '../../src/transport/testing/peers/reference-process.ts';
 import { RawClient } from './testing/support.ts';
 
 type P = Record<string, unknown>;

@@ -4,21 +4,19 @@
 // on their outcomes. Green against mosquitto with the bundled baseline; red when the broker has a fault
 // (mosquitto's `upgrade_outgoing_qos true`, which delivers messages at a higher QoS than they were published).
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { freePort, MOSQUITTO_BIN } from '../transport/testing/mosquitto.ts';
+import { skipReason } from '../transport/testing/peers/missing.ts';
+import { mosquittoMissing, runMosquitto } from '../transport/testing/peers/mosquitto.ts';
+import { freePort } from '../transport/testing/ports.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RECIPE = join(ROOT, 'docs', 'examples', 'github-actions.yml');
-const missing = existsSync(MOSQUITTO_BIN)
-  ? undefined
-  : `${MOSQUITTO_BIN} not found (apt package 'mosquitto')`;
-if (missing && process.env.CI) throw new Error(`integration peer missing: ${missing}`);
+const skip = skipReason(mosquittoMissing({ tls: false }));
 
 interface Step {
   name?: string;
@@ -52,22 +50,6 @@ function mosquittoConf(startRun: string, tcp: number, ws: number, extra: string[
   return `${conf}${extra.map((l) => `${l}\n`).join('')}`;
 }
 
-async function waitForPort(port: number, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`mosquitto did not open port ${port}`);
-}
-
 /** A shell step of the recipe in `cwd`; resolves with its exit code. */
 function sh(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -97,9 +79,9 @@ async function runRecipe(extraConf: string[]): Promise<RecipeRun> {
   for (const f of ['package.json', 'tsconfig.json', 'node_modules', 'bin', 'src', 'suites', 'scenarios'])
     symlinkSync(join(ROOT, f), join(dir, f));
   const [tcp, ws] = [await freePort(), await freePort()];
-  const confFile = join(dir, 'mosquitto.conf');
-  writeFileSync(confFile, mosquittoConf(step(steps, 'Start the broker under test').run, tcp, ws, extraConf));
-  const broker: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', confFile], { stdio: 'ignore' });
+  const conf = mosquittoConf(step(steps, 'Start the broker under test').run, tcp, ws, extraConf);
+  const mosqDir = mkdtempSync(join(tmpdir(), 'crucible-mosq-'));
+  const broker = await runMosquitto(mosqDir, conf.trimEnd().split('\n'), [tcp, ws]);
   const summaryFile = join(dir, 'step-summary.md');
   writeFileSync(summaryFile, '');
   const env = { GITHUB_STEP_SUMMARY: summaryFile, NO_COLOR: '1', CI: 'true' };
@@ -108,8 +90,6 @@ async function runRecipe(extraConf: string[]): Promise<RecipeRun> {
   const outcomes: RecipeRun['outcomes'] = { conform: '', load: '', compare: '' };
   let log = '';
   try {
-    await waitForPort(tcp, Date.now() + 10_000);
-    await waitForPort(ws, Date.now() + 10_000);
     for (const name of ['Conformance', 'Load', 'Report']) {
       const s = step(steps, name);
       const r = await sh(local(s.run), dir, env);
@@ -118,7 +98,7 @@ async function runRecipe(extraConf: string[]): Promise<RecipeRun> {
       else assert.equal(r.code, 0, `${name} never fails the job\n${r.out}`);
     }
   } finally {
-    broker.kill('SIGTERM');
+    await broker.stop();
   }
   // The gate, with GitHub's ${{ steps.<id>.outcome }} filled in (compare does not run outside pull requests).
   const gate = step(steps, 'Verdict').run.replace(
@@ -130,7 +110,7 @@ async function runRecipe(extraConf: string[]): Promise<RecipeRun> {
   return { outcomes, verdict: verdict.code, log, summary: readFileSync(summaryFile, 'utf8'), dir };
 }
 
-describe('the GitHub Actions recipe, run locally against mosquitto', { skip: missing ?? false }, () => {
+describe('the GitHub Actions recipe, run locally against mosquitto', { skip }, () => {
   const dirs: string[] = [];
   after(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

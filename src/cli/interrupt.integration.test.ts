@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type ReferenceTarget, startReference } from '../conformance/testing/reference.ts';
 import type { ResultsDocument } from '../results/model.ts';
+import { type ReferenceTarget, startReference } from '../transport/testing/peers/reference.ts';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'crucible-interrupt-'));

@@ -1,36 +1,20 @@
 // The MQTT 3.1 probe: a broker that accepts an MQIsdp level 3 CONNECT speaks 3.1; one that answers it with
 // return code 1 (or closes) does not, while still speaking 3.1.1 and 5.0.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { describe, test } from 'node:test';
+import { type ScriptedServer, startScriptedServer } from '../engine/testing/scripted-server.ts';
+import { startReference } from '../transport/testing/peers/reference.ts';
 import { detectCapabilities } from './capabilities.ts';
-import { startReference } from './testing/reference.ts';
 
 /** Accepts 3.1.1 and 5.0 CONNECTs; answers an MQIsdp CONNECT with return code 1 and closes. */
-async function startNo31Broker(): Promise<{ port: number; stop: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => {});
-    s.once('data', (b) => {
-      const nameLen = b.readUInt16BE(2);
-      const level = b[4 + nameLen];
-      if (level === 3) s.end(Buffer.from([0x20, 0x02, 0x00, 0x01]));
-      else if (level === 5) s.write(Buffer.from([0x20, 0x03, 0x00, 0x00, 0x00]));
-      else s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
-    });
+function startNo31Broker(): Promise<ScriptedServer> {
+  return startScriptedServer((s, b) => {
+    const nameLen = b.readUInt16BE(2);
+    const level = b[4 + nameLen];
+    if (level === 3) s.end(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+    else if (level === 5) s.write(Buffer.from([0x20, 0x03, 0x00, 0x00, 0x00]));
+    else s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 describe('MQTT 3.1 capability probe', () => {

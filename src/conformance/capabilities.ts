@@ -46,7 +46,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = {
   inflightDeliveries: 25,
 };
 
-export interface ProbeOptions {
+interface ProbeOptions {
   brokerUrl: string;
   wsUrl?: string | undefined;
   tls?: ConnectOptions['tls'];

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CaseResult } from '../results/model.ts';
 import { loadText } from '../scenario/index.ts';
-import { conformAgainst, startReference } from './testing/reference.ts';
+import { startReference } from '../transport/testing/peers/reference.ts';
+import { conformAgainst } from './testing/reference.ts';
+
+/** s subscribes at QoS 0, p publishes hello at QoS 0, s expects it (matching only the topic). */
+const QOS0_DELIVERY = `      - { client: s, connect: {} }
+      - { client: s, subscribe: { topic: "\${t}/a", qos: 0 } }
+      - { client: p, connect: {} }
+      - { client: p, publish: { topic: "\${t}/a", qos: 0, payload: hello } }
+      - { client: s, expect: { cmd: publish, topic: "\${t}/a" } }`;
 
 const CASES = `
 cases:
@@ -12,20 +20,12 @@ cases:
     version: "3.1.1"
     statements: [MQTT-2.3.1-5]
     steps:
-      - { client: s, connect: {} }
-      - { client: s, subscribe: { topic: "\${t}/a", qos: 0 } }
-      - { client: p, connect: {} }
-      - { client: p, publish: { topic: "\${t}/a", qos: 0, payload: hello } }
-      - { client: s, expect: { cmd: publish, topic: "\${t}/a" } }
+${QOS0_DELIVERY}
   - id: rules.qos0-delivery-topic-only-v5
     version: "5.0"
     statements: [MQTT-2.2.1-2]
     steps:
-      - { client: s, connect: {} }
-      - { client: s, subscribe: { topic: "\${t}/a", qos: 0 } }
-      - { client: p, connect: {} }
-      - { client: p, publish: { topic: "\${t}/a", qos: 0, payload: hello } }
-      - { client: s, expect: { cmd: publish, topic: "\${t}/a" } }
+${QOS0_DELIVERY}
   - id: rules.refused-connack-only
     version: "3.1"
     statements: [MQTT-3.2.2-5]

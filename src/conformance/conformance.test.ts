@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { caseOf } from '../engine/testing/spec.ts';
 import type { CaseResult, Outcome } from '../results/model.ts';
 import type { CaseSpec } from '../scenario/model.ts';
 import { compareWithBaseline, loadBaseline, movedAgainst } from './baseline.ts';
@@ -14,20 +15,9 @@ import { globToRegExp, selectCases } from './select.ts';
 
 function spec(id: string, over: Partial<CaseSpec> = {}): CaseSpec {
   return {
-    id,
-    baseId: id,
-    title: id,
-    description: undefined,
-    expectation: undefined,
+    ...caseOf([], { id, version: '5.0' }),
     area: 'publish',
-    version: '5.0',
-    level: 'must',
     statements: ['MQTT-3.3.1-1'],
-    requires: {},
-    params: {},
-    clients: {},
-    defaultTimeoutMs: 2000,
-    steps: [],
     loc: { file: 'x.yaml', line: 1, column: 1 },
     ...over,
   };

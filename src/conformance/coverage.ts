@@ -6,16 +6,16 @@ import type { CaseSpec } from '../scenario/model.ts';
 import { type StatementInfo, statementIndex } from '../scenario/statements.ts';
 import { mqtt31Statements } from '../scenario/statements-31.ts';
 
-export type CoverageVersion = '3.1' | '3.1.1' | '5.0';
+type CoverageVersion = '3.1' | '3.1.1' | '5.0';
 
-export interface CoverageBucket {
+interface CoverageBucket {
   total: number;
   covered: number;
   percent: number;
   uncovered: StatementInfo[];
 }
 
-export interface VersionCoverage {
+interface VersionCoverage {
   version: CoverageVersion;
   yes: CoverageBucket;
   partial: CoverageBucket;

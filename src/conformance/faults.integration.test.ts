@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { FAULT_NAMES } from '../../reference-broker/src/index.ts';
 import type { CaseResult } from '../results/model.ts';
-import { bundledCases, conformAgainst, startReference } from './testing/reference.ts';
+import { startReference } from '../transport/testing/peers/reference.ts';
+import { bundledCases, conformAgainst } from './testing/reference.ts';
 
 interface FaultPlan {
   config: string;

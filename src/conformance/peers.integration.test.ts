@@ -4,10 +4,15 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { startAedes } from '../engine/testing/aedes.ts';
 import type { CaseResult } from '../results/model.ts';
-import { mosquittoSkipReason, startMosquitto } from '../transport/testing/mosquitto.ts';
-import { findRabbit, rabbitSkipReason, startRabbit, strayProcesses } from '../transport/testing/rabbitmq.ts';
+import { startAedes } from '../transport/testing/peers/aedes.ts';
+import { mosquittoSkipReason, startMosquitto } from '../transport/testing/peers/mosquitto.ts';
+import {
+  findRabbit,
+  rabbitSkipReason,
+  startRabbit,
+  strayProcesses,
+} from '../transport/testing/peers/rabbitmq.ts';
 import { compareWithBaseline, loadBaseline, movedAgainst } from './baseline.ts';
 import { REPO_ROOT } from './suites.ts';
 import { bundledCases, conformAgainst } from './testing/reference.ts';

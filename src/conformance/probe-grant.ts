@@ -4,9 +4,9 @@
 import type { Packet } from '../protocol/codec.ts';
 
 /** QoS 1 messages the probe publishes to itself. */
-export const PROBE_BURST = 25;
+const PROBE_BURST = 25;
 /** Quiet time after the last PUBACK and delivery before the count is taken. */
-export const PROBE_SETTLE_MS = 300;
+const PROBE_SETTLE_MS = 300;
 
 export class GrantProbe {
   granted: number | undefined;

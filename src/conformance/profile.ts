@@ -39,7 +39,7 @@ const KEYS: Record<string, { kind: Kind; fields?: Record<string, Kind> }> = {
 };
 
 /** MUST cases that run unless the profile opts out with `false`, and then it must say why (`reasons.<key>`). */
-export const OPT_OUTS = ['linkStealing', 'keepAliveEnforced'] as const;
+const OPT_OUTS = ['linkStealing', 'keepAliveEnforced'] as const;
 
 function kindOf(v: unknown): Kind | 'other' {
   if (typeof v === 'boolean') return 'boolean';

@@ -2,13 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { CaseSpec } from '../scenario/model.ts';
-import {
-  bundledCases,
-  conformAgainst,
-  describeFailures,
-  type ReferenceTarget,
-  startReference,
-} from './testing/reference.ts';
+import { type ReferenceTarget, startReference } from '../transport/testing/peers/reference.ts';
+import { bundledCases, conformAgainst, describeFailures } from './testing/reference.ts';
 
 /** A broker that redirects every CONNECT can only run the cases about redirection. */
 const aboutRedirection = (c: CaseSpec): boolean =>

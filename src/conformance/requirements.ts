@@ -3,7 +3,7 @@ import { matchValue } from '../engine/matcher.ts';
 import type { CaseSpec } from '../scenario/model.ts';
 import type { Capabilities } from './capabilities.ts';
 
-export type Profile = Record<string, unknown>;
+type Profile = Record<string, unknown>;
 
 /** Returns undefined when every requirement holds, else a one-line reason. */
 export function unmetRequirement(spec: CaseSpec, caps: Capabilities, profile: Profile): string | undefined {

@@ -23,7 +23,7 @@ export interface CaseTarget {
   signal?: AbortSignal | undefined;
 }
 
-export interface CaseRun {
+interface CaseRun {
   result: CaseResult;
   /** The engine could not reach the broker at all for this case. */
   unreachable: boolean;

@@ -9,7 +9,7 @@ import { mapPool } from './pool.ts';
 import { type BrokerProfile, withFeatures } from './profile.ts';
 import { type CaseTarget, runOneCase } from './run-one.ts';
 
-export interface ConformanceOptions {
+interface ConformanceOptions {
   brokerUrl: string;
   wsUrl?: string | undefined;
   tls?: ConnectOptions['tls'];

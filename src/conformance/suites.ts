@@ -10,10 +10,7 @@ export const SUITES_DIR = join(REPO_ROOT, 'suites');
 /** 3.1 (MQIsdp) cases run wherever the broker speaks 3.1 (probed); elsewhere they are not applicable. */
 export const SUITE_VERSIONS: readonly MqttVersion[] = ['3.1', '3.1.1', '5.0'];
 
-export function suiteFiles(
-  dir: string = SUITES_DIR,
-  versions: readonly MqttVersion[] = SUITE_VERSIONS,
-): string[] {
+function suiteFiles(dir: string = SUITES_DIR, versions: readonly MqttVersion[] = SUITE_VERSIONS): string[] {
   const files: string[] = [];
   for (const v of versions) {
     const vdir = join(dir, `mqtt-${v}`);

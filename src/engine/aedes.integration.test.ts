@@ -5,8 +5,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadFiles } from '../scenario/index.ts';
+import { type AedesInstance, startAedes } from '../transport/testing/peers/aedes.ts';
 import { runCase } from './index.ts';
-import { type AedesInstance, startAedes } from './testing/aedes.ts';
 import { A, caseOf, step } from './testing/spec.ts';
 
 describe('engine against aedes', () => {

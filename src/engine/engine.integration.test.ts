@@ -1,25 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: scenario ${var} references, not templates
 // Engine against mosquitto (tcp, ws, tls with a certificate made at test time).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  type MosquittoInstance,
-  mosquittoSkipReason,
-  startMosquitto,
-} from '../transport/testing/mosquitto.ts';
+import { describe, test } from 'node:test';
+import { mosquittoSkipReason, mosquittoUrl, useMosquitto } from '../transport/testing/peers/mosquitto.ts';
 import { runCase } from './index.ts';
 import { A, caseOf, step } from './testing/spec.ts';
 
 const skip = mosquittoSkipReason();
 
 describe('engine against mosquitto', { skip }, () => {
-  let m: MosquittoInstance;
-  before(async () => {
-    m = await startMosquitto();
-  });
-  after(async () => {
-    await m?.stop();
-  });
+  const m = useMosquitto();
 
   const pubsub = (version: '3.1.1' | '5.0') =>
     caseOf(
@@ -53,12 +43,7 @@ describe('engine against mosquitto', { skip }, () => {
   for (const scheme of ['tcp', 'ws', 'tls'] as const) {
     for (const version of ['3.1.1', '5.0'] as const) {
       test(`pub/sub QoS 1 over ${scheme}, MQTT ${version}`, async () => {
-        const url =
-          scheme === 'tcp'
-            ? `mqtt://127.0.0.1:${m.tcp}`
-            : scheme === 'ws'
-              ? `ws://127.0.0.1:${m.ws}/mqtt`
-              : `mqtts://127.0.0.1:${m.tls}`;
+        const url = mosquittoUrl(m, scheme);
         const out = await runCase(pubsub(version), {
           brokerUrl: url,
           vars: {},

@@ -2,14 +2,10 @@
 // Language extensions against mosquitto: counting windows (ranged counts, expectAmong across clients),
 // cleanup steps, and sendRaw with ${var}, str"..." and len(...). Cases come from YAML through the loader.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { formatProblems, loadText } from '../scenario/index.ts';
 import type { CaseSpec } from '../scenario/model.ts';
-import {
-  type MosquittoInstance,
-  mosquittoSkipReason,
-  startMosquitto,
-} from '../transport/testing/mosquitto.ts';
+import { mosquittoSkipReason, useMosquitto } from '../transport/testing/peers/mosquitto.ts';
 import { type CaseRunOutcome, runCase } from './index.ts';
 
 const skip = mosquittoSkipReason();
@@ -20,34 +16,31 @@ function cases(yaml: string): Map<string, CaseSpec> {
   return new Map((r.conversations[0]?.cases ?? []).map((c) => [c.id, c]));
 }
 
+/** Steps: m1 and m2 connect and subscribe to `filter` at QoS 0, then the publisher p connects. */
+function twoSubscribers(filter: string): string {
+  const lines = ['m1', 'm2'].flatMap((c) => [
+    `{ client: ${c}, connect: {} }`,
+    `{ client: ${c}, subscribe: { topic: "${filter}", qos: 0 } }`,
+  ]);
+  return [...lines, '{ client: p, connect: {} }'].map((l) => `      - ${l}`).join('\n');
+}
+
 const CASES = cases(`
   - id: among.shared-once
     steps:
-      - { client: m1, connect: {} }
-      - { client: m1, subscribe: { topic: "$$share/g/\${t}/a", qos: 0 } }
-      - { client: m2, connect: {} }
-      - { client: m2, subscribe: { topic: "$$share/g/\${t}/a", qos: 0 } }
-      - { client: p, connect: {} }
+${twoSubscribers('$$share/g/${t}/a')}
       - { client: p, publish: { topic: "\${t}/a", payload: one } }
       - { expectAmong: { clients: [m1, m2], match: { cmd: publish, payload: one }, count: 1, within: 400ms, capture: { got: payload } } }
       - { client: p, publish: { topic: "\${t}/a", payload: "\${got}-again" } }
       - { expectAmong: { clients: [m1, m2], match: { cmd: publish, payload: one-again }, within: 400ms } }
   - id: among.plain-subscribers-both-get-it
     steps:
-      - { client: m1, connect: {} }
-      - { client: m1, subscribe: { topic: "\${t}/a", qos: 0 } }
-      - { client: m2, connect: {} }
-      - { client: m2, subscribe: { topic: "\${t}/a", qos: 0 } }
-      - { client: p, connect: {} }
+${twoSubscribers('${t}/a')}
       - { client: p, publish: { topic: "\${t}/a", payload: x } }
       - { expectAmong: { clients: [m1, m2], match: { cmd: publish, payload: x }, count: 1, within: 400ms } }
   - id: among.range-two
     steps:
-      - { client: m1, connect: {} }
-      - { client: m1, subscribe: { topic: "\${t}/a", qos: 0 } }
-      - { client: m2, connect: {} }
-      - { client: m2, subscribe: { topic: "\${t}/a", qos: 0 } }
-      - { client: p, connect: {} }
+${twoSubscribers('${t}/a')}
       - { client: p, publish: { topic: "\${t}/a", payload: x } }
       - { expectAmong: { clients: [m1, m2], match: { cmd: publish }, count: { $range: [2, 3] }, within: 300ms } }
   - id: among.unmatched-fails
@@ -110,13 +103,7 @@ const CASES = cases(`
 `);
 
 describe('language extensions against mosquitto', { skip }, () => {
-  let m: MosquittoInstance;
-  before(async () => {
-    m = await startMosquitto();
-  });
-  after(async () => {
-    await m?.stop();
-  });
+  const m = useMosquitto();
   const run = (id: string, vars: Record<string, unknown> = {}): Promise<CaseRunOutcome> =>
     runCase(CASES.get(id)!, { brokerUrl: `mqtt://127.0.0.1:${m.tcp}`, vars });
   const events = (o: CaseRunOutcome): string[] =>

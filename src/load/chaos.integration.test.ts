@@ -11,12 +11,12 @@ import { startBroker } from '../../reference-broker/src/index.ts';
 import type { LoadResult } from '../results/model.ts';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
 import { loadProfileFile } from '../scenario/load-profile/yaml.ts';
-import { runLoad } from './index.ts';
 import {
   type RestartableBroker,
   startRestartableMosquitto,
   startRestartableReferenceBroker,
-} from './peers.ts';
+} from '../transport/testing/peers/restartable.ts';
+import { runLoad } from './index.ts';
 import { needMosquitto } from './testing.ts';
 
 const DIR = join(import.meta.dirname, '..', '..', 'scenarios', 'load');

@@ -10,7 +10,7 @@ import { clock } from './payload.ts';
 import type { WorkerStats } from './stats.ts';
 
 /** Deterministic choice of a share of clients for phase k. */
-export function chosen(n: number, phase: number, fraction: number): boolean {
+function chosen(n: number, phase: number, fraction: number): boolean {
   if (fraction >= 1) return true;
   const h = Math.imul((n + 1) ^ Math.imul(phase + 1, 0x9e3779b1), 2654435761) >>> 0;
   return h / 4294967296 < fraction;

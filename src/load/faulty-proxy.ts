@@ -6,7 +6,7 @@ import { clientIdOf, splitFrames } from './tap.ts';
 
 export type Fault = 'drop' | 'duplicate' | 'hold';
 
-export interface FaultyProxyOptions {
+interface FaultyProxyOptions {
   brokerPort: number;
   /** Clients (by CONNECT client id) whose inbound PUBLISH packets are subject to faults. */
   affects(clientId: string): boolean;
@@ -14,7 +14,7 @@ export interface FaultyProxyOptions {
   fault(k: number): Fault | undefined;
 }
 
-export interface FaultyProxy {
+interface FaultyProxy {
   port: number;
   url: string;
   /** Faults applied so far. */

@@ -4,8 +4,8 @@ import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { startBroker } from '../../reference-broker/src/index.ts';
 import { runLoadFromCli } from '../cli/commands/run-load.ts';
+import { startLoadMosquitto } from '../transport/testing/peers/mosquitto.ts';
 import { runLoad } from './index.ts';
-import { startMosquitto } from './peers.ts';
 import { needMosquitto, profileFrom } from './testing.ts';
 
 const QOS1 = `kind: load
@@ -51,7 +51,7 @@ function checkComplete(r: Awaited<ReturnType<typeof runLoad>>, sentExpected: num
 describe('load runs', () => {
   test('QoS 1 against mosquitto with two worker threads', async (t) => {
     if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
+    const m = await startLoadMosquitto();
     try {
       // Also rotates the source address over 127.0.0.1..3 (the path used past 25,000 clients).
       const r = await runLoad(profileFrom(QOS1), {
@@ -85,7 +85,7 @@ describe('load runs', () => {
 
   test('thresholds decide the exit code; Ctrl-C (abort) still returns results', async (t) => {
     if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
+    const m = await startLoadMosquitto();
     try {
       const out = new PassThrough();
       let text = '';
@@ -133,7 +133,7 @@ describe('load runs', () => {
 
   test('reconnect storm with persistent sessions and a $share group (mosquitto)', async (t) => {
     if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
+    const m = await startLoadMosquitto();
     try {
       const r = await runLoad(
         profileFrom(`kind: load

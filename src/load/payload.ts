@@ -7,12 +7,12 @@
 // followed by the profile's template bytes and padding up to the payload size.
 import { performance } from 'node:perf_hooks';
 
-export const MAGIC = 0xc71b;
+const MAGIC = 0xc71b;
 export const HEADER_SIZE = 26;
-export const OFF_PUB = 2;
-export const OFF_SEQ = 6;
-export const OFF_INTENDED = 10;
-export const OFF_ACTUAL = 18;
+const OFF_PUB = 2;
+const OFF_SEQ = 6;
+const OFF_INTENDED = 10;
+const OFF_ACTUAL = 18;
 
 /** Milliseconds on a clock shared by every worker thread and (with synchronised hosts) every shard. */
 export function clock(): number {

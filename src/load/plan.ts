@@ -75,12 +75,12 @@ export function applyOverrides(profile: LoadProfile, o: Overrides): LoadProfile 
 }
 
 /** Total messages per second of a group at rate factor 1. */
-export function groupRate(g: GroupSpec): number {
+function groupRate(g: GroupSpec): number {
   if (!g.publish) return 0;
   return g.publish.totalRate ?? (g.publish.ratePerClient ?? 0) * g.count;
 }
 
-export function expand(pattern: string, vars: { i: number; n: number; g: string; run: string }): string {
+function expand(pattern: string, vars: { i: number; n: number; g: string; run: string }): string {
   return pattern.replace(/\{(i|n|g|run)\}/g, (_, k: string) => String(vars[k as keyof typeof vars]));
 }
 

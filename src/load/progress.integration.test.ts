@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startBroker } from '../../reference-broker/src/index.ts';
 import type { LoadProgress } from '../results/events.ts';
-import { freePort } from '../transport/testing/mosquitto.ts';
+import { freePort } from '../transport/testing/ports.ts';
 import { runLoad } from './index.ts';
 import { profileFrom } from './testing.ts';
 

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { freePort } from '../transport/testing/ports.ts';
 import { clock } from './payload.ts';
-import { freePort } from './peers.ts';
 import { runRestart } from './restart.ts';
 
 describe('runRestart', () => {

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mergeEncoded } from '../metrics/histogram.ts';
 import { type LedgerRaw, mergeLedgerSummaries } from '../metrics/ledger.ts';
+import { startLoadMosquitto } from '../transport/testing/peers/mosquitto.ts';
 import { runLoad } from './index.ts';
-import { startMosquitto } from './peers.ts';
 import { needMosquitto, profileFrom } from './testing.ts';
 
 test('shards 0/2 and 1/2 merge into the whole run', async (t) => {
   if (!needMosquitto(t)) return;
-  const m = await startMosquitto();
+  const m = await startLoadMosquitto();
   try {
     const profile = profileFrom(`kind: load
 id: sharded

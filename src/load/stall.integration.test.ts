@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeHistogram } from '../metrics/histogram.ts';
+import { startLoadMosquitto } from '../transport/testing/peers/mosquitto.ts';
 import { runLoad } from './index.ts';
-import { startMosquitto } from './peers.ts';
 import { needMosquitto, profileFrom } from './testing.ts';
 
 const RATE = 500;
@@ -14,7 +14,7 @@ const STALL_MS = 1000;
 
 test('a 1 s broker freeze shows in intended-time latency (no coordinated omission)', async (t) => {
   if (!needMosquitto(t)) return;
-  const m = await startMosquitto();
+  const m = await startLoadMosquitto();
   let frozeAt = 0;
   try {
     const profile = profileFrom(`kind: load
@@ -33,8 +33,8 @@ groups:
         if (frozeAt !== 0 || p.phase === 'start' || p.phase === 'connect' || p.elapsedMs < 900) return;
         frozeAt = p.elapsedMs;
         setTimeout(() => {
-          m.child.kill('SIGSTOP');
-          setTimeout(() => m.child.kill('SIGCONT'), STALL_MS);
+          m.signal('SIGSTOP');
+          setTimeout(() => m.signal('SIGCONT'), STALL_MS);
         }, 500);
       },
     });

@@ -5,10 +5,10 @@ import { encodeHistogram, MAX_US, newHistogram, newLiveHistogram } from '../metr
 import { LedgerRecorder } from '../metrics/ledger.ts';
 import { type FastRecorder, RecorderSet } from '../metrics/recorder.ts';
 
-export const SERIES = ['sent', 'acked', 'delivered', 'errors'] as const;
-export type SeriesName = (typeof SERIES)[number];
+const SERIES = ['sent', 'acked', 'delivered', 'errors'] as const;
+type SeriesName = (typeof SERIES)[number];
 
-export interface GroupCounters {
+interface GroupCounters {
   sent: number;
   acked: number;
   delivered: number;

@@ -10,7 +10,7 @@ export interface TapFrame {
   bytes: Buffer;
 }
 
-export interface TapConn {
+interface TapConn {
   index: number;
   clientId: string;
   /** Write to the broker as if the client had sent it. */
@@ -19,7 +19,7 @@ export interface TapConn {
   toClient(b: Buffer): void;
 }
 
-export interface TapOptions {
+interface TapOptions {
   brokerPort: number;
   /** Broker-to-client frames: return the frames to forward to the client (default: the frame itself). */
   down?(frame: Buffer, c: TapConn): Buffer[];
@@ -27,7 +27,7 @@ export interface TapOptions {
   up?(frame: Buffer, c: TapConn): Buffer[];
 }
 
-export interface Tap {
+interface Tap {
   port: number;
   url: string;
   frames: TapFrame[];

@@ -1,10 +1,12 @@
-// Test helpers: profiles from inline YAML, and the peers policy (skip locally, fail under CI when missing).
+// Test helpers: profiles from inline YAML, and checks registered against both a private mosquitto and the
+// reference broker (the peers and the rule for a missing one: src/transport/testing/peers/).
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
-import { startBroker } from '../../reference-broker/src/index.ts';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
 import { loadProfileText } from '../scenario/load-profile/yaml.ts';
-import { mosquittoAvailable, startMosquitto } from './peers.ts';
+import { requirePeer } from '../transport/testing/peers/missing.ts';
+import { mosquittoMissing, startLoadMosquitto } from '../transport/testing/peers/mosquitto.ts';
+import { startPlainReference } from '../transport/testing/peers/reference.ts';
 
 export function profileFrom(text: string): LoadProfile {
   const { profile, problems } = loadProfileText(text, 'inline.yaml');
@@ -13,11 +15,9 @@ export function profileFrom(text: string): LoadProfile {
   return profile;
 }
 
-/** True when mosquitto can be used; skips the test otherwise (throws under CI=true, naming the apt package). */
+/** True when mosquitto can be used; skips the test otherwise (a failure under CI, saying how to install it). */
 export function needMosquitto(t: TestContext): boolean {
-  if (mosquittoAvailable()) return true;
-  t.skip("mosquitto not installed (apt package 'mosquitto')");
-  return false;
+  return requirePeer(t, mosquittoMissing({ tls: false }));
 }
 
 /**
@@ -25,23 +25,18 @@ export function needMosquitto(t: TestContext): boolean {
  * under CI) and against an in-process reference broker.
  */
 export function againstBothBrokers(check: (port: number) => Promise<void>): void {
-  test('mosquitto', async (t) => {
-    if (!needMosquitto(t)) return;
-    const m = await startMosquitto();
-    try {
-      await check(m.port);
-    } finally {
-      await m.stop();
-    }
-  });
-  test('reference broker', async () => {
-    const b = await startBroker({ listeners: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }] } as never, {
-      log: () => {},
+  for (const [name, start] of [
+    ['mosquitto', startLoadMosquitto],
+    ['reference broker', startPlainReference],
+  ] as const) {
+    test(name, async (t) => {
+      if (name === 'mosquitto' && !needMosquitto(t)) return;
+      const b = await start();
+      try {
+        await check(b.port);
+      } finally {
+        await b.stop();
+      }
     });
-    try {
-      await check(b.listeners[0]!.port);
-    } finally {
-      await b.close();
-    }
-  });
+  }
 }

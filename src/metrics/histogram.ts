@@ -62,15 +62,6 @@ export function addEncoded(into: Histogram, encoded: string): void {
   d.destroy();
 }
 
-/** A percentile of the sum of encoded live histograms (progress display only). */
-export function livePercentile(encoded: Iterable<string>, percentile: number): number | null {
-  const h = newLiveHistogram();
-  for (const e of encoded) addEncoded(h, e);
-  const v = h.totalCount > 0 ? h.getValueAtPercentile(percentile) / 1000 : null;
-  h.destroy();
-  return v;
-}
-
 /** Merges encoded histograms exactly into a fresh histogram. */
 export function mergeEncoded(encoded: Iterable<string>): Histogram {
   const h = newHistogram();

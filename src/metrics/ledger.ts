@@ -63,7 +63,7 @@ class PairState {
 }
 
 /** Flat part: [pub, stream, qos, delivered, duplicated, outOfOrder] repeated. */
-export type LedgerPart = number[];
+type LedgerPart = number[];
 
 export class LedgerRecorder {
   private readonly pairs = new Map<number, PairState>();
@@ -114,7 +114,7 @@ export interface LedgerRaw {
 }
 
 /** Labels for summaries from the raw ledger's own tables. */
-export function rawLabels(raw: LedgerRaw): { pub(i: number): string; stream(i: number): string } {
+function rawLabels(raw: LedgerRaw): { pub(i: number): string; stream(i: number): string } {
   const groups = raw.groups ?? [];
   return {
     pub: (n) => {
@@ -249,7 +249,7 @@ const PROMISE: Record<string, LedgerGuarantee['promise']> = {
  * Each QoS against its delivery promise [MQTT-4.3.1, 4.3.2, 4.3.3]: QoS 0 may lose but never duplicates; QoS 1
  * loses nothing (duplicates allowed, counted); QoS 2 loses nothing and duplicates nothing.
  */
-export function judgeQos(byQos: Record<string, Counts>): LedgerGuarantee[] {
+function judgeQos(byQos: Record<string, Counts>): LedgerGuarantee[] {
   return Object.keys(byQos)
     .sort()
     .map((q) => {

@@ -4,7 +4,7 @@ import type { ThresholdSpec } from '../scenario/load-profile/model.ts';
 import { compare, splitLatencyMetric } from '../scenario/load-profile/thresholds.ts';
 
 /** The metric's value in the threshold's unit, or null when the run has no data for it. */
-export function metricValue(t: ThresholdSpec, r: LoadResult): number | null {
+function metricValue(t: ThresholdSpec, r: LoadResult): number | null {
   const lat = splitLatencyMetric(t.metric);
   if (lat) {
     const h = r.latency[lat.key];

@@ -117,22 +117,10 @@ const P = (
   repeatable: PropertyPlace[] = [],
 ): PropertyDef => ({ id, name, field, type, packets, repeatable });
 
-const USER_PROPERTY_PLACES: PropertyPlace[] = [
-  'connect',
-  'connack',
-  'publish',
-  'will',
-  'puback',
-  'pubrec',
-  'pubrel',
-  'pubcomp',
-  'subscribe',
-  'suback',
-  'unsubscribe',
-  'unsuback',
-  'disconnect',
-  'auth',
-];
+/** Every packet that carries properties (all but PINGREQ and PINGRESP), and the will, in packet type order. */
+const USER_PROPERTY_PLACES: PropertyPlace[] = PACKET_TYPES.flatMap((t): PropertyPlace[] =>
+  t === 'reserved' || t === 'pingreq' || t === 'pingresp' ? [] : t === 'publish' ? ['publish', 'will'] : [t],
+);
 
 export const PROPERTIES: readonly PropertyDef[] = [
   P(0x01, 'Payload Format Indicator', 'payloadFormatIndicator', 'byte', ['publish', 'will']),

@@ -13,7 +13,7 @@ import {
   type StatementVerdict,
 } from './model.ts';
 
-export const TOOL_VERSION = '0.1.0';
+const TOOL_VERSION = '0.1.0';
 
 export function newDocument(command: string, argv: string[]): ResultsDocument {
   const now = new Date().toISOString();

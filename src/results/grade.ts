@@ -2,7 +2,7 @@
 // reported, Autobahn-style: a failed SHOULD is non-strict, a failed MAY is informational.
 import type { CaseResult, Level, Outcome } from './model.ts';
 
-export type RawStatus = 'pass' | 'fail' | 'error';
+type RawStatus = 'pass' | 'fail' | 'error';
 
 export function grade(status: RawStatus, level: Level): Outcome {
   if (status === 'pass' || status === 'error') return status;

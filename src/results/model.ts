@@ -22,7 +22,7 @@ export interface ResultsDocument {
   scenarios?: CaseResult[];
 }
 
-export interface RunInfo {
+interface RunInfo {
   id: string;
   startedAt: string; // ISO 8601
   finishedAt: string;
@@ -46,7 +46,7 @@ export interface BrokerInfo {
   profile?: Record<string, unknown>;
 }
 
-export interface ConformanceResults {
+interface ConformanceResults {
   /** Per broker label, per case. */
   cases: CaseResult[];
   /** Per broker label, per statement: worst outcome over its cases. */
@@ -92,7 +92,7 @@ export interface CaseResult {
 /** expected: the outcome the baseline names (a known deviation); flaky: the baseline declares the case flaky
  *  and it did no worse than the entry allows; better: it did better than its entry (tighten the baseline);
  *  worse: worse than its entry; new: failed, errored or went non-strict with no entry. */
-export type BaselineStatus = 'expected' | 'flaky' | 'better' | 'worse' | 'new';
+type BaselineStatus = 'expected' | 'flaky' | 'better' | 'worse' | 'new';
 
 export interface CaseBaseline {
   status: BaselineStatus;

@@ -9,7 +9,7 @@ import type { Path } from './problems.ts';
 import { CASE_KEYS } from './vocabulary.ts';
 
 export { caseIdSites } from './case-expand.ts';
-export { checkVersion, DEFAULT_TIMEOUT_MS, type FileDefaults, REQUIREMENT_KEYS } from './case-form.ts';
+export { checkVersion, type FileDefaults } from './case-form.ts';
 
 /** Parses one case (as written) into its concrete expansions. */
 export function parseCase(

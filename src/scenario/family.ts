@@ -9,7 +9,7 @@ import { BUILTIN_VARS, VAR_NAMESPACES } from './vocabulary.ts';
 /** Most concrete cases one written case may expand to (after `exclude`); more is a problem, not a run. */
 export const MAX_EXPANSION = 512;
 /** Most combinations built before `exclude` removes any: the product of the loops' lengths. */
-export const MAX_PRODUCT = 16 * MAX_EXPANSION;
+const MAX_PRODUCT = 16 * MAX_EXPANSION;
 
 /** Functions `let` offers: each takes a list of numbers (literals, parameter names or row fields). */
 const LET_OPS: Record<string, (xs: number[]) => number> = {

@@ -4,17 +4,15 @@ import { FAULT_TYPES, type FaultDirection, type LinkFault } from '../common/link
 import { DURATION_HINT, parseDurationMs } from './duration.ts';
 
 type Path = ReadonlyArray<string | number>;
-export interface FaultProblems {
+interface FaultProblems {
   problem(path: Path, message: string, hint?: string): void;
 }
-
-export type { FaultDirection } from '../common/link-faults.ts';
 
 /** A link fault as written (the proxy's own definition, src/common/link-faults.ts). */
 export type FaultSpec = LinkFault;
 
-export type FaultKind = FaultSpec['type'];
-export const FAULT_KINDS: readonly FaultKind[] = FAULT_TYPES;
+type FaultKind = FaultSpec['type'];
+const FAULT_KINDS: readonly FaultKind[] = FAULT_TYPES;
 /** Faults that last (until healed or for `for`); the others act once. */
 export const LASTING_KINDS: readonly FaultKind[] = ['latency', 'bandwidth', 'slice', 'blackhole', 'down'];
 
@@ -37,7 +35,7 @@ const BYTE_UNITS: Record<string, number> = {
   MB: 1_000_000,
   MiB: 1 << 20,
 };
-export const RATE_HINT = 'write bytes per second: 16kB/s, 1MB/s, 512B/s or a number';
+const RATE_HINT = 'write bytes per second: 16kB/s, 1MB/s, 512B/s or a number';
 
 /** `16kB/s`, `1MB/s`, `512B/s`, `2KiB/s` or a number of bytes per second. */
 export function parseByteRate(v: unknown): number | undefined {

@@ -1,23 +1,8 @@
 // `frame:` on send and sendRaw (WebSocket framing): model, and problems with file:line naming the step.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { formatProblems, loadText } from './index.ts';
-import type { CaseSpec } from './model.ts';
+import { loadCases as load, SCENARIO_SCHEMA as schema } from './testing/inline.ts';
 import { validateSchema } from './testing/json-schema.ts';
-
-function load(body: string): { cases: CaseSpec[]; problems: string } {
-  const r = loadText(`version: "5.0"\ncases:\n${body}`, 'x.yaml');
-  return { cases: r.conversations[0]?.cases ?? [], problems: formatProblems(r.problems) };
-}
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const schema = JSON.parse(readFileSync(join(repoRoot, 'schema', 'scenario.schema.json'), 'utf8')) as Record<
-  string,
-  unknown
->;
 
 describe('frame: on send and sendRaw', () => {
   test('sendRaw object form and send with frame become the model; the string form is unchanged', () => {

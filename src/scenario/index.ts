@@ -5,18 +5,15 @@ import { Checker, type Obj } from './context.ts';
 import { parseTables } from './family.ts';
 import { type LoadProfile, validateLoadProfile } from './load-profile/validate.ts';
 import type { CaseSpec, Level, MqttVersion, Problem, ScenarioFile } from './model.ts';
-import { dedupeProblems, didYouMean, sortProblems } from './problems.ts';
+import { dedupeProblems, sortProblems } from './problems.ts';
 import { duration } from './steps.ts';
-import { CASE_KEYS, FILE_KEYS, LEVELS, VERSIONS } from './vocabulary.ts';
+import { FILE_KEYS, LEVELS } from './vocabulary.ts';
 import { parseYamlText, readYamlFile, type YamlSource } from './yaml-source.ts';
 
-export { parseDurationMs } from './duration.ts';
-export type { LoadProfile } from './load-profile/validate.ts';
 export { formatProblems } from './problems.ts';
-export { type StatementInfo, statementIndex, statementInfo } from './statements.ts';
-export { lookupVar, resolveVars, substituteVars, VarError } from './vars.ts';
+export { resolveVars, VarError } from './vars.ts';
 
-export interface LoadResult {
+interface LoadResult {
   conversations: ScenarioFile[];
   loadProfiles: LoadProfile[];
   problems: Problem[];
@@ -175,5 +172,3 @@ export function loadText(text: string, file: string): LoadResult {
     problems: sortProblems(dedupeProblems(r.problems)),
   };
 }
-
-export { CASE_KEYS, didYouMean, VERSIONS };

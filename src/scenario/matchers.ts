@@ -8,8 +8,6 @@ import type { Path } from './problems.ts';
 import { hasVarRef } from './vars.ts';
 import { fieldsOf } from './vocabulary.ts';
 
-export const MATCHER_META_KEYS = ['oneOf', 'unordered', 'count', 'match', 'capture', 'skip', 'within'];
-
 /** `capture: { name: dotted.path }`; names are added to `captures`. */
 export function checkCapture(
   ck: Checker,

@@ -61,7 +61,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The closest candidate within a small edit distance (case-insensitive), or undefined. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;

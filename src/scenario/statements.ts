@@ -15,12 +15,9 @@ export function specVersionOf(v: MqttVersion): '3.1.1' | '5.0' {
   return v === '5.0' ? '5.0' : '3.1.1';
 }
 
-function readTsv(version: '3.1.1' | '5.0'): StatementInfo[] | undefined {
-  const file = resolve(SHARED_SPEC_DIR, `mqtt-${version}-statements.tsv`);
-  if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
+/** The rows of one shared/spec statements TSV (scripts/gen-statement-ids.mjs writes them into statement-ids.ts). */
+export function parseStatementsTsv(text: string, version: '3.1.1' | '5.0'): StatementInfo[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
   const header = (lines.shift() ?? '').split('\t');
   const col = (name: string) => header.indexOf(name);
   return lines.map((line) => {
@@ -34,6 +31,12 @@ function readTsv(version: '3.1.1' | '5.0'): StatementInfo[] | undefined {
       paraphrase: c[col('paraphrase')] ?? '',
     };
   });
+}
+
+function readTsv(version: '3.1.1' | '5.0'): StatementInfo[] | undefined {
+  const file = resolve(SHARED_SPEC_DIR, `mqtt-${version}-statements.tsv`);
+  if (!existsSync(file)) return undefined;
+  return parseStatementsTsv(readFileSync(file, 'utf8'), version);
 }
 
 let cache: Map<'3.1.1' | '5.0', Map<string, StatementInfo>> | undefined;

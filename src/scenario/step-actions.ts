@@ -13,7 +13,7 @@ import { MUTATION_OPS } from './vocabulary.ts';
  *  number deviates, and the report must say so (docs/scenario-format.md, Timing windows). */
 export const TIMING_TOLERANCE_MS = 1000;
 /** Step budget for `within: keepAlive` (keep alives of up to 10 s in cases). */
-export const KEEP_ALIVE_WINDOW_CAP_MS = 16_000;
+const KEEP_ALIVE_WINDOW_CAP_MS = 16_000;
 
 export function duration(ck: Checker, v: unknown, path: Path, what: string): number | undefined {
   const ms = parseDurationMs(v);

@@ -75,7 +75,7 @@ export const MAX_EXPANDED_STEPS = 20_000;
 
 const ACTION_LIST: readonly string[] = STEP_ACTIONS;
 
-export function parseStep(ck: Checker, raw: unknown, path: Path, env: StepEnv): Step[] {
+function parseStep(ck: Checker, raw: unknown, path: Path, env: StepEnv): Step[] {
   if (!isObj(raw)) {
     ck.problem(path, `a step must be a map like { client: a, connect: {} }, got ${typeName(raw)}`);
     return [];

@@ -8,7 +8,7 @@ export const PACKET_CMDS: readonly PacketName[] = PACKET_TYPES.slice(1) as Packe
 const COMMON = ['cmd', 'dup', 'qos', 'retain', 'length'];
 
 /** mqtt-packet field names per packet type (besides the common fixed-header ones). */
-export const PACKET_FIELDS: Readonly<Record<string, readonly string[]>> = {
+const PACKET_FIELDS: Readonly<Record<string, readonly string[]>> = {
   connect: [
     'protocolId',
     'protocolVersion',
@@ -137,8 +137,6 @@ export const STEP_ACTIONS = [
   'set',
   'fault',
 ] as const;
-
-export type ActionName = (typeof STEP_ACTIONS)[number];
 
 /** Actions that need no `client`. */
 export const CLIENTLESS_ACTIONS: ReadonlySet<string> = new Set([

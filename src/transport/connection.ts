@@ -39,12 +39,12 @@ export interface Connection {
 }
 
 /** Milliseconds end() waits for the peer to close before destroying the socket. */
-export const END_GRACE_MS = 2000;
+const END_GRACE_MS = 2000;
 
 type CloseInfo = { error?: Error };
 
 /** Shared bookkeeping: data listeners (buffered until the first one), single close notification. */
-export class ConnectionEvents {
+class ConnectionEvents {
   private dataCbs: Array<(chunk: Buffer) => void> = [];
   private pendingData: Buffer[] = [];
   private closeCbs: Array<(info: CloseInfo) => void> = [];
@@ -95,15 +95,47 @@ export class ConnectionEvents {
   }
 }
 
+/**
+ * What both connections share: the events and `closed`, the listeners, and an end() that starts a clean close
+ * and forces it when the peer has not closed within END_GRACE_MS.
+ */
+export abstract class EventedConnection {
+  protected readonly events = new ConnectionEvents();
+
+  get closed(): boolean {
+    return this.events.closeInfo !== undefined;
+  }
+
+  onData(cb: (chunk: Buffer) => void): void {
+    this.events.onData(cb);
+  }
+
+  onClose(cb: (info: { error?: Error }) => void): void {
+    this.events.onClose(cb);
+  }
+
+  onDrain(cb: () => void): void {
+    this.events.onDrain(cb);
+  }
+
+  protected endWithGrace(close: () => void, force: () => void, onClosed: (cb: () => void) => void): void {
+    if (this.closed) return;
+    close();
+    const t = setTimeout(force, END_GRACE_MS);
+    t.unref();
+    onClosed(() => clearTimeout(t));
+  }
+}
+
 /** Connection over a connected net.Socket or tls.TLSSocket. */
-export class SocketConnection implements Connection {
-  private readonly events = new ConnectionEvents();
+export class SocketConnection extends EventedConnection implements Connection {
   private lastError: Error | undefined;
 
   constructor(
     private readonly socket: Socket,
     readonly scheme: Scheme,
   ) {
+    super();
     socket.on('data', (chunk: Buffer) => this.events.emitData(chunk));
     socket.on('drain', () => this.events.emitDrain());
     socket.on('error', (err) => {
@@ -112,10 +144,6 @@ export class SocketConnection implements Connection {
     socket.on('close', () => {
       this.events.emitClose(this.lastError);
     });
-  }
-
-  get closed(): boolean {
-    return this.events.closeInfo !== undefined;
   }
 
   get bufferedAmount(): number {
@@ -139,24 +167,12 @@ export class SocketConnection implements Connection {
     return this.socket.write(data);
   }
 
-  onData(cb: (chunk: Buffer) => void): void {
-    this.events.onData(cb);
-  }
-
-  onClose(cb: (info: { error?: Error }) => void): void {
-    this.events.onClose(cb);
-  }
-
-  onDrain(cb: () => void): void {
-    this.events.onDrain(cb);
-  }
-
   end(): void {
-    if (this.closed) return;
-    this.socket.end();
-    const t = setTimeout(() => this.socket.destroy(), END_GRACE_MS);
-    t.unref();
-    this.socket.once('close', () => clearTimeout(t));
+    this.endWithGrace(
+      () => this.socket.end(),
+      () => this.socket.destroy(),
+      (cb) => this.socket.once('close', cb),
+    );
   }
 
   destroy(): void {

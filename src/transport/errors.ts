@@ -1,6 +1,6 @@
 // Transport errors: every failure to reach or keep a broker connection is a TransportError with a kind.
 
-export type TransportErrorKind = 'unreachable' | 'timeout' | 'tls' | 'handshake' | 'bad-url';
+type TransportErrorKind = 'unreachable' | 'timeout' | 'tls' | 'handshake' | 'bad-url';
 
 export class TransportError extends Error {
   constructor(

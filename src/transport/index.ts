@@ -8,24 +8,14 @@ import { type Endpoint, SCHEME_ALIASES, type Scheme, toEndpoint } from './url.ts
 import { connectWs } from './ws.ts';
 
 export type { Connection, WsFrameKind } from './connection.ts';
-export { TransportError, type TransportErrorKind } from './errors.ts';
-export type { ConnectOptions, TlsOptions } from './options.ts';
-export { resolveTls } from './tls.ts';
-export {
-  DEFAULT_PORTS,
-  DEFAULT_WS_PATH,
-  type Endpoint,
-  parseBrokerUrl,
-  SCHEME_ALIASES,
-  type Scheme,
-  toEndpoint,
-} from './url.ts';
-export { unmaskedFrameHeader, wsSubprotocol } from './ws.ts';
+export { TransportError } from './errors.ts';
+export type { ConnectOptions } from './options.ts';
+export { parseBrokerUrl, toEndpoint } from './url.ts';
 
 /** Used when ConnectOptions.timeoutMs is missing, zero or not a number. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-export type Connector = (ep: Endpoint, opts: ConnectOptions) => Promise<Connection>;
+type Connector = (ep: Endpoint, opts: ConnectOptions) => Promise<Connection>;
 
 /** Canonical scheme -> connector (aliases such as tcp:, ssl:, tls: map via SCHEME_ALIASES). */
 export const CONNECTORS: Readonly<Record<Scheme, Connector>> = {

@@ -8,7 +8,7 @@ import type { ConnectOptions, TlsOptions } from './options.ts';
 import { dialSocket } from './tcp.ts';
 import type { Endpoint } from './url.ts';
 
-export interface ResolvedTls {
+interface ResolvedTls {
   ca?: Buffer;
   cert?: Buffer;
   key?: Buffer;

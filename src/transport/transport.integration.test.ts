@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { Decoder, encode, type Packet, type ProtocolVersion } from '../protocol/codec.ts';
 import { type Connection, connect, TransportError } from './index.ts';
-import {
-  freePort,
-  type MosquittoInstance,
-  mosquittoSkipReason,
-  startMosquitto,
-} from './testing/mosquitto.ts';
+import { mosquittoSkipReason, useMosquitto } from './testing/peers/mosquitto.ts';
+import { freePort } from './testing/ports.ts';
 
 const skip = mosquittoSkipReason();
 const TIMEOUT = 5000;
@@ -86,13 +82,7 @@ async function rejection(p: Promise<unknown>): Promise<TransportError> {
 }
 
 describe('transport against mosquitto', { skip }, () => {
-  let m: MosquittoInstance;
-  before(async () => {
-    m = await startMosquitto();
-  });
-  after(async () => {
-    await m?.stop();
-  });
+  const m = useMosquitto();
 
   test('tcp: CONNECT/CONNACK, raw socket exposed', async () => {
     const conn = await connect(`mqtt://127.0.0.1:${m.tcp}`, { timeoutMs: TIMEOUT });

@@ -14,9 +14,9 @@ export const SCHEME_ALIASES: Readonly<Record<string, Scheme>> = {
   wss: 'wss',
 };
 
-export const DEFAULT_PORTS: Readonly<Record<Scheme, number>> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
+const DEFAULT_PORTS: Readonly<Record<Scheme, number>> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
 
-export const DEFAULT_WS_PATH = '/mqtt';
+const DEFAULT_WS_PATH = '/mqtt';
 
 export interface Endpoint {
   scheme: Scheme;
@@ -57,7 +57,7 @@ export function parseBrokerUrl(text: string, flag = '--broker'): URL {
 }
 
 /** True when the text of a URL spells a path (`ws://h:1/` does, `ws://h:1` does not). */
-export function hasExplicitPath(text: string): boolean {
+function hasExplicitPath(text: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\//i.test(text);
 }
 

@@ -5,14 +5,14 @@
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
 import WebSocket from 'ws';
-import { type Connection, ConnectionEvents, END_GRACE_MS, type WsFrameKind } from './connection.ts';
+import { type Connection, EventedConnection, type WsFrameKind } from './connection.ts';
 import { classifyConnectError, TransportError } from './errors.ts';
 import type { ConnectOptions } from './options.ts';
 import { resolveTls, viaIdentity } from './tls.ts';
 import type { Endpoint } from './url.ts';
 
 /** The subprotocol to request for a protocol level (3 = MQTT 3.1). */
-export function wsSubprotocol(version: 3 | 4 | 5 | undefined): string {
+function wsSubprotocol(version: 3 | 4 | 5 | undefined): string {
   return version === 3 ? 'mqttv3.1' : 'mqtt';
 }
 
@@ -39,14 +39,14 @@ export function unmaskedFrameHeader(length: number): Buffer {
 /** Above this many buffered bytes write() reports backpressure. */
 const WS_HIGH_WATER = 64 * 1024;
 
-class WsConnection implements Connection {
-  private readonly events = new ConnectionEvents();
+class WsConnection extends EventedConnection implements Connection {
   private error: Error | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     readonly scheme: 'ws' | 'wss',
   ) {
+    super();
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (!isBinary) {
         // MQTT over WebSockets requires binary frames; a text frame is a broker deviation.
@@ -70,10 +70,6 @@ class WsConnection implements Connection {
 
   private socket(): Socket | undefined {
     return (this.ws as unknown as { _socket?: Socket })._socket;
-  }
-
-  get closed(): boolean {
-    return this.events.closeInfo !== undefined;
   }
 
   get bufferedAmount(): number {
@@ -113,24 +109,12 @@ class WsConnection implements Connection {
     return socket.write(Buffer.concat([unmaskedFrameHeader(data.length), data]));
   }
 
-  onData(cb: (chunk: Buffer) => void): void {
-    this.events.onData(cb);
-  }
-
-  onClose(cb: (info: { error?: Error }) => void): void {
-    this.events.onClose(cb);
-  }
-
-  onDrain(cb: () => void): void {
-    this.events.onDrain(cb);
-  }
-
   end(): void {
-    if (this.closed) return;
-    this.ws.close(1000);
-    const t = setTimeout(() => this.ws.terminate(), END_GRACE_MS);
-    t.unref();
-    this.ws.once('close', () => clearTimeout(t));
+    this.endWithGrace(
+      () => this.ws.close(1000),
+      () => this.ws.terminate(),
+      (cb) => this.ws.once('close', cb),
+    );
   }
 
   destroy(): void {

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Packet } from '../../../src/protocol/codec.ts';
-import { RawClient, until } from '../testing/support.ts';
 import {
   broker,
   client,
@@ -13,7 +12,8 @@ import {
   rec,
   resume,
   storePath,
-} from './test-support.ts';
+} from '../testing/persist.ts';
+import { RawClient, until } from '../testing/support.ts';
 
 describe('persistent reference broker, killed', () => {
   for (const qos of [1, 2] as const) {

@@ -4,8 +4,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Packet } from '../../../src/protocol/codec.ts';
+import {
+  broker,
+  client,
+  end,
+  offlineSubscriber,
+  type P,
+  rec,
+  resume,
+  storePath,
+} from '../testing/persist.ts';
 import { RawClient } from '../testing/support.ts';
-import { broker, client, end, offlineSubscriber, type P, rec, resume, storePath } from './test-support.ts';
 
 describe('persistent reference broker, restarted', () => {
   test('retained messages and subscriptions (options, identifiers) survive a clean restart', async () => {

@@ -30,7 +30,7 @@ export const ATTACK_KINDS = [
   'output-flood',
   'slow-connect',
 ] as const;
-export type AttackKind = (typeof ATTACK_KINDS)[number];
+type AttackKind = (typeof ATTACK_KINDS)[number];
 
 export interface AttackPlan {
   kind: AttackKind;
@@ -46,7 +46,7 @@ export interface AttackPlan {
 
 // ---- raw frame building ----
 
-export function vbi(n: number, overlong = false): Buffer {
+function vbi(n: number, overlong = false): Buffer {
   const out: number[] = [];
   do {
     let b = n % 128;
@@ -84,7 +84,7 @@ function userProps(r: Prng, n: number): Buffer {
   return Buffer.concat(parts);
 }
 
-export interface ConnectOpts {
+interface ConnectOpts {
   version: 4 | 5;
   clientId: string;
   will?: { topic: string; payload: Buffer; qos: number; retain: boolean };
@@ -92,7 +92,7 @@ export interface ConnectOpts {
   keepAlive?: number;
 }
 
-export function connectFrame(o: ConnectOpts): Buffer {
+function connectFrame(o: ConnectOpts): Buffer {
   let flags = 0x02; // clean
   if (o.will) flags |= 0x04 | (o.will.qos << 3) | (o.will.retain ? 0x20 : 0);
   const parts: Buffer[] = [str('MQTT'), Buffer.from([o.version, flags, 0, o.keepAlive ?? 0])];
@@ -105,7 +105,7 @@ export function connectFrame(o: ConnectOpts): Buffer {
   return frame(0x10, Buffer.concat(parts));
 }
 
-export function publishFrame(
+function publishFrame(
   version: 4 | 5,
   topic: string,
   qos: number,
@@ -120,7 +120,7 @@ export function publishFrame(
   return frame(0x30 | (qos << 1) | (opts.retain ? 1 : 0), Buffer.concat(parts));
 }
 
-export function subscribeFrame(version: 4 | 5, id: number, filters: string[], properties?: Buffer): Buffer {
+function subscribeFrame(version: 4 | 5, id: number, filters: string[], properties?: Buffer): Buffer {
   const parts: Buffer[] = [Buffer.from([id >> 8, id & 0xff])];
   if (version === 5) parts.push(props(properties));
   for (const f of filters) parts.push(str(f), Buffer.from([1]));
@@ -130,7 +130,7 @@ export function subscribeFrame(version: 4 | 5, id: number, filters: string[], pr
 // ---- topics ----
 
 /** A topic of many levels (a wildcard filter when filter is true). */
-export function deepTopic(r: Prng, maxLevels: number, filter: boolean): string {
+function deepTopic(r: Prng, maxLevels: number, filter: boolean): string {
   const n = 2 + r.below(Math.max(1, maxLevels - 1));
   const levels: string[] = ['atk'];
   for (let i = 1; i < n; i++) levels.push(filter && r.chance(0.1) ? '+' : r.pick(['a', 'b', '', 'x']));
@@ -138,7 +138,7 @@ export function deepTopic(r: Prng, maxLevels: number, filter: boolean): string {
   return levels.join('/');
 }
 
-export function longTopic(r: Prng): string {
+function longTopic(r: Prng): string {
   const n = r.chance(0.2) ? 65535 - 8 : 256 + r.below(8192);
   return `atk/${'L'.repeat(n)}`.slice(0, 65535);
 }

@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 import { Decoder, encode, type Packet, type ProtocolVersion } from '../../../src/protocol/codec.ts';
 import { selfSignedCert } from '../../../src/transport/testing/certs.ts';
 
@@ -130,15 +129,6 @@ export class RawClient {
 /** Self-signed certificate for 127.0.0.1 in a temp dir (openssl). */
 export function makeCert(): { cert: string; key: string } {
   return selfSignedCert(mkdtempSync(join(tmpdir(), 'crucible-cert-')), 'broker');
-}
-
-/** Team rule: a missing peer fails under CI=true (naming the package), else the test is skipped. */
-export function requirePeer(t: TestContext, path: string, pkg: string): boolean {
-  if (existsSync(path)) return true;
-  const msg = `${path} not found: install the ${pkg} package`;
-  if (process.env.CI === 'true') throw new Error(msg);
-  t.skip(msg);
-  return false;
 }
 
 export async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { type RunningBroker, startBroker } from '../../../reference-broker/src/index.ts';
 import { conformanceDoc, loadDoc } from '../../report/test-fixtures.ts';
 import type { ResultsDocument } from '../../results/model.ts';
-import { freePort } from '../../transport/testing/mosquitto.ts';
+import { freePort } from '../../transport/testing/ports.ts';
 
 const MAIN = join(import.meta.dirname, '..', 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'crucible-exit-'));

@@ -6,16 +6,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { type EvilMode, startEvilBroker } from '../../engine/testing/evil-broker.ts';
 import type { ResultsDocument } from '../../results/model.ts';
 import { validateSchema } from '../../scenario/testing/json-schema.ts';
-import {
-  freePort,
-  type MosquittoInstance,
-  mosquittoSkipReason,
-  startMosquitto,
-} from '../../transport/testing/mosquitto.ts';
+import { mosquittoSkipReason, mosquittoUrl, useMosquitto } from '../../transport/testing/peers/mosquitto.ts';
+import { freePort } from '../../transport/testing/ports.ts';
 
 const MAIN = join(import.meta.dirname, '..', 'main.ts');
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'scenarios', 'examples');
@@ -147,22 +143,11 @@ for (const [mode, why] of evilModes) {
 const skip = mosquittoSkipReason();
 
 describe('crucible run against mosquitto', { skip }, () => {
-  let m: MosquittoInstance;
-  before(async () => {
-    m = await startMosquitto();
-  });
-  after(async () => {
-    await m?.stop();
-  });
+  const m = useMosquitto();
 
   for (const scheme of ['tcp', 'ws', 'tls'] as const) {
     test(`every example is green over ${scheme} with --concurrency 8 (exit 0)`, async () => {
-      const url =
-        scheme === 'tcp'
-          ? `mqtt://127.0.0.1:${m.tcp}`
-          : scheme === 'ws'
-            ? `ws://127.0.0.1:${m.ws}/mqtt`
-            : `mqtts://127.0.0.1:${m.tls}`;
+      const url = mosquittoUrl(m, scheme);
       const out = tmp();
       const args = ['run', EXAMPLES, '--broker', url, '--concurrency', '8', '--out', out];
       if (scheme === 'tls') args.push('--ca', m.caFile);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningBroker, startBroker } from '../../../reference-broker/src/index.ts';
 import type { ResultsDocument } from '../../results/model.ts';
-import { freePort } from '../../transport/testing/mosquitto.ts';
+import { freePort } from '../../transport/testing/ports.ts';
 
 const MAIN = join(import.meta.dirname, '..', 'main.ts');
 const SGR = /\x1b\[[0-9;]*m/; // a colour / style escape (cursor movement is not colour)

@@ -1,7 +1,8 @@
 // Test helper: a misbehaving "broker" on 127.0.0.1 (garbage, silence, huge frame header, early close,
 // valid CONNACK then garbage). Tests only.
-import net from 'node:net';
+import type net from 'node:net';
 import { encode, type Packet } from '../../protocol/codec.ts';
+import { type ScriptedServer, startScriptedServer } from './scripted-server.ts';
 
 export type EvilMode =
   | 'garbage'
@@ -16,10 +17,7 @@ export type EvilMode =
   | 'suback-then-long-length'
   | 'suback-then-huge';
 
-export interface EvilBroker {
-  port: number;
-  stop(): Promise<void>;
-}
+export type EvilBroker = ScriptedServer;
 
 const FLOOD_FRAME = Buffer.concat([
   Buffer.from([0x30, 0x85, 0x08, 0x00, 0x03]),
@@ -63,93 +61,77 @@ function answerThenEvil(
   s.on('data', onData);
 }
 
-export async function startEvilBroker(mode: EvilMode): Promise<EvilBroker> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => {});
-    s.once('data', (first: Buffer) => {
-      switch (mode) {
-        case 'garbage':
-          s.write(Buffer.from('ffffffffff0102', 'hex'));
-          break;
-        case 'silent':
-          break;
-        case 'huge':
-          // PUBLISH announcing a 268 MB remaining length, then a trickle of bytes
-          s.write(Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f, 0x00, 0x01, 0x61]));
-          break;
-        case 'close-early':
-          s.destroy();
-          break;
-        case 'connack-bad-flags':
-          // CONNACK with reserved fixed-header flags set (must be 0)
-          s.write(Buffer.from([0x22, 0x02, 0x00, 0x00]));
-          break;
-        case 'v5-alias':
-          // MQTT 5: CONNACK, then PUBLISH a/b with Topic Alias 1, then PUBLISH "" with alias 1
-          s.write(encode({ cmd: 'connack', sessionPresent: false, reasonCode: 0 } as Packet, 5));
-          s.write(
-            encode(
-              {
-                cmd: 'publish',
-                topic: 'a/b',
-                payload: Buffer.from('x'),
-                qos: 0,
-                dup: false,
-                retain: false,
-                properties: { topicAlias: 1 },
-              } as Packet,
-              5,
-            ),
-          );
-          s.write(
-            encode(
-              {
-                cmd: 'publish',
-                topic: '',
-                payload: Buffer.from('y'),
-                qos: 0,
-                dup: false,
-                retain: false,
-                properties: { topicAlias: 1 },
-              } as Packet,
-              5,
-            ),
-          );
-          break;
-        case 'flood':
-          // CONNACK, then unsolicited QoS 0 PUBLISH packets of 1 KiB as fast as the socket takes them
-          s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
-          floodUntilClosed(s);
-          break;
-        case 'truncated-close':
-          // CONNACK, then the first 6 bytes of a 20-byte PUBLISH, then FIN
-          s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
-          s.end(Buffer.from([0x30, 0x12, 0x00, 0x03, 0x61, 0x2f]));
-          break;
-        case 'suback-then-long-length':
-        case 'suback-then-huge':
-          // answers CONNACK and SUBACK like a broker, then sends a frame the client must refuse:
-          // a Remaining Length with a fifth continuation byte, or one announcing 200 MB
-          answerThenEvil(s, mode, first);
-          return;
-        case 'connack-then-garbage':
-          s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
-          setTimeout(() => s.write(Buffer.from('00000000', 'hex')), 20);
-          break;
-      }
-    });
+export function startEvilBroker(mode: EvilMode): Promise<EvilBroker> {
+  return startScriptedServer((s, first) => {
+    switch (mode) {
+      case 'garbage':
+        s.write(Buffer.from('ffffffffff0102', 'hex'));
+        break;
+      case 'silent':
+        break;
+      case 'huge':
+        // PUBLISH announcing a 268 MB remaining length, then a trickle of bytes
+        s.write(Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f, 0x00, 0x01, 0x61]));
+        break;
+      case 'close-early':
+        s.destroy();
+        break;
+      case 'connack-bad-flags':
+        // CONNACK with reserved fixed-header flags set (must be 0)
+        s.write(Buffer.from([0x22, 0x02, 0x00, 0x00]));
+        break;
+      case 'v5-alias':
+        // MQTT 5: CONNACK, then PUBLISH a/b with Topic Alias 1, then PUBLISH "" with alias 1
+        s.write(encode({ cmd: 'connack', sessionPresent: false, reasonCode: 0 } as Packet, 5));
+        s.write(
+          encode(
+            {
+              cmd: 'publish',
+              topic: 'a/b',
+              payload: Buffer.from('x'),
+              qos: 0,
+              dup: false,
+              retain: false,
+              properties: { topicAlias: 1 },
+            } as Packet,
+            5,
+          ),
+        );
+        s.write(
+          encode(
+            {
+              cmd: 'publish',
+              topic: '',
+              payload: Buffer.from('y'),
+              qos: 0,
+              dup: false,
+              retain: false,
+              properties: { topicAlias: 1 },
+            } as Packet,
+            5,
+          ),
+        );
+        break;
+      case 'flood':
+        // CONNACK, then unsolicited QoS 0 PUBLISH packets of 1 KiB as fast as the socket takes them
+        s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+        floodUntilClosed(s);
+        break;
+      case 'truncated-close':
+        // CONNACK, then the first 6 bytes of a 20-byte PUBLISH, then FIN
+        s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+        s.end(Buffer.from([0x30, 0x12, 0x00, 0x03, 0x61, 0x2f]));
+        break;
+      case 'suback-then-long-length':
+      case 'suback-then-huge':
+        // answers CONNACK and SUBACK like a broker, then sends a frame the client must refuse:
+        // a Remaining Length with a fifth continuation byte, or one announcing 200 MB
+        answerThenEvil(s, mode, first);
+        return;
+      case 'connack-then-garbage':
+        s.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+        setTimeout(() => s.write(Buffer.from('00000000', 'hex')), 20);
+        break;
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }

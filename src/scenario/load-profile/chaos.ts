@@ -10,7 +10,7 @@ type Path = Array<string | number>;
 const FAULT_KEYS = ['name', 'at', 'for', 'every', 'until', 'groups', 'fraction', 'fault'];
 const RESTART_KEYS = ['name', 'at', 'command', 'timeout', 'wait'];
 /** Upper bound on how often a repeated fault fires (a run of hours at `every: 10ms` stays bounded). */
-export const MAX_FAULT_OCCURRENCES = 100_000;
+const MAX_FAULT_OCCURRENCES = 100_000;
 
 /** `reconnect: true | false | { backoff: 100ms, max: 5s }`; default on for persistent sessions. */
 export function readReconnect(r: Reader, at: Path, clean: boolean): ReconnectSpec {

@@ -5,7 +5,7 @@ import type { FaultSpec } from '../faults.ts';
 
 export type LoadVersion = 3 | 4 | 5;
 
-export interface PayloadSpec {
+interface PayloadSpec {
   /** Total payload bytes (the 26-byte measurement header included). */
   size: number;
   /** Optional bytes appended after the measurement header (then padded to `size`). */
@@ -30,7 +30,7 @@ export interface SubscriptionSpec {
   qos: 0 | 1 | 2;
 }
 
-export interface ConnectSpec {
+interface ConnectSpec {
   /** Connections per second for this group (0 = as fast as possible). */
   rate: number;
   /** Spread the group's connects evenly over this many ms (overrides rate when set). */

@@ -3,7 +3,7 @@
 // evaluation against a result is src/metrics/thresholds.ts.
 import type { ThresholdOp, ThresholdSpec } from './model.ts';
 
-export const LATENCY_METRICS = [
+const LATENCY_METRICS = [
   'deliver.intended',
   'deliver.actual',
   'sendLag',
@@ -12,15 +12,15 @@ export const LATENCY_METRICS = [
   'connack',
   'suback',
 ] as const;
-export const LATENCY_STATS = ['min', 'max', 'mean', 'p50', 'p90', 'p99', 'p999'] as const;
+const LATENCY_STATS = ['min', 'max', 'mean', 'p50', 'p90', 'p99', 'p999'] as const;
 /** Ledger and counter metrics: counts, or a ratio of expected messages when written with `%`. */
-export const LEDGER_METRICS = ['delivered', 'lost', 'duplicates', 'outOfOrder'] as const;
-export const COUNT_METRICS = ['connect.failures', 'errors', 'sent', 'acked', 'skipped'] as const;
-export const THROUGHPUT_METRICS = ['throughput.sent', 'throughput.acked', 'throughput.delivered'] as const;
+const LEDGER_METRICS = ['delivered', 'lost', 'duplicates', 'outOfOrder'] as const;
+const COUNT_METRICS = ['connect.failures', 'errors', 'sent', 'acked', 'skipped'] as const;
+const THROUGHPUT_METRICS = ['throughput.sent', 'throughput.acked', 'throughput.delivered'] as const;
 
 const EXPR = /^\s*([A-Za-z][\w.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(us|ms|s|%|\/s)?\s*$/;
 
-export type MetricKind = 'latency' | 'ledger' | 'count' | 'throughput';
+type MetricKind = 'latency' | 'ledger' | 'count' | 'throughput';
 
 /** Splits a latency metric `deliver.intended.qos1.p99` into histogram key `deliver.intended.qos1` and stat `p99`. */
 export function splitLatencyMetric(metric: string): { key: string; stat: string } | undefined {
@@ -35,7 +35,7 @@ export function splitLatencyMetric(metric: string): { key: string; stat: string 
   return { key, stat };
 }
 
-export function metricKind(metric: string): MetricKind | undefined {
+function metricKind(metric: string): MetricKind | undefined {
   if (splitLatencyMetric(metric)) return 'latency';
   const base = metric.replace(/\.qos[012]$/, '');
   if ((LEDGER_METRICS as readonly string[]).includes(base)) return 'ledger';

@@ -13,7 +13,7 @@ interface Doc {
   locate(path: Path): { line: number; column: number };
 }
 
-export function fieldName(path: Path): string {
+function fieldName(path: Path): string {
   let s = '';
   for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
   return s || '(document)';
@@ -168,9 +168,7 @@ export class Reader {
   }
 }
 
-export { parseDurationMs };
-
-export function parseRate(v: unknown): number | undefined {
+function parseRate(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
   if (typeof v !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|m|h))?\s*$/.exec(v);
@@ -179,7 +177,7 @@ export function parseRate(v: unknown): number | undefined {
   return Number(m[1]) / per;
 }
 
-export function parseFactor(v: unknown): number | undefined {
+function parseFactor(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
   if (typeof v !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%)?\s*$/.exec(v);

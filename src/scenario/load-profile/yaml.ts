@@ -6,7 +6,7 @@ import type { Problem } from '../model.ts';
 import type { LoadProfile } from './model.ts';
 import { type LoadedYaml, validateLoadProfile } from './validate.ts';
 
-export function loadedYamlFromText(text: string, file: string): { doc?: LoadedYaml; problems: Problem[] } {
+function loadedYamlFromText(text: string, file: string): { doc?: LoadedYaml; problems: Problem[] } {
   const lc = new LineCounter();
   const ydoc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (ydoc.errors.length > 0) {

@@ -8,7 +8,7 @@ const HIGH_WATER = 1024 * 1024;
 /** Bandwidth is paced in steps of this many ms worth of bytes. */
 const PACE_MS = 10;
 
-export interface PipeStats {
+interface PipeStats {
   bytes: number;
   writes: number;
 }

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Decoder, encode, type Packet } from '../../protocol/codec.ts';
 import { connect } from '../index.ts';
-import { type MosquittoInstance, mosquittoSkipReason, startMosquitto } from '../testing/mosquitto.ts';
+import { mosquittoSkipReason, useMosquitto } from '../testing/peers/mosquitto.ts';
 import { type FaultProxy, startFaultProxy } from './index.ts';
 
 interface Side {
@@ -228,13 +228,7 @@ describe('fault proxy on the wire', () => {
 });
 
 describe('fault proxy carries tls and wss untouched', { skip: mosquittoSkipReason() }, () => {
-  let m: MosquittoInstance;
-  before(async () => {
-    m = await startMosquitto();
-  });
-  after(async () => {
-    await m?.stop();
-  });
+  const m = useMosquitto();
 
   for (const scheme of ['mqtts', 'wss'] as const) {
     test(`${scheme}: CONNECT/CONNACK through a proxy with latency, certificate checked`, async () => {

@@ -8,9 +8,9 @@ import net from 'node:net';
 import { Pipe } from './pipe.ts';
 import { type FaultState, LASTING_FAULTS, type LinkFault } from './types.ts';
 
-export type LinkKey = string | number;
+type LinkKey = string | number;
 
-export interface ProxyCounters {
+interface ProxyCounters {
   accepted: number;
   refused: number;
   resets: number;
@@ -21,9 +21,9 @@ export interface ProxyCounters {
 }
 
 /** Links at most (each holds two sockets): beyond, new connections are refused (accepted, then reset). */
-export const MAX_LINKS = 100_000;
+const MAX_LINKS = 100_000;
 
-export class Link {
+class Link {
   key: LinkKey | undefined;
   readonly up: Pipe;
   readonly down: Pipe;
@@ -95,7 +95,7 @@ function rst(s: net.Socket): void {
   s.destroy();
 }
 
-export interface FaultProxyOptions {
+interface FaultProxyOptions {
   /** Where links go (the broker's TCP endpoint). */
   target: { host: string; port: number };
   /** Deadline for the proxy's own connect to the broker. */

@@ -1,12 +1,7 @@
 // The faults a link can suffer, as the proxy applies them. The scenario and load-profile formats spell the same
 // shapes (docs/scenario-format.md, docs/load-profiles.md); the engine and the load generator pass them through.
 
-export {
-  FAULT_TYPES,
-  type FaultDirection,
-  type FaultType,
-  type LinkFault,
-} from '../../common/link-faults.ts';
+export type { LinkFault } from '../../common/link-faults.ts';
 
 import type { FaultDirection, FaultType, LinkFault } from '../../common/link-faults.ts';
 

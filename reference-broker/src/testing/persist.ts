@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Packet } from '../../../src/protocol/codec.ts';
-import { type BrokerProcess, startBrokerProcess } from '../testing/broker-process.ts';
-import { RawClient, until } from '../testing/support.ts';
+import {
+  type BrokerProcess,
+  startBrokerProcess,
+} from '../../../src/transport/testing/peers/reference-process.ts';
+import { RawClient, until } from './support.ts';
 
 export type P = Record<string, unknown>;
 export const rec = (p: Packet) => p as unknown as P;

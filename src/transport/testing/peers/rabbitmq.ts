@@ -2,7 +2,6 @@
 // when it is installed. Everything that could collide with a system RabbitMQ or with another test run is its own:
 // node name, Erlang cookie (HOME), data, log and config files in a temp dir, and free 127.0.0.1 ports for AMQP,
 // MQTT, MQTT over WebSocket, Erlang distribution and a private epmd. Tests only.
-import { type ChildProcess, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -15,9 +14,11 @@ import {
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './mosquitto.ts';
+import { freePort } from '../ports.ts';
+import { type Launched, launch } from './launch.ts';
+import { skipReason } from './missing.ts';
 
-export const RABBITMQ_LIB = '/usr/lib/rabbitmq/lib';
+const RABBITMQ_LIB = '/usr/lib/rabbitmq/lib';
 const EPMD = '/usr/bin/epmd';
 const INSTALL_HINT =
   'install it with `apt-get install -y rabbitmq-server` (the rabbitmq_mqtt plugin ships with it)';
@@ -26,10 +27,8 @@ const INSTALL_HINT =
 const START_DEADLINE_MS = 90_000;
 /** SIGTERM gives the node this long to stop cleanly before the whole process group gets SIGKILL. */
 const STOP_GRACE_MS = 20_000;
-/** How much of the launcher shell's stderr is kept for an error message. */
-const STDERR_KEEP = 16 * 1024;
 
-export interface RabbitInstall {
+interface RabbitInstall {
   version: string;
   home: string;
   webMqtt: boolean;
@@ -43,8 +42,8 @@ export interface RabbitInstance {
   /** Port of MQTT over WebSocket (path /ws), when the rabbitmq_web_mqtt plugin is installed. */
   ws?: number;
   dir: string;
-  /** The supervising shell; its process group holds the node and its epmd. */
-  child: ChildProcess;
+  /** a signal to the node's server process */
+  signal(sig: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -70,11 +69,9 @@ export function findRabbit(lib = RABBITMQ_LIB): RabbitInstall | string {
   };
 }
 
-/** For `test(name, { skip: rabbitSkipReason() }, ...)`: under CI (any non-empty CI) a missing peer throws. */
+/** For `test(name, { skip: rabbitSkipReason() }, ...)`: the one rule of ./missing.ts. */
 export function rabbitSkipReason(found: RabbitInstall | string = findRabbit()): string | false {
-  if (typeof found !== 'string') return false;
-  if (process.env.CI) throw new Error(`integration peer missing: ${found}`);
-  return found;
+  return skipReason(typeof found === 'string' ? found : undefined);
 }
 
 /** Processes still running with this node's environment (beam, epmd, port programs): `pid command` each. */
@@ -138,24 +135,22 @@ function tail(text: string): string {
   return [...errors, ...last].map((l) => l.slice(0, 300)).join('\n');
 }
 
-/**
- * Starts the node in its own process group under a small shell that also runs a private epmd. When our end of
- * the shell's stdin closes (stop(), or this test process dying) the shell stops the node with SIGTERM.
- * `config` lines are appended to the generated rabbitmq.conf.
- */
-export async function startRabbit(opts: { config?: string[] } = {}): Promise<RabbitInstance> {
-  const install = findRabbit();
-  if (typeof install === 'string') throw new Error(`rabbitmq cannot start: ${install}`);
-  const dir = mkdtempSync(join(tmpdir(), 'crucible-rabbit-'));
-  const [amqp, mqtt, dist, epmd] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const ws = install.webMqtt ? await freePort() : undefined;
-  const node = `crucible-${process.pid}-${amqp}@localhost`;
-  for (const sub of ['mnesia', 'log']) mkdirSync(join(dir, sub));
-  writeFileSync(join(dir, 'rabbitmq.conf'), configFile({ amqp, mqtt, ws, extra: opts.config ?? [] }));
-  writeFileSync(join(dir, 'enabled_plugins'), `[rabbitmq_mqtt${ws ? ',rabbitmq_web_mqtt' : ''}].\n`);
-  writeFileSync(join(dir, 'rabbitmq-env.conf'), '');
-  writeFileSync(join(dir, 'advanced.config'), '[].\n');
-  const env: NodeJS.ProcessEnv = {
+/** The private epmd of a node, on its own port, with the node's environment. */
+function startEpmd(env: NodeJS.ProcessEnv, dir: string, port: number): Promise<Launched> {
+  return launch({
+    what: 'epmd',
+    argv: [EPMD, '-port', String(port), '-address', '127.0.0.1'],
+    env,
+    cwd: dir,
+    stdout: join(dir, 'log', 'epmd.log'),
+    ports: [port],
+    deadlineMs: START_DEADLINE_MS,
+  });
+}
+
+/** The environment of a node: everything that could collide with another node is in its own dir and ports. */
+function nodeEnv(dir: string, node: string, ports: { amqp: number; dist: number; epmd: number }) {
+  return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: dir, // the node's own Erlang cookie
     LANG: 'C.UTF-8',
@@ -169,79 +164,79 @@ export async function startRabbit(opts: { config?: string[] } = {}): Promise<Rab
     RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
     RABBITMQ_PID_FILE: join(dir, 'rabbitmq.pid'),
     RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
-    RABBITMQ_NODE_PORT: String(amqp),
-    RABBITMQ_DIST_PORT: String(dist),
-    ERL_EPMD_PORT: String(epmd),
+    RABBITMQ_NODE_PORT: String(ports.amqp),
+    RABBITMQ_DIST_PORT: String(ports.dist),
+    ERL_EPMD_PORT: String(ports.epmd),
     ERL_EPMD_ADDRESS: '127.0.0.1',
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
     ERL_CRASH_DUMP: join(dir, 'log', 'erl_crash.dump'),
   };
-  const script = [
-    'exec 3<&0',
-    `"${EPMD}" -port "$ERL_EPMD_PORT" -address 127.0.0.1 </dev/null >"$1/log/epmd.log" 2>&1 &`,
-    'e=$!',
-    `"$0" </dev/null >"$1/log/server.out" 2>&1 &`,
-    'r=$!',
-    '(cat <&3 >/dev/null; kill -TERM "$r" 2>/dev/null) &',
-    'wait "$r"',
-    'kill -TERM "$e" 2>/dev/null',
-    'wait "$e"',
-  ].join('\n');
-  const child: ChildProcess = spawn(
-    '/bin/sh',
-    ['-c', script, join(install.home, 'sbin', 'rabbitmq-server'), dir],
-    { env, cwd: dir, stdio: ['pipe', 'ignore', 'pipe'], detached: true },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-STDERR_KEEP); // bounded: only its tail is ever shown
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const killGroup = (): void => {
+}
+
+/**
+ * Starts a private epmd, then the node (each under the launcher's watchdog, in a process group of its own).
+ * stop() stops the node with SIGTERM, then its epmd, and removes the dir. `config` lines are appended to the
+ * generated rabbitmq.conf.
+ */
+export async function startRabbit(opts: { config?: string[] } = {}): Promise<RabbitInstance> {
+  const install = findRabbit();
+  if (typeof install === 'string') throw new Error(`rabbitmq cannot start: ${install}`);
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-rabbit-'));
+  const [amqp, mqtt, dist, epmd] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const ws = install.webMqtt ? await freePort() : undefined;
+  const node = `crucible-${process.pid}-${amqp}@localhost`;
+  for (const sub of ['mnesia', 'log']) mkdirSync(join(dir, sub));
+  writeFileSync(join(dir, 'rabbitmq.conf'), configFile({ amqp, mqtt, ws, extra: opts.config ?? [] }));
+  writeFileSync(join(dir, 'enabled_plugins'), `[rabbitmq_mqtt${ws ? ',rabbitmq_web_mqtt' : ''}].\n`);
+  writeFileSync(join(dir, 'rabbitmq-env.conf'), '');
+  writeFileSync(join(dir, 'advanced.config'), '[].\n');
+  const env = nodeEnv(dir, node, { amqp, dist, epmd });
+  let epmdPeer: Launched;
+  try {
+    epmdPeer = await startEpmd(env, dir, epmd);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const read = (name: string): string => {
     try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      return tail(readFileSync(join(dir, 'log', name), 'utf8'));
     } catch {
-      // already gone
+      return ''; // not written yet
     }
   };
-  // A test process that exits without stop() still takes the node down (stdin closes, then this).
-  process.once('exit', killGroup);
-  let stopped = false;
+  let server: Launched;
+  try {
+    server = await launch({
+      what: `rabbitmq ${install.version} (node ${node})`,
+      argv: [join(install.home, 'sbin', 'rabbitmq-server')],
+      env,
+      cwd: dir,
+      stdout: join(dir, 'log', 'server.out'),
+      ready: () => connackFrom(mqtt),
+      deadlineMs: START_DEADLINE_MS,
+      pollMs: 250,
+      graceMs: STOP_GRACE_MS,
+      explain: (stderr) => [read('server.out'), read(`${node}.log`), tail(stderr)].filter(Boolean).join('\n'),
+    });
+  } catch (err) {
+    await epmdPeer.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      child.stdin?.end(); // the shell sends SIGTERM to the node, then stops epmd
-      const t = setTimeout(killGroup, STOP_GRACE_MS);
-      await exited;
-      clearTimeout(t);
-    }
-    killGroup(); // anything left in the group (a stuck epmd, an os_mon port program)
-    process.removeListener('exit', killGroup);
+    await server.stop();
+    await epmdPeer.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + START_DEADLINE_MS;
-  let ready = false;
-  let gone = false;
-  void exited.then(() => {
-    gone = true;
-  });
-  while (!ready && !gone && Date.now() < deadline) {
-    ready = await connackFrom(mqtt);
-    if (!ready) await new Promise((r) => setTimeout(r, 250));
-  }
-  if (!ready) {
-    const why = gone ? 'exited' : `was not ready within ${START_DEADLINE_MS / 1000} s`;
-    const read = (name: string): string => {
-      try {
-        return tail(readFileSync(join(dir, 'log', name), 'utf8'));
-      } catch {
-        return ''; // not written yet
-      }
-    };
-    const out = [read('server.out'), read(`${node}.log`), tail(stderr)].filter(Boolean).join('\n');
-    await stop();
-    throw new Error(`rabbitmq ${install.version} (node ${node}) ${why}:\n${out}`);
-  }
-  return { version: install.version, node, amqp, mqtt, ...(ws ? { ws } : {}), dir, child, stop };
+  return {
+    version: install.version,
+    node,
+    amqp,
+    mqtt,
+    ...(ws ? { ws } : {}),
+    dir,
+    signal: server.signal,
+    stop,
+  };
 }
