@@ -1,22 +1,14 @@
 // Outcomes as the page shows them: badges, counts, the bar, and what the baseline and --repeat say of a case.
+
+import { gates, isExpected, worst } from '../../../results/grade.ts';
 import type { CaseResult, Outcome } from '../../../results/model.ts';
 import { OUTCOMES } from '../../format.ts';
 import { h } from './dom.ts';
 
-const WORST: readonly Outcome[] = ['error', 'fail', 'non-strict', 'informational', 'pass', 'not-applicable'];
-export const worst = (list: readonly Outcome[]): Outcome =>
-  WORST[Math.min(...list.map((o) => WORST.indexOf(o)))] || 'not-applicable';
+// The one grading rule (src/results/grade.ts), re-exported for the page's modules.
+export { gates, isExpected, worst };
 
 export const badge = (o: Outcome): HTMLSpanElement => h('span', { class: `badge o-${o}`, text: o });
-
-type Graded = Pick<CaseResult, 'outcome' | 'baseline'>;
-// The same rule as src/results/grade.ts `gates`: under a baseline only a new or worse result fails the run.
-export const gates = (c: Graded): boolean =>
-  c.baseline
-    ? c.baseline.status === 'new' || c.baseline.status === 'worse'
-    : c.outcome === 'fail' || c.outcome === 'error';
-export const isExpected = (c: Graded): boolean =>
-  !!c.baseline && !gates(c) && c.outcome !== 'pass' && c.outcome !== 'not-applicable';
 
 /** A case is (broker, version, id): ids repeat across the MQTT versions. */
 export const caseKey = (c: Pick<CaseResult, 'broker' | 'version' | 'id'>): string =>
