@@ -16,7 +16,7 @@ export interface Interruption {
 /** How long a command waits for work in flight after the first signal before it writes what it has. */
 export const INTERRUPT_GRACE_MS = 1000;
 
-let controller = newController();
+const controller = newController();
 let received: Interruption | undefined;
 
 /** Every case in flight listens to the one signal (bounded by --concurrency): no listener-leak warning. */
@@ -41,12 +41,6 @@ export function interrupt(signal: InterruptSignal, now: Date = new Date()): bool
   received = { signal, at: now.toISOString() };
   controller.abort();
   return true;
-}
-
-/** Tests only: forget a previous interruption. */
-export function resetInterrupt(): void {
-  controller = newController();
-  received = undefined;
 }
 
 /** The signal's exit code, from the one table (src/common/exit-codes.ts). */

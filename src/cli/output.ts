@@ -114,13 +114,6 @@ export function checkOutDir(dir: string): void {
   rmSync(probe, { force: true });
 }
 
-/** Plans the output and checks the directory when files will be written. */
-export function prepareOutput(flags: ParsedFlags, d: OutputDefaults): OutputPlan {
-  const plan = planOutput(flags, d);
-  if (!plan.jsonToStdout && plan.reporters.some((r) => r !== 'console')) checkOutDir(plan.outDir);
-  return plan;
-}
-
 /** The plan's reporters behind one mux; checks the directory first when files will be written. */
 export function reportersFor(plan: OutputPlan): ReporterMux {
   if (!plan.jsonToStdout && plan.reporters.some((r) => r !== 'console')) checkOutDir(plan.outDir);
