@@ -4,7 +4,6 @@
 // restores it), charts without a fake zero for the last partial second, and phase boundaries. Saves
 // reports/test-artifacts/report-explain-*.png.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +14,10 @@ import type { ResultsDocument } from '../../results/model.ts';
 import { statementInfo } from '../../scenario/statements.ts';
 import { fullDoc } from '../test-fixtures.ts';
 import { renderHtml } from './index.ts';
+import { chromiumSkip, launchChromium } from './testing/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'reports', 'test-artifacts');
-if (!existsSync(CHROMIUM) && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: install the Debian package 'chromium' (apt-get install chromium)`);
-}
+const skip = await chromiumSkip();
 
 /** The full fixture, interrupted by SIGTERM 4.5 s into a load run of two phases (ramp 2 s, steady 2.5 s). */
 function explainDoc(): ResultsDocument {
@@ -64,7 +61,7 @@ function explainDoc(): ResultsDocument {
 }
 
 describe('HTML report: the parts that explain it (Chromium)', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed (apt package chromium)`,
+  skip,
 }, () => {
   let browser: Browser;
   let context: BrowserContext;
@@ -74,16 +71,11 @@ describe('HTML report: the parts that explain it (Chromium)', {
   const errors: string[] = [];
 
   before(async () => {
-    const { chromium } = await import('playwright-core');
     dir = await mkdtemp(join(tmpdir(), 'crucible-html-explain-'));
     const file = join(dir, 'index.html');
     await writeFile(file, renderHtml(explainDoc()), 'utf8');
     url = pathToFileURL(file).href;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     await context.route('**/*', (route) => {
       const u = route.request().url();

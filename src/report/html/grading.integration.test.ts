@@ -3,7 +3,6 @@
 // case is tagged "flaky", and the header is the verdict of the exit code. Saves
 // reports/test-artifacts/report-grading.png.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,13 +14,10 @@ import type { ResultsDocument } from '../../results/model.ts';
 import { conformanceDoc } from '../test-fixtures.ts';
 import { verdictOf } from '../verdict.ts';
 import { renderHtml } from './index.ts';
+import { chromiumSkip, launchChromium } from './testing/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'reports', 'test-artifacts');
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: install the Debian package 'chromium' (apt-get install chromium)`);
-}
+const skip = await chromiumSkip();
 
 /** Two brokers, the same case ids in 3.1.1 and 5.0, one expected deviation and one flaky case. */
 function gradedDoc(): ResultsDocument {
@@ -50,7 +46,7 @@ function gradedDoc(): ResultsDocument {
   return doc;
 }
 
-describe('HTML grading in Chromium', { skip: available ? false : `${CHROMIUM} not installed` }, () => {
+describe('HTML grading in Chromium', { skip }, () => {
   let browser: Browser;
   let page: Page;
   let dir: string;
@@ -58,11 +54,10 @@ describe('HTML grading in Chromium', { skip: available ? false : `${CHROMIUM} no
   const errors: string[] = [];
 
   before(async () => {
-    const { chromium } = await import('playwright-core');
     dir = await mkdtemp(join(tmpdir(), 'crucible-html-grading-'));
     const file = join(dir, 'index.html');
     await writeFile(file, renderHtml(doc), 'utf8');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => errors.push(e.message));

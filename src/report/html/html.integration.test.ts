@@ -2,7 +2,6 @@
 // no console errors, no network requests, filters work, a failed case shows its transcript, the
 // charts draw with data. Saves a screenshot to reports/test-artifacts/report.png.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,27 +10,13 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { fullDoc } from '../test-fixtures.ts';
 import { renderHtml } from './index.ts';
+import { chromiumSkip, launchChromium } from './testing/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'reports', 'test-artifacts');
 
-async function chromiumPath(): Promise<string | undefined> {
-  // Chromium may still be installing (apt-get in progress): wait a bounded time for it.
-  const deadline = Date.now() + 60_000;
-  while (!existsSync(CHROMIUM) && Date.now() < deadline && process.env.CI === 'true') {
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return existsSync(CHROMIUM) ? CHROMIUM : undefined;
-}
+const skip = await chromiumSkip();
 
-const available = await chromiumPath();
-if (!available && process.env.CI === 'true') {
-  throw new Error(`${CHROMIUM} is missing: install the Debian package 'chromium' (apt-get install chromium)`);
-}
-
-describe('HTML report in Chromium', {
-  skip: available ? false : `${CHROMIUM} not installed (apt package chromium)`,
-}, () => {
+describe('HTML report in Chromium', { skip }, () => {
   let browser: Browser;
   let page: Page;
   let dir: string;
@@ -40,23 +25,11 @@ describe('HTML report in Chromium', {
   const blocked: string[] = [];
 
   before(async () => {
-    const { chromium } = await import('playwright-core');
     dir = await mkdtemp(join(tmpdir(), 'crucible-html-'));
     const file = join(dir, 'index.html');
     await writeFile(file, renderHtml(fullDoc()), 'utf8');
     url = pathToFileURL(file).href;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     // Nothing but the file itself (and inline data: URLs) may be requested.
     await context.route('**/*', (route) => {

@@ -1,7 +1,6 @@
 // The load tab in headless Chromium (playwright-core, Debian's /usr/bin/chromium) for a run whose profile has
 // one phase and no faults: no caption under its charts, and no stray text in its place.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +9,12 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { loadDoc } from '../test-fixtures.ts';
 import { renderHtml } from './index.ts';
+import { chromiumSkip, launchChromium } from './testing/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM) && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: install the Debian package 'chromium' (apt-get install chromium)`);
-}
+const skip = await chromiumSkip();
 
 describe('HTML load tab without phases (Chromium)', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed (apt package chromium)`,
+  skip,
 }, () => {
   let browser: Browser;
   let page: Page;
@@ -25,15 +22,10 @@ describe('HTML load tab without phases (Chromium)', {
   const errors: string[] = [];
 
   before(async () => {
-    const { chromium } = await import('playwright-core');
     dir = await mkdtemp(join(tmpdir(), 'crucible-html-load-'));
     const file = join(dir, 'index.html');
     await writeFile(file, renderHtml(loadDoc()), 'utf8');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => errors.push(e.message));
