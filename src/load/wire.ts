@@ -3,6 +3,7 @@
 // inbound frames are read by a minimal parser (correctness checked against src/protocol in wire.test.ts).
 import type { Packet } from 'mqtt-packet';
 import { encode, type ProtocolVersion } from '../protocol/codec.ts';
+import { newPublishFields, PublishFault, readPublishFields } from '../protocol/publish-fields.ts';
 import { HEADER_SIZE, payloadTemplate } from './payload.ts';
 
 export const T = {
@@ -113,7 +114,9 @@ export interface InboundPublish {
   payloadStart: number;
 }
 
-/** Reads a PUBLISH whose body spans buf[body, end). Returns false when malformed. */
+const fields = newPublishFields();
+
+/** Reads a PUBLISH whose body spans buf[body, end) (src/protocol's field reader). Returns false when malformed. */
 export function readPublish(
   buf: Buffer,
   flags: number,
@@ -122,32 +125,14 @@ export function readPublish(
   v5: boolean,
   out: InboundPublish,
 ): boolean {
-  if (end - body < 2) return false;
-  const tlen = buf.readUInt16BE(body);
-  let p = body + 2 + tlen;
-  out.topicStart = body + 2;
-  out.topicEnd = p;
-  out.qos = (flags >> 1) & 3;
-  out.packetId = 0;
-  if (out.qos > 0) {
-    if (p + 2 > end) return false;
-    out.packetId = buf.readUInt16BE(p);
-    p += 2;
-  }
-  if (v5) {
-    let len = 0;
-    let mult = 1;
-    for (let n = 0; n < 4; n++) {
-      if (p >= end) return false;
-      const b = buf[p++] as number;
-      len += (b & 0x7f) * mult;
-      mult *= 128;
-      if (!(b & 0x80)) break;
-    }
-    p += len;
-  }
-  if (p > end) return false;
-  out.payloadStart = p;
+  const f = fields;
+  const fault = readPublishFields(buf, flags, body, end, v5, f);
+  out.qos = f.qos;
+  out.packetId = f.packetId;
+  if (fault !== PublishFault.none) return false;
+  out.topicStart = f.topicStart;
+  out.topicEnd = f.topicStart + f.topicLength;
+  out.payloadStart = f.payloadStart;
   return true;
 }
 
