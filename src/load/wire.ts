@@ -136,6 +136,24 @@ export function readPublish(
   return true;
 }
 
+/** The first refusal (a return / reason code >= 0x80) in a SUBACK, else -1. */
+export function subackRefusal(buf: Buffer, body: number, end: number, v5: boolean): number {
+  let p = body + 2;
+  if (v5) {
+    let len = 0;
+    let mult = 1;
+    for (let n = 0; n < 4; n++) {
+      const b = buf[p++] as number;
+      len += (b & 0x7f) * mult;
+      mult *= 128;
+      if (!(b & 0x80)) break;
+    }
+    p += len;
+  }
+  for (; p < end; p++) if ((buf[p] as number) >= 0x80) return buf[p] as number;
+  return -1;
+}
+
 /** MQTT 5 CONNACK: Receive Maximum property (0x21) if present, else 65535 (MQTT-3.2.2-17 default). */
 export function connackReceiveMaximum(buf: Buffer, body: number, end: number): number {
   let p = body + 2;
