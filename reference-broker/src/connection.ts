@@ -10,7 +10,7 @@ import { connectProtocol, FrameDecoder } from './packet-decoder.ts';
 import type { Session } from './session.ts';
 import { describe, describeIn } from './trace-format.ts';
 import type { Transport, TransportEvents } from './transport.ts';
-import { type InPublish, newInPublish, parsePublish } from './wire.ts';
+import { type InPublish, newInPublish, parsePublishAt } from './wire.ts';
 
 export interface Will {
   topic: string;
@@ -145,7 +145,7 @@ export class Connection implements TransportEvents {
   // FrameSink: one whole frame of the client's stream
   frame(buf: Buffer, start: number, end: number, headerLength: number): void {
     try {
-      this.onFrame(buf.subarray(start, end), headerLength);
+      this.onFrame(buf, start, end, headerLength);
     } catch (e) {
       // a bug or an unexpected packet shape must never take the broker down: close this one
       this.broker.logger(
@@ -166,35 +166,18 @@ export class Connection implements TransportEvents {
     else this.protocolError(0x95, 'packet too large');
   }
 
-  private onFrame(frame: Buffer, bodyStart: number) {
+  /** One frame, buf[start, end): PUBLISH and plain acks read in place (the hot path), the rest decoded. */
+  private onFrame(buf: Buffer, start: number, end: number, headerLength: number) {
     this.broker.stats.packetsReceived++;
-    const type = frame[0]! >> 4;
+    const type = buf[start]! >> 4;
+    if (this.state === 'connected') {
+      if (type === 3) return this.onPublishFrame(buf, start, end, headerLength);
+      if (type >= 4 && type <= 7 && end - start === 4 && this.onAckFrame(type, buf, start)) return;
+    }
+    const frame = buf.subarray(start, end);
     if (this.state === 'new') {
       if (type !== 1) return this.protocolError(0x82, 'first packet is not CONNECT'); // MQTT-3.1.0-1
-      if (!this.startDecoder(frame, bodyStart)) return;
-    }
-    if (type === 3 && this.state === 'connected') {
-      const p = parsePublish(frame, bodyStart, this.v5, this.pub);
-      if (this.broker.config.trace) this.broker.trace(this, 'in', describeIn(p));
-      if (p.error !== undefined) {
-        if (this.broker.faults['accept-malformed']) return;
-        return this.protocolError(p.errorCode, p.error);
-      }
-      this.broker.onPublish(this, p);
-      return;
-    }
-    if (type >= 4 && type <= 7 && frame.length === 4 && this.state === 'connected') {
-      // hot path: a plain PUBACK / PUBREC / PUBREL / PUBCOMP (reserved flags checked, id non-zero)
-      const id = (frame[2]! << 8) | frame[3]!;
-      if (frame[0] === ACK_HEADER[type - 4] && id !== 0) {
-        if (this.broker.config.trace)
-          this.broker.trace(this, 'in', `${ACK_NAME[type - 4]} {"messageId":${id}}`);
-        if (type === 4) handlePuback(this, id);
-        else if (type === 5) handlePubrec(this, id, undefined);
-        else if (type === 6) handlePubrel(this, id);
-        else handlePubcomp(this, id);
-        return;
-      }
+      if (!this.startDecoder(frame, headerLength)) return;
     }
     const pk = this.decoder!.decode(frame);
     if (typeof pk === 'string') {
@@ -207,6 +190,25 @@ export class Connection implements TransportEvents {
     }
     if (this.broker.config.trace) this.broker.trace(this, 'in', describe(pk));
     dispatch(this, pk, frame);
+  }
+
+  private onPublishFrame(buf: Buffer, start: number, end: number, headerLength: number): void {
+    const p = parsePublishAt(buf, start, start + headerLength, end, this.v5, this.pub);
+    if (this.broker.config.trace) this.broker.trace(this, 'in', describeIn(p));
+    if (p.error === undefined) this.broker.onPublish(this, p);
+    else if (!this.broker.faults['accept-malformed']) this.protocolError(p.errorCode, p.error);
+  }
+
+  /** A plain PUBACK / PUBREC / PUBREL / PUBCOMP (reserved flags checked, id non-zero); false = decode it. */
+  private onAckFrame(type: number, buf: Buffer, start: number): boolean {
+    const id = (buf[start + 2]! << 8) | buf[start + 3]!;
+    if (buf[start] !== ACK_HEADER[type - 4] || id === 0) return false;
+    if (this.broker.config.trace) this.broker.trace(this, 'in', `${ACK_NAME[type - 4]} {"messageId":${id}}`);
+    if (type === 4) handlePuback(this, id);
+    else if (type === 5) handlePubrec(this, id, undefined);
+    else if (type === 6) handlePubrel(this, id);
+    else handlePubcomp(this, id);
+    return true;
   }
 
   /** Reads the protocol level of the first CONNECT and answers unsupported levels (MQTT-3.1.2-2). */

@@ -68,6 +68,18 @@ const FAULT_REASON: readonly string[] = [
 
 /** Parses a complete PUBLISH frame; body starts at `start`. Result written into p (reused). */
 export function parsePublish(frame: Buffer, start: number, v5: boolean, p: InPublish): InPublish {
+  return parsePublishAt(frame, 0, start, frame.length, v5, p);
+}
+
+/** Parses the PUBLISH frame buf[first, end) whose body starts at `body`, in place (p is reused). */
+export function parsePublishAt(
+  frame: Buffer,
+  first: number,
+  body: number,
+  end: number,
+  v5: boolean,
+  p: InPublish,
+): InPublish {
   p.error = undefined;
   p.errorCode = 0;
   p.topicAlias = 0;
@@ -75,7 +87,7 @@ export function parsePublish(frame: Buffer, start: number, v5: boolean, p: InPub
   p.props = undefined;
   p.responseTopic = undefined;
   const f = p.fields;
-  const fault = readPublishFields(frame, frame[0]!, start, frame.length, v5, f);
+  const fault = readPublishFields(frame, frame[first]!, body, end, v5, f);
   p.qos = f.qos as 0 | 1 | 2;
   p.retain = f.retain;
   p.dup = f.dup;
@@ -90,14 +102,14 @@ export function parsePublish(frame: Buffer, start: number, v5: boolean, p: InPub
   if (f.qos > 0 && f.packetId === 0) return fail(p, 0x81, 'packet identifier 0'); // MQTT-2.2.1-3
   if (fault !== PublishFault.none) return fail(p, 0x81, FAULT_REASON[fault]!);
   if (f.propsEnd > f.propsStart && !readProperties(frame, f.propsStart, f.propsEnd, p)) return p;
-  p.payload = frame.subarray(f.payloadStart, frame.length);
+  p.payload = frame.subarray(f.payloadStart, end);
   return p;
 }
 
 /** The topic as a string and owned bytes; false when not UTF-8. */
 function readTopic(frame: Buffer, off: number, tl: number, p: InPublish): boolean {
   const last = p.lastTopicBuf;
-  if (last !== undefined && last.length === tl && last.equals(frame.subarray(off, off + tl))) {
+  if (last !== undefined && last.length === tl && sameBytes(last, frame, off)) {
     // same topic as this connection's previous PUBLISH: reuse the string and the owned bytes
     p.topicBuf = last;
     p.topic = p.lastTopic;
@@ -111,6 +123,12 @@ function readTopic(frame: Buffer, off: number, tl: number, p: InPublish): boolea
     p.lastTopicBuf = p.topicBuf;
     p.lastTopic = p.topic;
   }
+  return true;
+}
+
+/** a equals b[off, off + a.length) (a byte loop: no view made per message) */
+function sameBytes(a: Buffer, b: Buffer, off: number): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[off + k]) return false;
   return true;
 }
 
