@@ -28,6 +28,8 @@ export class Router {
   private readonly cache: Array<Buffer | undefined> = new Array(12).fill(undefined);
   /** cached encodings already handed to one delivery with its packet id written in (others copy them) */
   private readonly lent: boolean[] = new Array(12).fill(false);
+  /** bit per cache slot in use (a new message clears only those) */
+  private cacheUsed = 0;
   /** what encoded() returned last: a buffer of its own (-1) or the cache slot it came from */
   private encodedSlot = -1;
   /** the message and expiry the cache holds encodings of (deliveries outside route() differ) */
@@ -63,7 +65,7 @@ export class Router {
     b.trie.match(msg.topic, this.match);
     const gen = ++this.gen;
     const targets = this.targets;
-    targets.length = 0;
+    if (targets.length !== 0) targets.length = 0;
     const subs = this.match.subs;
     for (let i = 0; i < subs.length; i++) this.addTarget(subs[i]!, msg, gen);
     const groups = this.match.groups;
@@ -219,8 +221,7 @@ export class Router {
     }
     if (this.cacheMsg !== msg || this.cacheExpiry !== expiry) {
       // retained messages on SUBSCRIBE and queued messages pumped after an ack are other messages
-      this.cache.fill(undefined);
-      this.lent.fill(false);
+      this.clearCache();
       this.cacheMsg = msg;
       this.cacheExpiry = expiry;
     }
@@ -230,11 +231,22 @@ export class Router {
     if (buf === undefined) {
       buf = encodePublish(v5, msg, qos, retain, false, 0, undefined, v5 ? expiry : -1, false);
       this.cache[slot] = buf;
+      this.cacheUsed |= 1 << slot;
     }
     // MQTT-3.1.2-24/-25: never larger than the client's Maximum Packet Size; dropped as if delivered
     if (conn.clientMaxPacket > 0 && buf.length > conn.clientMaxPacket && !f['ignore-max-packet-size'])
       return undefined;
     return buf;
+  }
+
+  private clearCache(): void {
+    for (let used = this.cacheUsed, i = 0; used !== 0; used >>= 1, i++) {
+      if (used & 1) {
+        this.cache[i] = undefined;
+        this.lent[i] = false;
+      }
+    }
+    this.cacheUsed = 0;
   }
 
   /** Sends (or re-sends, with DUP) a QoS>0 delivery and records it in flight. */
