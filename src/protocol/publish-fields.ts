@@ -61,19 +61,16 @@ export function readPublishFields(
   v5: boolean,
   out: PublishFields,
 ): PublishFault {
-  const h = header;
-  const qos = (h >> 1) & 3;
+  const qos = (header >> 1) & 3;
   out.qos = qos;
-  out.retain = (h & 1) !== 0;
-  out.dup = (h & 8) !== 0;
+  out.retain = (header & 1) !== 0;
+  out.dup = (header & 8) !== 0;
   out.packetId = 0;
-  let pos = body;
-  if (pos + 2 > end) return PublishFault.short;
-  const tl = (buf[pos]! << 8) | buf[pos + 1]!;
-  pos += 2;
-  out.topicStart = pos;
+  if (body + 2 > end) return PublishFault.short;
+  const tl = (buf[body]! << 8) | buf[body + 1]!;
+  out.topicStart = body + 2;
   out.topicLength = tl;
-  pos += tl;
+  let pos = body + 2 + tl;
   if (pos > end) return PublishFault.topic;
   if (qos > 0) {
     if (pos + 2 > end) return PublishFault.packetId;
@@ -82,25 +79,29 @@ export function readPublishFields(
   }
   out.propsStart = pos;
   if (v5) {
-    // Property Length: a Variable Byte Integer of at most 4 bytes (MQTT-1.5.5-1)
-    if (pos >= end) return PublishFault.properties;
-    let len = buf[pos++]!;
-    if (len & 0x80) {
-      len &= 0x7f;
-      let mult = 128;
-      for (let n = 1; ; n++) {
-        if (pos >= end || n === 4) return PublishFault.properties;
-        const b = buf[pos++]!;
-        len += (b & 0x7f) * mult;
-        mult *= 128;
-        if ((b & 0x80) === 0) break;
-      }
-    }
-    if (pos + len > end) return PublishFault.properties;
-    out.propsStart = pos;
-    pos += len;
+    pos = propertySection(buf, pos, end, out);
+    if (pos < 0) return PublishFault.properties;
   }
   out.propsEnd = pos;
   out.payloadStart = pos;
   return PublishFault.none;
+}
+
+/**
+ * The v5 Property Length at buf[pos]: a Variable Byte Integer of at most 4 bytes (MQTT-1.5.5-1).
+ * Sets out.propsStart past it and returns the end of the properties, or -1 when they do not fit.
+ */
+function propertySection(buf: Buffer, pos: number, end: number, out: PublishFields): number {
+  let len = 0;
+  let mult = 1;
+  for (let n = 0; ; n++) {
+    if (pos >= end || n === 4) return -1;
+    const b = buf[pos++]!;
+    len += (b & 0x7f) * mult;
+    if ((b & 0x80) === 0) break;
+    mult *= 128;
+  }
+  if (pos + len > end) return -1;
+  out.propsStart = pos;
+  return pos + len;
 }
