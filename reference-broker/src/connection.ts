@@ -250,8 +250,12 @@ export class Connection implements TransportEvents {
 
   /** Queue bytes for the peer; all writes of one tick leave in one batch. */
   write(buf: Buffer): void {
+    this.writeHeld(buf, this.transport.buffered());
+  }
+
+  /** write(), for a caller that has just read transport.buffered() (held) and written nothing since. */
+  writeHeld(buf: Buffer, held: number): void {
     if (this.state === 'closed' || this.overflowed) return;
-    const held = this.transport.buffered();
     if (held > this.maxOut + this.bigOut) {
       this.outputOverflow(held);
       return;

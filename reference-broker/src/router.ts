@@ -145,7 +145,8 @@ export class Router {
       if (conn === undefined || conn.state !== 'connected') {
         return; // A5.2: QoS 0 is not queued for offline sessions (the spec allows either)
       }
-      if (conn.transport.buffered() > b.config.maxWriteBufferBytes) {
+      const held = conn.transport.buffered();
+      if (held > b.config.maxWriteBufferBytes) {
         b.stats.dropped++; // slow consumer: QoS 0 dropped rather than buffered without bound
         return;
       }
@@ -153,7 +154,7 @@ export class Router {
         ? qos0WithPacketId(this.encoded(conn, msg, 1, retain, subIds, expiry))
         : this.encoded(conn, msg, 0, retain, subIds, expiry);
       if (buf) {
-        conn.write(buf);
+        conn.writeHeld(buf, held);
         b.stats.messagesSent++;
       }
       return;

@@ -147,7 +147,6 @@ const ONCE_BIT: Readonly<Record<number, number>> = { 1: 1, 2: 2, 3: 4, 8: 8, 9: 
  * Checks the v5 properties of a client PUBLISH frame[off, pend): expiry, response topic and topic alias
  * into p; the rest is kept for forwarding without the expiry and the alias. false = p.error is set.
  */
-// long: one switch over the property ids a PUBLISH may carry, each with its own bounds and reason
 function readProperties(frame: Buffer, off: number, pend: number, p: InPublish): boolean {
   let seen = 0;
   let keepFrom = off;
