@@ -1,20 +1,16 @@
-// One client connection: framing, decoding, keep alive, the corked writer, and dispatch to the
-// packet handlers. Packets other than PUBLISH go through the shared codec; PUBLISH is parsed
-// directly (wire.ts) because it is the hot path.
-import {
-  type DecodeError,
-  Decoder,
-  encode,
-  type Packet,
-  type ProtocolVersion,
-} from '../../src/protocol/codec.ts';
+// One client connection: framing (src/protocol's FrameReader), keep alive, the corked writer, and
+// dispatch to the packet handlers. Packets other than PUBLISH and the plain acks go through the shared
+// codec (packet-decoder.ts); PUBLISH is read in place (wire.ts) because it is the hot path.
+import { Decoder, encode, type Packet, type ProtocolVersion } from '../../src/protocol/codec.ts';
+import { type FrameErrorKind, FrameReader, MAX_REMAINING_LENGTH } from '../../src/protocol/frames.ts';
 import type { Broker } from './broker.ts';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './handlers/acks.ts';
 import { dispatch } from './handlers/index.ts';
+import { connectProtocol, FrameDecoder } from './packet-decoder.ts';
 import type { Session } from './session.ts';
 import { describe, describeIn } from './trace-format.ts';
 import type { Transport, TransportEvents } from './transport.ts';
-import { type InPublish, newInPublish, parsePublish } from './wire.ts';
+import { type InPublish, newInPublish, parsePublishAt } from './wire.ts';
 
 export interface Will {
   topic: string;
@@ -77,20 +73,13 @@ export class Connection implements TransportEvents {
   /** publish the will when this connection ends (false after a normal DISCONNECT) */
   willOnClose = true;
   readPaused = false;
-  private buf: Buffer | undefined;
-  /** chunks of a large frame still arriving, and the bytes it needs */
-  private parts: Buffer[] = [];
-  private partsLen = 0;
-  private need = 0;
-  private decoder: Decoder | undefined;
+  /** frames the client's stream: Remaining Length rules and the inbound size limit */
+  private readonly reader: FrameReader;
+  private decoder: FrameDecoder | undefined;
   private readonly pub: InPublish = newInPublish();
-  private decoded: Packet | undefined;
-  private decodeErr: DecodeError | undefined;
   private outTrace: Decoder | undefined;
   /** largest packet read once connected (maximumPacketSize; -1 = the protocol maximum) */
   readonly maxIn: number;
-  /** largest packet read now: maxConnectPacketSize until the CONNECT is accepted, then maxIn */
-  private limitIn: number;
   /** bytes held for this client before it is disconnected (maxOutputBufferBytes) */
   private readonly maxOut: number;
   /** the largest single packet written since the output last drained (allowed on top of maxOut) */
@@ -104,10 +93,12 @@ export class Connection implements TransportEvents {
   ) {
     const cfg = broker.config;
     this.maxIn = cfg.maximumPacketSize > 0 ? cfg.maximumPacketSize : 268435460;
-    this.limitIn = Math.min(this.maxIn, cfg.maxConnectPacketSize);
+    // the largest packet read now: maxConnectPacketSize until the CONNECT is accepted, then maxIn
+    const limitIn = Math.min(this.maxIn, cfg.maxConnectPacketSize);
+    this.reader = new FrameReader(this, limitIn, { minimalLength: true });
     this.maxOut = cfg.maxOutputBufferBytes;
     transport.attach(this);
-    transport.limitInput(this.limitIn);
+    transport.limitInput(limitIn);
     this.connectTimer = setTimeout(() => {
       if (this.state === 'new' || this.state === 'auth') this.destroy(); // A1.4
     }, cfg.connectTimeoutMs);
@@ -118,12 +109,15 @@ export class Connection implements TransportEvents {
   accepted(): void {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
-    this.limitIn = this.maxIn;
+    // test-only variation ignore-max-packet-size: a connected client's packets are not limited
+    this.reader.maxPacketSize = this.broker.faults['ignore-max-packet-size']
+      ? MAX_REMAINING_LENGTH + 5
+      : this.maxIn;
     // a WebSocket message may carry several packets: at least the ws library's own default
     this.transport.limitInput(Math.max(this.maxIn + 5, 100 * 1024 * 1024));
   }
 
-  onData(chunk: Buffer) {
+  onData(chunk: Buffer): void {
     if (!this.broker.faults['keepalive-pingreq-only']) this.lastRx = Date.now();
     this.broker.stats.bytesReceived += chunk.length;
     this.process(chunk);
@@ -133,151 +127,93 @@ export class Connection implements TransportEvents {
   pauseReading(): void {
     this.readPaused = true;
     this.transport.pause();
+    this.reader.pause();
   }
 
   resumeReading(): void {
     if (!this.readPaused) return;
     this.readPaused = false;
     this.transport.resume();
-    const rest = this.buf;
-    if (rest && this.state === 'connected') {
-      this.buf = undefined;
-      this.process(rest);
-    }
+    if (this.state === 'connected') this.reader.resume();
   }
 
   private process(chunk: Buffer) {
-    if (this.need > 0) {
-      // a large frame is still arriving: collect the chunks, join them once it is complete
-      // (joining on every read would copy O(n^2) bytes for big packets)
-      this.parts.push(chunk);
-      this.partsLen += chunk.length;
-      if (this.partsLen < this.need) return;
-      chunk = Buffer.concat(this.parts, this.partsLen);
-      this.parts = [];
-      this.partsLen = 0;
-      this.need = 0;
-    }
-    let b = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
-    this.buf = undefined;
-    let off = 0;
-    let pendingTotal = 0;
-    const len = b.length;
-    while (off < len && this.state !== 'closed' && this.state !== 'closing' && !this.readPaused) {
-      if (len - off < 2) break;
-      let rem = 0;
-      let mult = 1;
-      let i = off + 1;
-      let done = false;
-      for (let n = 0; n < 4 && i < len; n++) {
-        const x = b[i++]!;
-        rem += (x & 0x7f) * mult;
-        mult *= 128;
-        if ((x & 0x80) === 0) {
-          // MQTT-1.5.5-1 (5.0) / 2.2.3 (3.1.1): the fewest bytes possible; a trailing 0x00 is overlong
-          if (x === 0 && n > 0) return this.protocolError(0x81, 'remaining length not minimally encoded');
-          done = true;
-          break;
-        }
-        if (n === 3) return this.protocolError(0x81, 'remaining length longer than 4 bytes'); // MQTT-1.5.5
-      }
-      if (!done) break;
-      const total = i - off + rem;
-      if (total > this.limitIn) {
-        // before CONNECT is accepted: at most maxConnectPacketSize bytes are ever held for the socket
-        if (this.state !== 'connected') return this.protocolError(0x95, 'CONNECT or AUTH packet too large');
-        // MQTT-3.2.2-15: packet larger than the server's Maximum Packet Size => DISCONNECT 0x95
-        if (!this.broker.faults['ignore-max-packet-size'])
-          return this.protocolError(0x95, 'packet too large');
-      }
-      if (len - off < total) {
-        pendingTotal = total;
-        break;
-      }
-      const frame = b.subarray(off, off + total);
-      const bodyStart = i - off;
-      off += total;
-      try {
-        this.onFrame(frame, bodyStart);
-      } catch (e) {
-        // a bug or an unexpected packet shape must never take the broker down: close this one
-        this.broker.logger(
-          `internal error on ${this.clientId || this.transport.remote}: ${(e as Error).stack}`,
-        );
-        this.closeWithError(0x83, 'implementation specific error');
-        return;
-      }
-    }
-    if (off < len && this.state !== 'closed' && this.state !== 'closing') {
-      b = b.subarray(off);
-      if (pendingTotal > 65536 && !this.readPaused) {
-        this.parts = [b];
-        this.partsLen = b.length;
-        this.need = pendingTotal;
-      } else this.buf = off === 0 && b === chunk ? Buffer.from(b) : b;
-    }
+    if (this.state === 'closed' || this.state === 'closing') return;
+    this.reader.push(chunk);
   }
 
-  private onFrame(frame: Buffer, bodyStart: number) {
+  // FrameSink: one whole frame of the client's stream
+  frame(buf: Buffer, start: number, end: number, headerLength: number): void {
+    try {
+      this.onFrame(buf, start, end, headerLength);
+    } catch (e) {
+      // a bug or an unexpected packet shape must never take the broker down: close this one
+      this.broker.logger(
+        `internal error on ${this.clientId || this.transport.remote}: ${(e as Error).stack}`,
+      );
+      this.closeWithError(0x83, 'implementation specific error');
+    }
+    if (this.state === 'closed' || this.state === 'closing') this.reader.stop();
+  }
+
+  // FrameSink: the stream cannot be framed (Remaining Length) or a packet is over the limit
+  error(kind: FrameErrorKind, message: string): void {
+    // MQTT-1.5.5-1 / 2.2.3: a Remaining Length of more than 4 bytes or not minimally encoded => 0x81
+    if (kind === 'framing') this.protocolError(0x81, message);
+    // before CONNECT is accepted: at most maxConnectPacketSize bytes are ever held for the socket
+    else if (this.state !== 'connected') this.protocolError(0x95, 'CONNECT or AUTH packet too large');
+    // MQTT-3.2.2-15: packet larger than the server's Maximum Packet Size => DISCONNECT 0x95
+    else this.protocolError(0x95, 'packet too large');
+  }
+
+  /** One frame, buf[start, end): PUBLISH and plain acks read in place (the hot path), the rest decoded. */
+  private onFrame(buf: Buffer, start: number, end: number, headerLength: number) {
     this.broker.stats.packetsReceived++;
-    const type = frame[0]! >> 4;
+    const type = buf[start]! >> 4;
+    if (this.state === 'connected') {
+      if (type === 3) return this.onPublishFrame(buf, start, end, headerLength);
+      if (type >= 4 && type <= 7 && end - start === 4 && this.onAckFrame(type, buf, start)) return;
+    }
+    const frame = buf.subarray(start, end);
     if (this.state === 'new') {
       if (type !== 1) return this.protocolError(0x82, 'first packet is not CONNECT'); // MQTT-3.1.0-1
-      if (!this.startDecoder(frame, bodyStart)) return;
+      if (!this.startDecoder(frame, headerLength)) return;
     }
-    if (type === 3 && this.state === 'connected') {
-      const p = parsePublish(frame, bodyStart, this.v5, this.pub);
-      if (this.broker.config.trace) this.broker.trace(this, 'in', describeIn(p));
-      if (p.error !== undefined) {
-        if (this.broker.faults['accept-malformed']) return;
-        return this.protocolError(p.errorCode, p.error);
-      }
-      this.broker.onPublish(this, p);
-      return;
-    }
-    if (type >= 4 && type <= 7 && frame.length === 4 && this.state === 'connected') {
-      // hot path: a plain PUBACK / PUBREC / PUBREL / PUBCOMP (reserved flags checked, id non-zero)
-      const id = (frame[2]! << 8) | frame[3]!;
-      if (frame[0] === ACK_HEADER[type - 4] && id !== 0) {
-        if (this.broker.config.trace)
-          this.broker.trace(this, 'in', `${ACK_NAME[type - 4]} {"messageId":${id}}`);
-        if (type === 4) handlePuback(this, id);
-        else if (type === 5) handlePubrec(this, id, undefined);
-        else if (type === 6) handlePubrel(this, id);
-        else handlePubcomp(this, id);
-        return;
-      }
-    }
-    this.decoded = undefined;
-    this.decodeErr = undefined;
-    this.decoder!.push(frame);
-    if (this.decodeErr !== undefined || this.decoded === undefined) {
+    const pk = this.decoder!.decode(frame);
+    if (typeof pk === 'string') {
       if (this.broker.faults['accept-malformed'] && this.state === 'connected') {
-        this.decoder = new Decoder(this.version, this);
+        this.decoder!.reset();
         return;
       }
       // MQTT-2.2.2-2 / MQTT-3.1.2-3 / MQTT-1.5.4-1: malformed packet => close (0x81)
-      return this.protocolError(
-        0x81,
-        (this.decodeErr as DecodeError | undefined)?.message ?? 'malformed packet',
-      );
+      return this.protocolError(0x81, pk);
     }
-    const pk = this.decoded;
     if (this.broker.config.trace) this.broker.trace(this, 'in', describe(pk));
     dispatch(this, pk, frame);
   }
 
+  private onPublishFrame(buf: Buffer, start: number, end: number, headerLength: number): void {
+    const p = parsePublishAt(buf, start, start + headerLength, end, this.v5, this.pub);
+    if (this.broker.config.trace) this.broker.trace(this, 'in', describeIn(p));
+    if (p.error === undefined) this.broker.onPublish(this, p);
+    else if (!this.broker.faults['accept-malformed']) this.protocolError(p.errorCode, p.error);
+  }
+
+  /** A plain PUBACK / PUBREC / PUBREL / PUBCOMP (reserved flags checked, id non-zero); false = decode it. */
+  private onAckFrame(type: number, buf: Buffer, start: number): boolean {
+    const id = (buf[start + 2]! << 8) | buf[start + 3]!;
+    if (buf[start] !== ACK_HEADER[type - 4] || id === 0) return false;
+    if (this.broker.config.trace) this.broker.trace(this, 'in', `${ACK_NAME[type - 4]} {"messageId":${id}}`);
+    if (type === 4) handlePuback(this, id);
+    else if (type === 5) handlePubrec(this, id, undefined);
+    else if (type === 6) handlePubrel(this, id);
+    else handlePubcomp(this, id);
+    return true;
+  }
+
   /** Reads the protocol level of the first CONNECT and answers unsupported levels (MQTT-3.1.2-2). */
   private startDecoder(frame: Buffer, bodyStart: number): boolean {
-    let level = -1;
-    let name = '';
-    if (frame.length >= bodyStart + 2) {
-      const nl = frame.readUInt16BE(bodyStart);
-      if (frame.length >= bodyStart + 2 + nl + 1) {
-        name = frame.toString('latin1', bodyStart + 2, bodyStart + 2 + nl);
-        level = frame[bodyStart + 2 + nl]! & 0x7f;
-      }
-    }
+    const { name, level } = connectProtocol(frame, bodyStart);
     if (level === -1) {
       this.protocolError(0x81, 'malformed CONNECT');
       return false;
@@ -299,16 +235,8 @@ export class Connection implements TransportEvents {
     }
     this.version = level as ProtocolVersion;
     this.v5 = level === 5;
-    this.decoder = new Decoder(this.version, this);
+    this.decoder = new FrameDecoder(this.version);
     return true;
-  }
-
-  // DecoderHandlers
-  packet(p: Packet): void {
-    this.decoded = p;
-  }
-  error(err: DecodeError): void {
-    this.decodeErr = err;
   }
 
   setKeepAlive(seconds: number): void {
@@ -322,8 +250,12 @@ export class Connection implements TransportEvents {
 
   /** Queue bytes for the peer; all writes of one tick leave in one batch. */
   write(buf: Buffer): void {
+    this.writeHeld(buf, this.transport.buffered());
+  }
+
+  /** write(), for a caller that has just read transport.buffered() (held) and written nothing since. */
+  writeHeld(buf: Buffer, held: number): void {
     if (this.state === 'closed' || this.overflowed) return;
-    const held = this.transport.buffered();
     if (held > this.maxOut + this.bigOut) {
       this.outputOverflow(held);
       return;

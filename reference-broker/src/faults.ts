@@ -142,7 +142,7 @@ export type FaultFlags = Record<FaultName, boolean>;
 export function faultFlags(names: readonly string[]): FaultFlags {
   const f = {} as FaultFlags;
   for (const n of [...FAULT_NAMES, ...VARIATION_NAMES]) f[n as FaultName] = names.includes(n);
-  return f;
+  return { ...f }; // a literal copy: fast properties (the flags are read on every message)
 }
 
 /** Property ids of a PUBLISH property list and their value sizes (-1: UTF-8 string / binary, -2: pair, -3: VBI). */

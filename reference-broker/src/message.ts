@@ -111,11 +111,16 @@ export function packetIdOffset(buf: Buffer): number {
 export function withPacketId(buf: Buffer, packetId: number, dup: boolean): Buffer {
   const out = Buffer.allocUnsafe(buf.length);
   buf.copy(out, 0);
-  const o = packetIdOffset(out);
-  out[o] = packetId >> 8;
-  out[o + 1] = packetId & 0xff;
-  if (dup) out[0]! |= 0x08;
-  return out;
+  return setPacketId(out, packetId, dup);
+}
+
+/** Writes the packet id (and DUP flag if asked) into an encoded PUBLISH that nobody else holds. */
+export function setPacketId(buf: Buffer, packetId: number, dup: boolean): Buffer {
+  const o = packetIdOffset(buf);
+  buf[o] = packetId >> 8;
+  buf[o + 1] = packetId & 0xff;
+  if (dup) buf[0]! |= 0x08;
+  return buf;
 }
 
 /** Encoded Subscription Identifier properties (0x0B, VBI each) plus optional Topic Alias (0x23). */

@@ -5,7 +5,14 @@ import { allowedToReceive } from './auth/acl.ts';
 import type { Broker } from './broker.ts';
 import type { Connection } from './connection.ts';
 import { qos0WithPacketId } from './faults.ts';
-import { encodePublish, extraProps, type Message, publishSize, withPacketId } from './message.ts';
+import {
+  encodePublish,
+  extraProps,
+  type Message,
+  publishSize,
+  setPacketId,
+  withPacketId,
+} from './message.ts';
 import { pumpRetained } from './retained-delivery.ts';
 import type { Outgoing, Session, Subscription } from './session.ts';
 import type { MatchResult } from './trie.ts';
@@ -19,6 +26,12 @@ function pumpTimer(r: Router, s: Session): void {
 export class Router {
   private readonly match: MatchResult = { subs: [], groups: [] };
   private readonly cache: Array<Buffer | undefined> = new Array(12).fill(undefined);
+  /** cached encodings already handed to one delivery with its packet id written in (others copy them) */
+  private readonly lent: boolean[] = new Array(12).fill(false);
+  /** bit per cache slot in use (a new message clears only those) */
+  private cacheUsed = 0;
+  /** what encoded() returned last: a buffer of its own (-1) or the cache slot it came from */
+  private encodedSlot = -1;
   /** the message and expiry the cache holds encodings of (deliveries outside route() differ) */
   private cacheMsg: Message | undefined;
   private cacheExpiry = -1;
@@ -52,7 +65,7 @@ export class Router {
     b.trie.match(msg.topic, this.match);
     const gen = ++this.gen;
     const targets = this.targets;
-    targets.length = 0;
+    if (targets.length !== 0) targets.length = 0;
     const subs = this.match.subs;
     for (let i = 0; i < subs.length; i++) this.addTarget(subs[i]!, msg, gen);
     const groups = this.match.groups;
@@ -132,7 +145,8 @@ export class Router {
       if (conn === undefined || conn.state !== 'connected') {
         return; // A5.2: QoS 0 is not queued for offline sessions (the spec allows either)
       }
-      if (conn.transport.buffered() > b.config.maxWriteBufferBytes) {
+      const held = conn.transport.buffered();
+      if (held > b.config.maxWriteBufferBytes) {
         b.stats.dropped++; // slow consumer: QoS 0 dropped rather than buffered without bound
         return;
       }
@@ -140,7 +154,7 @@ export class Router {
         ? qos0WithPacketId(this.encoded(conn, msg, 1, retain, subIds, expiry))
         : this.encoded(conn, msg, 0, retain, subIds, expiry);
       if (buf) {
-        conn.write(buf);
+        conn.writeHeld(buf, held);
         b.stats.messagesSent++;
       }
       return;
@@ -203,24 +217,37 @@ export class Router {
         if (alias > 0 && !aliasOnly) conn.outAliases!.delete(msg.topic);
         return undefined; // MQTT-3.1.2-25: dropped as if delivered
       }
+      this.encodedSlot = -1;
       return encodePublish(true, msg, qos, retain, false, 0, extra, v5 ? expiry : -1, aliasOnly);
     }
     if (this.cacheMsg !== msg || this.cacheExpiry !== expiry) {
       // retained messages on SUBSCRIBE and queued messages pumped after an ack are other messages
-      this.cache.fill(undefined);
+      this.clearCache();
       this.cacheMsg = msg;
       this.cacheExpiry = expiry;
     }
     const slot = (v5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
     let buf = this.cache[slot];
+    this.encodedSlot = slot;
     if (buf === undefined) {
       buf = encodePublish(v5, msg, qos, retain, false, 0, undefined, v5 ? expiry : -1, false);
       this.cache[slot] = buf;
+      this.cacheUsed |= 1 << slot;
     }
     // MQTT-3.1.2-24/-25: never larger than the client's Maximum Packet Size; dropped as if delivered
     if (conn.clientMaxPacket > 0 && buf.length > conn.clientMaxPacket && !f['ignore-max-packet-size'])
       return undefined;
     return buf;
+  }
+
+  private clearCache(): void {
+    for (let used = this.cacheUsed, i = 0; used !== 0; used >>= 1, i++) {
+      if (used & 1) {
+        this.cache[i] = undefined;
+        this.lent[i] = false;
+      }
+    }
+    this.cacheUsed = 0;
   }
 
   /** Sends (or re-sends, with DUP) a QoS>0 delivery and records it in flight. */
@@ -270,8 +297,22 @@ export class Router {
     s.inflight.set(o.packetId, o);
     if (!resend) b.store.outgoingSaved(s, o); // the delivery leaves after it is stored
     // MQTT-3.3.1-1 / MQTT-4.4.0-1: re-delivery on session resume has DUP=1
-    conn.write(withPacketId(buf, o.packetId, resend && !b.faults['no-dup-on-redelivery']));
+    const dup = resend && !b.faults['no-dup-on-redelivery'];
+    conn.write(cacheable ? this.stamped(buf, o.packetId, dup) : withPacketId(buf, o.packetId, dup));
     b.stats.messagesSent++;
+  }
+
+  /**
+   * The encoding encoded() just returned, with the packet id written in: a buffer of its own, or the
+   * first delivery of a cached one, is written in place; later deliveries of that one copy it.
+   */
+  private stamped(buf: Buffer, packetId: number, dup: boolean): Buffer {
+    const slot = this.encodedSlot;
+    if (slot >= 0) {
+      if (this.lent[slot]) return withPacketId(buf, packetId, dup);
+      this.lent[slot] = true;
+    }
+    return setPacketId(buf, packetId, dup);
   }
 
   pumpLater(s: Session): void {

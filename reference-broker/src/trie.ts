@@ -130,7 +130,7 @@ export class SubscriptionTrie {
   /** Collects matching subscriptions into out (cleared first). */
   match(topic: string, out: MatchResult): void {
     out.subs.length = 0;
-    out.groups.length = 0;
+    if (out.groups.length !== 0) out.groups.length = 0;
     let levels = this.lastLevels;
     if (topic !== this.lastTopic) {
       levels = topic.split('/');

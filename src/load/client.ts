@@ -2,41 +2,26 @@
 // publish path (template copied into a batch buffer and patched), a minimal inbound parser, acks batched per read.
 import { type FrameErrorKind, FrameReader } from '../protocol/frames.ts';
 import type { GroupSpec } from '../scenario/load-profile/model.ts';
-import { type DialEvents, type DialOptions, dial, type Sock, type Via } from './dial.ts';
+import { AckBatch } from './ack-batch.ts';
+import type { ClientHost } from './client-host.ts';
+import { type DialEvents, type DialOptions, dial, type Sock } from './dial.ts';
 import { Outbound } from './outbound.ts';
-import { clock, type DecodedHeader, patchHeader, readHeader } from './payload.ts';
+import { clock, patchHeader, readHeader } from './payload.ts';
 import type { PlannedClient } from './plan.ts';
-import type { WorkerStats } from './stats.ts';
+import { resumeSession } from './session-resume.ts';
 import {
   connackReceiveMaximum,
   connectPacket,
-  type InboundPublish,
   PINGREQ,
   type PublishTemplate,
   publishTemplate,
   readPublish,
+  subackRefusal,
   subscribePacket,
   T,
 } from './wire.ts';
 
-export interface ClientHost {
-  readonly stats: WorkerStats;
-  readonly brokerUrl: URL;
-  /** Source addresses to rotate over (loopback brokers only), else empty. */
-  readonly localAddresses: string[];
-  readonly scratchPublish: InboundPublish;
-  readonly scratchHeader: DecodedHeader;
-  /** Called once per connection attempt when it settles (ready = CONNACK ok and SUBACK received). */
-  settled(c: LeanClient, ok: boolean): void;
-  /** Read batching window (ms, 0 = off) and the clients paused until the next window. */
-  readonly readBatchMs: number;
-  readonly pausedReads: LeanClient[];
-  lost(c: LeanClient): void;
-  /** Largest inbound frame accepted; a larger one closes the connection (counted as an error). */
-  readonly maxInboundPacket: number;
-  /** The fault proxy this client's connections go through (fault phases), if any. */
-  via(c: LeanClient): Via | undefined;
-}
+export type { ClientHost };
 
 enum S {
   Idle = 0,
@@ -47,7 +32,6 @@ enum S {
 }
 
 const MAX_BUFFERED = 8 * 1024 * 1024;
-const ackScratch = Buffer.allocUnsafe(64 * 1024);
 
 export class LeanClient {
   state: S = S.Idle;
@@ -59,7 +43,7 @@ export class LeanClient {
   /** Clock reading of the chunk being framed (one reading per chunk, not per message). */
   private chunkNow = 0;
   private nextPid = 0;
-  private inflight: Outbound | undefined;
+  inflight: Outbound | undefined;
   private receiveMax = 65535;
   private tpl: PublishTemplate | undefined;
   seq = 0;
@@ -71,7 +55,8 @@ export class LeanClient {
   /** When the current connection attempt started (for the connect timeout). */
   startedAt = 0;
   dropping = false;
-  private ackLen = 0;
+  /** acknowledgements of the chunk being read, written once per chunk */
+  private readonly acks = new AckBatch(this);
   private deliveredInChunk = 0;
   /** Inbound QoS 2 packet ids awaiting PUBREL (subscribers of QoS 2 only). */
   private qos2In: Set<number> | undefined;
@@ -263,22 +248,7 @@ export class LeanClient {
       this.host.stats.bump('delivered', this.chunkNow, this.deliveredInChunk);
       this.deliveredInChunk = 0;
     }
-    this.flushAcks();
-  }
-
-  private queueAck(type: number, pid: number): void {
-    if (this.ackLen + 4 > ackScratch.length) this.flushAcks();
-    const o = this.ackLen;
-    ackScratch[o] = (type << 4) | (type === T.PUBREL ? 2 : 0);
-    ackScratch[o + 1] = 2;
-    ackScratch.writeUInt16BE(pid, o + 2);
-    this.ackLen += 4;
-  }
-
-  private flushAcks(): void {
-    if (this.ackLen === 0) return;
-    this.sock?.write(Buffer.from(ackScratch.subarray(0, this.ackLen)));
-    this.ackLen = 0;
+    this.acks.flush();
   }
 
   /** FrameSink: one whole inbound frame (the reader enforces the size cap and the 4-byte length). */
@@ -294,151 +264,112 @@ export class LeanClient {
   }
 
   private onFrame(type: number, flags: number, buf: Buffer, body: number, end: number, now: number): void {
-    const stats = this.host.stats;
-    const g = this.plan.group;
-    const v5 = this.group.version === 5;
-    switch (type) {
-      case T.PUBLISH: {
-        const ip = this.host.scratchPublish;
-        if (!readPublish(buf, flags, body, end, v5, ip)) {
-          this.protocolError('publish.malformed');
-          return;
-        }
-        if (ip.qos === 1) this.queueAck(T.PUBACK, ip.packetId);
-        else if (ip.qos === 2) {
-          this.queueAck(T.PUBREC, ip.packetId);
-          // Exactly once: a PUBLISH re-sent before our PUBREC reached the broker (same packet id, awaiting
-          // PUBREL) gets PUBREC again and is not a new delivery [MQTT-4.3.3-10]; after PUBCOMP the id is free [MQTT-4.3.3-12].
-          if (!this.qos2In) this.qos2In = new Set();
-          if (this.qos2In.has(ip.packetId)) {
-            stats.count('qos2.resent');
-            return;
-          }
-          this.qos2In.add(ip.packetId);
-        }
-        const h = this.host.scratchHeader;
-        if (!readHeader(buf, ip.payloadStart, end, h)) {
-          stats.ledger.foreign++;
-          return;
-        }
-        stats.delivered(g, ip.qos, now, h.intended, h.actual);
-        this.deliveredInChunk++;
-        if (this.plan.stream >= 0) stats.ledger.record(h.publisher, this.plan.stream, h.seq, ip.qos);
-        return;
-      }
-      case T.PUBACK:
-      case T.PUBCOMP: {
-        const pid = buf.readUInt16BE(body);
-        const t0 = this.inflight?.complete(pid);
-        if (t0 === undefined) {
-          stats.error('ack.unknown-packet-id', now);
-          return;
-        }
-        if (v5 && end - body > 2 && (buf[body + 2] as number) >= 0x80) {
-          stats.error(`ack.reason-0x${(buf[body + 2] as number).toString(16)}`, now);
-          return;
-        }
-        stats.latency(g, type === T.PUBACK ? 'puback' : 'pubcomp', now - t0);
-        (stats.groups[g] as { acked: number }).acked++;
-        stats.bump('acked', now, 1);
-        return;
-      }
-      case T.PUBREC: {
-        const pid = buf.readUInt16BE(body);
-        if (v5 && end - body > 2 && (buf[body + 2] as number) >= 0x80) {
-          this.inflight?.drop(pid);
-          stats.error(`pubrec.reason-0x${(buf[body + 2] as number).toString(16)}`, now);
-          return;
-        }
-        this.inflight?.pubrec(pid);
-        this.queueAck(T.PUBREL, pid);
-        return;
-      }
-      case T.PUBREL: {
-        const pid = buf.readUInt16BE(body);
-        this.qos2In?.delete(pid);
-        this.queueAck(T.PUBCOMP, pid);
-        return;
-      }
-      case T.CONNACK: {
-        if (this.state !== S.Connecting) {
-          this.protocolError('connack.unexpected');
-          return;
-        }
-        const rc = buf[body + 1] as number;
-        if (rc !== 0) {
-          this.fail(`connack.refused-0x${rc.toString(16)}`);
-          return;
-        }
-        stats.latency(g, 'connack', now - this.sentAt);
-        if (v5) this.receiveMax = connackReceiveMaximum(buf, body, end);
-        const resumed = this.resume(((buf[body] as number) & 1) === 1);
-        if (this.plan.filters.length > 0 && !resumed) {
-          this.state = S.Subscribing;
-          this.sentAt = now;
-          this.write(subscribePacket(1, this.plan.filters, this.group.version));
-        } else this.becomeReady();
-        return;
-      }
-      case T.SUBACK: {
-        let p = body + 2;
-        if (v5) {
-          let len = 0;
-          let mult = 1;
-          for (let n = 0; n < 4; n++) {
-            const b = buf[p++] as number;
-            len += (b & 0x7f) * mult;
-            mult *= 128;
-            if (!(b & 0x80)) break;
-          }
-          p += len;
-        }
-        for (; p < end; p++)
-          if ((buf[p] as number) >= 0x80) {
-            this.fail(`suback.refused-0x${(buf[p] as number).toString(16)}`);
-            return;
-          }
-        stats.latency(g, 'suback', now - this.sentAt);
+    if (type === T.PUBLISH) this.onPublish(flags, buf, body, end, now);
+    else if (type === T.PUBACK || type === T.PUBCOMP) this.onCompleted(type, buf, body, end, now);
+    else if (type === T.PUBREC || type === T.PUBREL)
+      this.onQos2Step(type, buf.readUInt16BE(body), buf, body, end, now);
+    else if (type === T.CONNACK) this.onConnack(buf, body, end, now);
+    else if (type === T.SUBACK) {
+      const refused = subackRefusal(buf, body, end, this.group.version === 5);
+      if (refused >= 0) this.fail(`suback.refused-0x${refused.toString(16)}`);
+      else {
+        this.host.stats.latency(this.plan.group, 'suback', now - this.sentAt);
         this.becomeReady();
-        return;
       }
-      case T.PINGRESP:
-        return;
-      case T.DISCONNECT:
-        stats.error(
-          v5 && end > body
-            ? `server-disconnect-0x${(buf[body] as number).toString(16)}`
-            : 'server-disconnect',
-          now,
-        );
-        return;
-      default: {
-        this.protocolError(`unexpected-packet-type-${type}`);
-        return;
-      }
-    }
+    } else if (type === T.DISCONNECT) {
+      const v5 = this.group.version === 5 && end > body;
+      this.host.stats.error(
+        v5 ? `server-disconnect-0x${(buf[body] as number).toString(16)}` : 'server-disconnect',
+        now,
+      );
+    } else if (type !== T.PINGRESP) this.protocolError(`unexpected-packet-type-${type}`);
   }
 
-  /**
-   * After CONNACK: with the session resumed, resend what is unacknowledged; without it, the client's session state
-   * is discarded [MQTT-3.2.2-5 / 3.1.1 MQTT-4.1.0-1]. Returns true when the broker kept the subscriptions too.
-   */
-  private resume(sessionPresent: boolean): boolean {
+  /** PUBREC (our QoS 2 PUBLISH received: PUBREL, or the flow ends on a failure code) or PUBREL (PUBCOMP). */
+  private onQos2Step(type: number, pid: number, buf: Buffer, body: number, end: number, now: number): void {
+    if (type === T.PUBREL) {
+      this.qos2In?.delete(pid);
+      this.acks.add(T.PUBCOMP, pid);
+      return;
+    }
+    if (this.group.version === 5 && end - body > 2 && (buf[body + 2] as number) >= 0x80) {
+      this.inflight?.drop(pid);
+      this.host.stats.error(`pubrec.reason-0x${(buf[body + 2] as number).toString(16)}`, now);
+      return;
+    }
+    this.inflight?.pubrec(pid);
+    this.acks.add(T.PUBREL, pid);
+  }
+
+  /** A delivery: acknowledged (QoS 1/2), checked against QoS 2 duplicates, measured and recorded. */
+  private onPublish(flags: number, buf: Buffer, body: number, end: number, now: number): void {
     const stats = this.host.stats;
-    if (!sessionPresent || this.group.clean) {
-      const n = this.inflight?.clear() ?? 0;
-      if (n > 0) stats.count('inflight.abandoned', n);
-      if (this.wasReady && !this.group.clean) stats.count('session.lost');
-      this.qos2In = undefined;
-      return false;
+    const ip = this.host.scratchPublish;
+    if (!readPublish(buf, flags, body, end, this.group.version === 5, ip)) {
+      this.protocolError('publish.malformed');
+      return;
     }
-    const r = this.inflight?.resend();
-    if (r && r.bytes.length > 0) {
-      this.write(r.bytes);
-      if (r.publishes > 0) stats.count('resent.publish', r.publishes);
-      if (r.pubrels > 0) stats.count('resent.pubrel', r.pubrels);
+    if (ip.qos === 1) this.acks.add(T.PUBACK, ip.packetId);
+    else if (ip.qos === 2) {
+      this.acks.add(T.PUBREC, ip.packetId);
+      // Exactly once: a PUBLISH re-sent before our PUBREC reached the broker (same packet id, awaiting
+      // PUBREL) gets PUBREC again and is not a new delivery [MQTT-4.3.3-10]; after PUBCOMP the id is free [MQTT-4.3.3-12].
+      if (!this.qos2In) this.qos2In = new Set();
+      if (this.qos2In.has(ip.packetId)) {
+        stats.count('qos2.resent');
+        return;
+      }
+      this.qos2In.add(ip.packetId);
     }
-    return this.wasReady;
+    const h = this.host.scratchHeader;
+    if (!readHeader(buf, ip.payloadStart, end, h)) {
+      stats.ledger.foreign++;
+      return;
+    }
+    stats.delivered(this.plan.group, ip.qos, now, h.intended, h.actual);
+    this.deliveredInChunk++;
+    if (this.plan.stream >= 0) stats.ledger.record(h.publisher, this.plan.stream, h.seq, ip.qos);
+  }
+
+  /** PUBACK / PUBCOMP: the end of one of our QoS 1/2 flows. */
+  private onCompleted(type: number, buf: Buffer, body: number, end: number, now: number): void {
+    const stats = this.host.stats;
+    const g = this.plan.group;
+    const pid = buf.readUInt16BE(body);
+    const t0 = this.inflight?.complete(pid);
+    if (t0 === undefined) {
+      stats.error('ack.unknown-packet-id', now);
+      return;
+    }
+    if (this.group.version === 5 && end - body > 2 && (buf[body + 2] as number) >= 0x80) {
+      stats.error(`ack.reason-0x${(buf[body + 2] as number).toString(16)}`, now);
+      return;
+    }
+    stats.latency(g, type === T.PUBACK ? 'puback' : 'pubcomp', now - t0);
+    (stats.groups[g] as { acked: number }).acked++;
+    stats.bump('acked', now, 1);
+  }
+
+  private onConnack(buf: Buffer, body: number, end: number, now: number): void {
+    if (this.state !== S.Connecting) {
+      this.protocolError('connack.unexpected');
+      return;
+    }
+    const rc = buf[body + 1] as number;
+    if (rc !== 0) {
+      this.fail(`connack.refused-0x${rc.toString(16)}`);
+      return;
+    }
+    this.host.stats.latency(this.plan.group, 'connack', now - this.sentAt);
+    if (this.group.version === 5) this.receiveMax = connackReceiveMaximum(buf, body, end);
+    const kept = resumeSession(this, ((buf[body] as number) & 1) === 1);
+    if (!kept) this.qos2In = undefined;
+    const resumed = kept && this.wasReady;
+    if (this.plan.filters.length > 0 && !resumed) {
+      this.state = S.Subscribing;
+      this.sentAt = now;
+      this.write(subscribePacket(1, this.plan.filters, this.group.version));
+    } else this.becomeReady();
   }
 
   private becomeReady(): void {

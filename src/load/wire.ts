@@ -3,6 +3,7 @@
 // inbound frames are read by a minimal parser (correctness checked against src/protocol in wire.test.ts).
 import type { Packet } from 'mqtt-packet';
 import { encode, type ProtocolVersion } from '../protocol/codec.ts';
+import { newPublishFields, PublishFault, readPublishFields } from '../protocol/publish-fields.ts';
 import { HEADER_SIZE, payloadTemplate } from './payload.ts';
 
 export const T = {
@@ -113,7 +114,9 @@ export interface InboundPublish {
   payloadStart: number;
 }
 
-/** Reads a PUBLISH whose body spans buf[body, end). Returns false when malformed. */
+const fields = newPublishFields();
+
+/** Reads a PUBLISH whose body spans buf[body, end) (src/protocol's field reader). Returns false when malformed. */
 export function readPublish(
   buf: Buffer,
   flags: number,
@@ -122,23 +125,24 @@ export function readPublish(
   v5: boolean,
   out: InboundPublish,
 ): boolean {
-  if (end - body < 2) return false;
-  const tlen = buf.readUInt16BE(body);
-  let p = body + 2 + tlen;
-  out.topicStart = body + 2;
-  out.topicEnd = p;
-  out.qos = (flags >> 1) & 3;
-  out.packetId = 0;
-  if (out.qos > 0) {
-    if (p + 2 > end) return false;
-    out.packetId = buf.readUInt16BE(p);
-    p += 2;
-  }
+  const f = fields;
+  const fault = readPublishFields(buf, flags, body, end, v5, f);
+  out.qos = f.qos;
+  out.packetId = f.packetId;
+  if (fault !== PublishFault.none) return false;
+  out.topicStart = f.topicStart;
+  out.topicEnd = f.topicStart + f.topicLength;
+  out.payloadStart = f.payloadStart;
+  return true;
+}
+
+/** The first refusal (a return / reason code >= 0x80) in a SUBACK, else -1. */
+export function subackRefusal(buf: Buffer, body: number, end: number, v5: boolean): number {
+  let p = body + 2;
   if (v5) {
     let len = 0;
     let mult = 1;
     for (let n = 0; n < 4; n++) {
-      if (p >= end) return false;
       const b = buf[p++] as number;
       len += (b & 0x7f) * mult;
       mult *= 128;
@@ -146,9 +150,8 @@ export function readPublish(
     }
     p += len;
   }
-  if (p > end) return false;
-  out.payloadStart = p;
-  return true;
+  for (; p < end; p++) if ((buf[p] as number) >= 0x80) return buf[p] as number;
+  return -1;
 }
 
 /** MQTT 5 CONNACK: Receive Maximum property (0x21) if present, else 65535 (MQTT-3.2.2-17 default). */

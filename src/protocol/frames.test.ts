@@ -87,3 +87,54 @@ test('the bytes of an incomplete frame are available for a truncation report', (
   assert.equal(r.announced, 20);
   assert.equal(r.pendingBytes().toString('hex'), '3012000361');
 });
+
+test('minimalLength: a Remaining Length with a trailing 0x00 is refused; without the option it is framed', () => {
+  const strict = new FrameReader(
+    {
+      frame: () => assert.fail('no frame expected'),
+      error: (kind, message) => errors.push(`${kind}: ${message}`),
+    },
+    undefined,
+    { minimalLength: true },
+  );
+  const errors: string[] = [];
+  strict.push(Buffer.from([0xc0, 0x80, 0x00]));
+  assert.deepEqual(errors, ['framing: remaining length not minimally encoded']);
+  const lax = collect();
+  lax.r.push(Buffer.from([0xc0, 0x80, 0x00]));
+  assert.deepEqual(lax.errors, []);
+  assert.deepEqual(
+    lax.frames.map((f) => f.hex),
+    ['c08000'],
+  );
+  // a single 0x00 byte is the minimal encoding of 0
+  const zero = collect();
+  zero.r.push(Buffer.from([0xc0, 0x00]));
+  assert.equal(zero.frames.length, 1);
+});
+
+test('pause inside a frame callback holds the rest until resume; the size limit may change between frames', () => {
+  const seen: string[] = [];
+  const errors: string[] = [];
+  const r: FrameReader = new FrameReader(
+    {
+      frame: (buf, start, end) => {
+        seen.push(buf.subarray(start, end).toString('hex'));
+        if (buf[start] === 0x10) {
+          r.pause();
+          r.maxPacketSize = 2;
+        }
+      },
+      error: (kind) => errors.push(kind),
+    },
+    8,
+  );
+  r.push(Buffer.from('1000c000', 'hex'));
+  r.push(Buffer.from('e0', 'hex'));
+  assert.deepEqual(seen, ['1000']);
+  r.resume();
+  r.push(Buffer.from('00', 'hex'));
+  assert.deepEqual(seen, ['1000', 'c000', 'e000']);
+  r.push(Buffer.from('300100', 'hex'));
+  assert.deepEqual(errors, ['too-large']);
+});

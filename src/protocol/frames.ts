@@ -4,7 +4,11 @@
 //   a fifth continuation byte is a framing error, reported as soon as it arrives;
 // - a frame larger than `maxPacketSize` is refused from its header, before its body is buffered;
 // - reassembly is linear in the bytes received: while a frame is incomplete its chunks are kept in a
-//   list and joined once, when the last one arrives (never re-copied per chunk).
+//   list and joined once, when the last one arrives (never re-copied per chunk);
+// - optionally (a broker reading its clients) a Remaining Length that is not minimally encoded is a
+//   framing error (MQTT-1.5.5-1 (5.0) / 2.2.3 (3.1.1));
+// - the owner may pause it from inside a frame callback: framing stops after that frame and the rest
+//   is held until resume().
 
 /** Largest value a Variable Byte Integer can hold (MQTT-1.5.5 / 2.2.3). */
 export const MAX_REMAINING_LENGTH = 268_435_455;
@@ -19,6 +23,11 @@ export interface FrameSink {
   error(kind: FrameErrorKind, message: string, head: Buffer): void;
 }
 
+export interface FrameReaderOptions {
+  /** Refuse a Remaining Length with a trailing 0x00 byte (not the fewest bytes possible). */
+  minimalLength?: boolean;
+}
+
 export class FrameReader {
   /** Bytes of a frame (or header) not yet complete; `parts` are joined only when the frame is whole. */
   private parts: Buffer[] = [];
@@ -26,12 +35,19 @@ export class FrameReader {
   /** Total size of the incomplete frame once its header is known, else 0. */
   private need = 0;
   private failed = false;
+  private paused = false;
+  /** failed or paused: checked once per frame */
+  private halted = false;
+  private readonly minimal: boolean;
 
   constructor(
     private readonly sink: FrameSink,
-    /** Refuse frames whose total size (header included) exceeds this. */
-    private readonly maxPacketSize: number = MAX_REMAINING_LENGTH + 5,
-  ) {}
+    /** Refuse frames whose total size (header included) exceeds this; may be changed between frames. */
+    public maxPacketSize: number = MAX_REMAINING_LENGTH + 5,
+    options: FrameReaderOptions = {},
+  ) {
+    this.minimal = options.minimalLength === true;
+  }
 
   /** Bytes held for an incomplete frame (for a transcript when the stream ends mid-frame). */
   get buffered(): number {
@@ -57,10 +73,37 @@ export class FrameReader {
     this.partsLength = 0;
     this.need = 0;
     this.failed = false;
+    this.paused = false;
+    this.halted = false;
+  }
+
+  /** Stop framing after the current frame (callable from `frame`); later bytes are held. */
+  pause(): void {
+    this.paused = true;
+    this.halted = true;
+  }
+
+  /** Frame what was held while paused. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.halted = this.failed;
+    if (this.failed || this.partsLength === 0) return;
+    const held = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLength);
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
+    this.scan(held);
   }
 
   push(chunk: Buffer): void {
-    if (this.failed || chunk.length === 0) return;
+    if (this.halted || chunk.length === 0) {
+      if (this.paused && !this.failed && chunk.length > 0) {
+        this.parts.push(chunk);
+        this.partsLength += chunk.length;
+      }
+      return;
+    }
     if (this.partsLength > 0) {
       this.parts.push(chunk);
       this.partsLength += chunk.length;
@@ -89,6 +132,11 @@ export class FrameReader {
         const b = buf[p] as number;
         value += (b & 0x7f) * mult;
         if ((b & 0x80) === 0) {
+          if (b === 0 && n > 0 && this.minimal) {
+            // MQTT-1.5.5-1 (5.0) / 2.2.3 (3.1.1): the fewest bytes possible; a trailing 0x00 is overlong
+            this.fail('framing', 'remaining length not minimally encoded', buf.subarray(off, p + 1));
+            return;
+          }
           headerLength = n + 2;
           break;
         }
@@ -115,8 +163,11 @@ export class FrameReader {
         break;
       }
       this.sink.frame(buf, off, off + total, headerLength);
-      if (this.failed) return;
       off += total;
+      if (this.halted) {
+        if (this.failed) return;
+        break; // paused: the rest is held below
+      }
     }
     if (off < end) {
       // keep the tail; a copy, since the caller may reuse `buf` (socket chunks are not retained)
@@ -129,6 +180,7 @@ export class FrameReader {
   /** Stop framing: the sink's error is the last callback. */
   private fail(kind: FrameErrorKind, message: string, head: Buffer): void {
     this.failed = true;
+    this.halted = true;
     this.parts = [];
     this.partsLength = 0;
     this.need = 0;
@@ -138,6 +190,7 @@ export class FrameReader {
   /** Stop without an error (the owner judged the stream itself). */
   stop(): void {
     this.failed = true;
+    this.halted = true;
     this.parts = [];
     this.partsLength = 0;
     this.need = 0;

@@ -15,6 +15,12 @@ export {
 } from './codec.ts';
 export * from './constants.ts';
 export { encodeVbi, type Mutation, MutationError, mutate, mutateBytes, propertyId } from './mutate.ts';
+export {
+  newPublishFields,
+  PublishFault,
+  type PublishFields,
+  readPublishFields,
+} from './publish-fields.ts';
 export { bytesToHex, HexSyntaxError, hexToBytes } from './raw.ts';
 export {
   parseSharedSubscription,

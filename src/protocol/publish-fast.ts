@@ -6,6 +6,7 @@
 // test (publish-fast.test.ts) keep both honest.
 import { createRequire } from 'node:module';
 import type { IPublishPacket, Packet } from 'mqtt-packet';
+import { newPublishFields, PublishFault, readPublishFields } from './publish-fields.ts';
 
 type PacketObject = Record<string, unknown>;
 const PacketCtor = createRequire(import.meta.url)('mqtt-packet/packet.js') as new () => PacketObject;
@@ -125,60 +126,31 @@ function parseProps(raw: Buffer, pos: number, end: number): PacketObject | undef
   return pos === end ? props : undefined;
 }
 
+const fields = newPublishFields();
+
 /**
  * raw = one complete PUBLISH frame, hdr = length of its fixed header (1 + remaining-length bytes).
  * Returns the packet, or undefined to let mqtt-packet parse the frame.
  */
 export function parsePublishFast(raw: Buffer, hdr: number, version: number): Packet | undefined {
-  const b0 = raw[0]!;
-  const qos = (b0 >> 1) & 3;
-  if (qos === 3) return undefined; // mqtt-packet reports it [MQTT-3.3.1-4]
-  const end = raw.length;
-  let pos = hdr;
-  if (pos + 2 > end) return undefined;
-  const tl = (raw[pos]! << 8) | raw[pos + 1]!;
-  pos += 2;
-  if (pos + tl > end) return undefined;
-  const topic = decodeTopic(raw, pos, tl);
-  pos += tl;
-  let messageId = -1;
-  if (qos > 0) {
-    if (pos + 2 > end) return undefined;
-    messageId = (raw[pos]! << 8) | raw[pos + 1]!;
-    pos += 2;
-  }
+  const f = fields;
+  const fault = readPublishFields(raw, raw[0]!, hdr, raw.length, version === 5, f);
+  if (f.qos === 3 || fault !== PublishFault.none) return undefined; // mqtt-packet reports it [MQTT-3.3.1-4]
+  const topic = decodeTopic(raw, f.topicStart, f.topicLength);
   let props: PacketObject | undefined;
-  if (version === 5) {
-    if (pos >= end) return undefined;
-    let plen = raw[pos++]!;
-    if (plen & 0x80) {
-      plen &= 0x7f;
-      let mult = 128;
-      for (let n = 1; ; n++) {
-        if (pos >= end || n === 4) return undefined;
-        const b = raw[pos++]!;
-        plen += (b & 0x7f) * mult;
-        mult *= 128;
-        if ((b & 0x80) === 0) break;
-      }
-    }
-    if (plen > 0) {
-      const pend = pos + plen;
-      if (pend > end) return undefined;
-      props = parseProps(raw, pos, pend);
-      if (props === undefined) return undefined;
-      pos = pend;
-    }
+  if (f.propsEnd > f.propsStart) {
+    props = parseProps(raw, f.propsStart, f.propsEnd);
+    if (props === undefined) return undefined;
   }
   const p = new PacketCtor();
   p.cmd = 'publish';
-  p.retain = (b0 & 1) !== 0;
-  p.qos = qos;
-  p.dup = (b0 & 8) !== 0;
-  p.length = end - hdr;
+  p.retain = f.retain;
+  p.qos = f.qos;
+  p.dup = f.dup;
+  p.length = raw.length - hdr;
   p.topic = topic;
-  p.payload = raw.subarray(pos, end);
-  if (qos > 0) p.messageId = messageId;
+  p.payload = raw.subarray(f.payloadStart, raw.length);
+  if (f.qos > 0) p.messageId = f.packetId;
   if (props !== undefined) p.properties = props;
   return p as unknown as Packet;
 }

@@ -11,43 +11,9 @@ export function handlePublish(conn: Connection, p: InPublish) {
   const cfg = b.config;
   const f = b.faults;
   const s = conn.session!;
-  let topic = p.topic;
-  let topicBuf = p.topicBuf;
-  if (p.topicAlias > 0) {
-    // MQTT-3.2.2-17 / MQTT-3.3.2-9: alias above the announced Topic Alias Maximum => 0x94
-    const max = Math.max(cfg.topicAliasMaximum, 0);
-    if (p.topicAlias > max && !f['topic-alias-maximum-ignored'])
-      return conn.protocolError(0x94, 'topic alias out of range');
-    conn.inAliases ??= new Map();
-    if (topic.length === 0) {
-      const known = conn.inAliases.get(p.topicAlias);
-      if (known === undefined) return conn.protocolError(0x82, 'unknown topic alias');
-      if (f['ignore-inbound-alias']) {
-        if (p.qos === 1) conn.write(encodeAck(4, p.packetId, conn.v5, 0));
-        else if (p.qos === 2) conn.write(encodeAck(5, p.packetId, conn.v5, 0));
-        return;
-      }
-      topic = known;
-      topicBuf = Buffer.from(known, 'utf8');
-    } else conn.inAliases.set(p.topicAlias, topic); // MQTT-3.3.2-12
-  } else if (topic.length === 0) {
-    return conn.protocolError(0x82, 'empty topic name without topic alias'); // MQTT-4.7.3-1 / 3.3.2.3.4
-  }
-  const problem = topicNameProblem(topic, cfg.maxTopicLevels);
-  if (problem !== undefined && !(f['wildcard-publish-accepted'] && problem.includes('wildcard'))) {
-    return conn.protocolError(0x90, problem); // MQTT-3.3.2-2: wildcard in a Topic Name => close
-  }
-  if (p.responseTopic !== undefined) {
-    if (topicNameProblem(p.responseTopic, -1) !== undefined) {
-      return conn.protocolError(0x82, 'invalid response topic'); // MQTT-3.3.2-14
-    }
-    if (f['response-topic-dropped']) p.props = withoutProperties(p.props, [0x08, 0x09]);
-  }
-  // MQTT-3.2.2-11 (5.0 only: 3.1.1 has no Maximum QoS, its clients may publish at any QoS)
-  if (conn.v5 && p.qos > cfg.maximumQoS && !f['maximum-qos-not-enforced'])
-    return conn.protocolError(0x9b, 'QoS not supported');
-  if (p.retain && !cfg.retainAvailable && !f['retain-unavailable-accepted'])
-    return conn.protocolError(0x9a, 'retain not supported'); // MQTT-3.2.2-14
+  const topic = resolveTopic(conn, p);
+  if (topic === undefined || refused(conn, p, topic)) return;
+  const topicBuf = topic === p.topic ? p.topicBuf : Buffer.from(topic, 'utf8');
   const qos = p.qos;
   const id = p.packetId;
   if (qos === 2 && s.inboundQos2.has(id)) {
@@ -125,4 +91,65 @@ function acknowledge(conn: Connection, qos: number, id: number, reasonCode: numb
     }
     if (!f['no-pubrec']) conn.write(encodeAck(5, id, conn.v5, reasonCode));
   }
+}
+
+/** The topic of the PUBLISH, through its Topic Alias if it has one; undefined = answered or closed. */
+function resolveTopic(conn: Connection, p: InPublish): string | undefined {
+  const f = conn.broker.faults;
+  const topic = p.topic;
+  if (p.topicAlias === 0) {
+    if (topic.length > 0) return topic;
+    conn.protocolError(0x82, 'empty topic name without topic alias'); // MQTT-4.7.3-1 / 3.3.2.3.4
+    return undefined;
+  }
+  // MQTT-3.2.2-17 / MQTT-3.3.2-9: alias above the announced Topic Alias Maximum => 0x94
+  const max = Math.max(conn.broker.config.topicAliasMaximum, 0);
+  if (p.topicAlias > max && !f['topic-alias-maximum-ignored']) {
+    conn.protocolError(0x94, 'topic alias out of range');
+    return undefined;
+  }
+  conn.inAliases ??= new Map();
+  if (topic.length > 0) {
+    conn.inAliases.set(p.topicAlias, topic); // MQTT-3.3.2-12
+    return topic;
+  }
+  const known = conn.inAliases.get(p.topicAlias);
+  if (known === undefined) {
+    conn.protocolError(0x82, 'unknown topic alias');
+    return undefined;
+  }
+  if (f['ignore-inbound-alias']) {
+    if (p.qos === 1) conn.write(encodeAck(4, p.packetId, conn.v5, 0));
+    else if (p.qos === 2) conn.write(encodeAck(5, p.packetId, conn.v5, 0));
+    return undefined;
+  }
+  return known;
+}
+
+/** Topic name, response topic, maximum QoS and retain checks; true = the connection is being closed. */
+function refused(conn: Connection, p: InPublish, topic: string): boolean {
+  const cfg = conn.broker.config;
+  const f = conn.broker.faults;
+  const problem = topicNameProblem(topic, cfg.maxTopicLevels);
+  if (problem !== undefined && !(f['wildcard-publish-accepted'] && problem.includes('wildcard'))) {
+    conn.protocolError(0x90, problem); // MQTT-3.3.2-2: wildcard in a Topic Name => close
+    return true;
+  }
+  if (p.responseTopic !== undefined) {
+    if (topicNameProblem(p.responseTopic, -1) !== undefined) {
+      conn.protocolError(0x82, 'invalid response topic'); // MQTT-3.3.2-14
+      return true;
+    }
+    if (f['response-topic-dropped']) p.props = withoutProperties(p.props, [0x08, 0x09]);
+  }
+  // MQTT-3.2.2-11 (5.0 only: 3.1.1 has no Maximum QoS, its clients may publish at any QoS)
+  if (conn.v5 && p.qos > cfg.maximumQoS && !f['maximum-qos-not-enforced']) {
+    conn.protocolError(0x9b, 'QoS not supported');
+    return true;
+  }
+  if (p.retain && !cfg.retainAvailable && !f['retain-unavailable-accepted']) {
+    conn.protocolError(0x9a, 'retain not supported'); // MQTT-3.2.2-14
+    return true;
+  }
+  return false;
 }
