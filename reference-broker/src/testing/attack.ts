@@ -164,6 +164,119 @@ function session(r: Prng, version: 4 | 5, clientId: string, maxLevels: number): 
   return out;
 }
 
+/** What a planner writes into: the plan, the PRNG, and the connection's fixed choices. */
+interface PlanContext {
+  r: Prng;
+  plan: AttackPlan;
+  add: (b: Buffer, packets?: number) => void;
+  version: 4 | 5;
+  clientId: string;
+  maxLevels: number;
+  budget: number;
+}
+
+/** One planner per attack kind; each draws from the PRNG in a fixed order, so a seed replays the same bytes. */
+const PLANNERS: Record<AttackKind, (c: PlanContext) => void> = {
+  random: ({ r, add, version, clientId }) => {
+    add(connectFrame({ version, clientId }));
+    const n = 1 + r.below(32);
+    for (let i = 0; i < n; i++) add(r.fill(1 + r.below(4096)));
+  },
+  bitflip: ({ r, add, version, clientId, maxLevels }) => {
+    const frames = session(r, version, clientId, maxLevels);
+    const flipConnect = r.chance(0.3);
+    for (const [i, f] of frames.entries()) {
+      const b = Buffer.from(f);
+      if (i > 0 || flipConnect) {
+        const flips = 1 + r.below(6);
+        for (let k = 0; k < flips; k++) b[r.below(b.length)]! ^= 1 << r.below(8);
+      }
+      add(b);
+    }
+  },
+  truncated: ({ r, add, version, clientId, maxLevels }) => {
+    const frames = session(r, version, clientId, maxLevels);
+    const cut = r.below(frames.length);
+    for (let i = 0; i < cut; i++) add(frames[i]!);
+    const f = frames[cut]!;
+    add(f.subarray(0, 1 + r.below(Math.max(1, f.length - 1))));
+  },
+  'length-lie': ({ r, plan, add, version, clientId, budget }) => {
+    if (r.chance(0.2) || budget > MAX_BYTES_PER_CONNECTION) {
+      // before CONNECT: a CONNECT claiming up to 256 MB, then as much of it as the budget allows
+      const claim = 268435455 - r.below(1 << 20);
+      add(Buffer.concat([Buffer.from([0x10]), vbi(claim)]));
+      const body = r.fill(64 * 1024);
+      for (let sent = 0; sent < budget; sent += body.length) add(body, 0);
+      plan.linger = true;
+      return;
+    }
+    add(connectFrame({ version, clientId }));
+    const n = 1 + r.below(6);
+    for (let i = 0; i < n; i++) {
+      const body = publishFrame(version, shortTopic(r), 1, i + 1, r.fill(r.below(64))).subarray(2);
+      const lie = r.pick([
+        { length: body.length + 1 + r.below(1000) },
+        { length: Math.max(0, body.length - 1 - r.below(8)) },
+        { length: 268435455 },
+        { length: body.length, overlong: true },
+        { length: r.below(128) },
+      ]);
+      add(frame(0x32, body, lie));
+    }
+  },
+  'property-flood': ({ r, add, version, clientId }) => {
+    const p = userProps(r, 200 + r.below(4000));
+    add(connectFrame({ version: 5, clientId, properties: r.chance(0.3) ? p : undefined }));
+    add(publishFrame(5, shortTopic(r), 1, 1, r.fill(16), { properties: p }));
+    // duplicated single-valued properties (Payload Format Indicator, Message Expiry) and many subscription ids
+    const dup = Buffer.from([0x01, 0x00, 0x01, 0x01, 0x02, 0, 0, 0, 9, 0x02, 0, 0, 0, 9]);
+    add(publishFrame(5, shortTopic(r), 0, 0, r.fill(8), { properties: dup }));
+    const ids: Buffer[] = [];
+    for (let i = 0; i < 50; i++) ids.push(Buffer.from([0x0b]), vbi(1 + r.below(268435455)));
+    add(subscribeFrame(5, 2, ['atk/#'], Buffer.concat(ids)));
+    add(subscribeFrame(5, 3, ['atk/p'], p));
+  },
+  'deep-topic': ({ r, add, version, clientId, maxLevels }) => {
+    const deep = deepTopic(r, maxLevels, false);
+    const will = { topic: deep, payload: r.fill(8), qos: r.below(2), retain: r.chance(0.5) };
+    add(connectFrame({ version, clientId, will }));
+    const filter = r.chance(0.5) ? deep : deepTopic(r, maxLevels, true);
+    add(subscribeFrame(version, 1, [filter, `$share/g/${filter}`]));
+    add(publishFrame(version, deep, r.below(2), 1, r.fill(8), { retain: r.chance(0.5) }));
+    // ends without DISCONNECT: the deep will is published
+  },
+  'long-topic': ({ r, add, version, clientId }) => {
+    const long = longTopic(r);
+    add(
+      connectFrame({ version, clientId, will: { topic: long, payload: r.fill(4), qos: 0, retain: false } }),
+    );
+    add(subscribeFrame(version, 1, [long, `${long.slice(0, 200)}/#`]));
+    add(publishFrame(version, long, r.below(2), 1, r.fill(8), { retain: r.chance(0.3) }));
+  },
+  'output-flood': ({ plan, add, version, clientId, budget }) => {
+    // never reads, keeps asking for answers (PUBACK, PINGRESP, PUBCOMP, deliveries to itself)
+    plan.noRead = true;
+    add(connectFrame({ version, clientId }));
+    // its own topic only (outside atk/): the flood is about its output, not fan-out to other attackers
+    const own = `flood/${clientId}`;
+    add(subscribeFrame(version, 1, [own]));
+    const unit = Buffer.concat([
+      publishFrame(version, own, 1, 7, Buffer.alloc(64, 0x61)),
+      Buffer.from([0xc0, 0x00, 0x62, 0x02, 0x00, 0x09]),
+    ]);
+    const perChunk = Math.floor(65536 / unit.length);
+    const chunk = Buffer.concat(Array.from({ length: perChunk }, () => unit));
+    const chunks = Math.floor(budget / chunk.length);
+    for (let i = 0; i < chunks; i++) add(chunk, perChunk * 3);
+  },
+  'slow-connect': ({ r, plan, add, version, clientId }) => {
+    const f = connectFrame({ version, clientId });
+    add(f.subarray(0, 1 + r.below(f.length - 1)));
+    plan.linger = true; // the connect timeout must close it
+  },
+};
+
 /** The plan of one hostile connection. */
 export function attackPlan(
   r: Prng,
@@ -178,114 +291,6 @@ export function attackPlan(
     plan.chunks.push(b);
     plan.packets += packets;
   };
-  switch (kind) {
-    case 'random': {
-      add(connectFrame({ version, clientId }));
-      const n = 1 + r.below(32);
-      for (let i = 0; i < n; i++) add(r.fill(1 + r.below(4096)));
-      break;
-    }
-    case 'bitflip': {
-      const frames = session(r, version, clientId, maxLevels);
-      const flipConnect = r.chance(0.3);
-      for (const [i, f] of frames.entries()) {
-        const b = Buffer.from(f);
-        if (i > 0 || flipConnect) {
-          const flips = 1 + r.below(6);
-          for (let k = 0; k < flips; k++) b[r.below(b.length)]! ^= 1 << r.below(8);
-        }
-        add(b);
-      }
-      break;
-    }
-    case 'truncated': {
-      const frames = session(r, version, clientId, maxLevels);
-      const cut = r.below(frames.length);
-      for (let i = 0; i < cut; i++) add(frames[i]!);
-      const f = frames[cut]!;
-      add(f.subarray(0, 1 + r.below(Math.max(1, f.length - 1))));
-      break;
-    }
-    case 'length-lie': {
-      if (r.chance(0.2) || budget > MAX_BYTES_PER_CONNECTION) {
-        // before CONNECT: a CONNECT claiming up to 256 MB, then as much of it as the budget allows
-        const claim = 268435455 - r.below(1 << 20);
-        add(Buffer.concat([Buffer.from([0x10]), vbi(claim)]));
-        const body = r.fill(64 * 1024);
-        for (let sent = 0; sent < budget; sent += body.length) add(body, 0);
-        plan.linger = true;
-        break;
-      }
-      add(connectFrame({ version, clientId }));
-      const n = 1 + r.below(6);
-      for (let i = 0; i < n; i++) {
-        const body = publishFrame(version, shortTopic(r), 1, i + 1, r.fill(r.below(64))).subarray(2);
-        const lie = r.pick([
-          { length: body.length + 1 + r.below(1000) },
-          { length: Math.max(0, body.length - 1 - r.below(8)) },
-          { length: 268435455 },
-          { length: body.length, overlong: true },
-          { length: r.below(128) },
-        ]);
-        add(frame(0x32, body, lie));
-      }
-      break;
-    }
-    case 'property-flood': {
-      const p = userProps(r, 200 + r.below(4000));
-      add(connectFrame({ version: 5, clientId, properties: r.chance(0.3) ? p : undefined }));
-      add(publishFrame(5, shortTopic(r), 1, 1, r.fill(16), { properties: p }));
-      // duplicated single-valued properties (Payload Format Indicator, Message Expiry) and many subscription ids
-      const dup = Buffer.from([0x01, 0x00, 0x01, 0x01, 0x02, 0, 0, 0, 9, 0x02, 0, 0, 0, 9]);
-      add(publishFrame(5, shortTopic(r), 0, 0, r.fill(8), { properties: dup }));
-      const ids: Buffer[] = [];
-      for (let i = 0; i < 50; i++) ids.push(Buffer.from([0x0b]), vbi(1 + r.below(268435455)));
-      add(subscribeFrame(5, 2, ['atk/#'], Buffer.concat(ids)));
-      add(subscribeFrame(5, 3, ['atk/p'], p));
-      break;
-    }
-    case 'deep-topic': {
-      const deep = deepTopic(r, maxLevels, false);
-      const will = { topic: deep, payload: r.fill(8), qos: r.below(2), retain: r.chance(0.5) };
-      add(connectFrame({ version, clientId, will }));
-      const filter = r.chance(0.5) ? deep : deepTopic(r, maxLevels, true);
-      add(subscribeFrame(version, 1, [filter, `$share/g/${filter}`]));
-      add(publishFrame(version, deep, r.below(2), 1, r.fill(8), { retain: r.chance(0.5) }));
-      // ends without DISCONNECT: the deep will is published
-      break;
-    }
-    case 'long-topic': {
-      const long = longTopic(r);
-      add(
-        connectFrame({ version, clientId, will: { topic: long, payload: r.fill(4), qos: 0, retain: false } }),
-      );
-      add(subscribeFrame(version, 1, [long, `${long.slice(0, 200)}/#`]));
-      add(publishFrame(version, long, r.below(2), 1, r.fill(8), { retain: r.chance(0.3) }));
-      break;
-    }
-    case 'output-flood': {
-      // never reads, keeps asking for answers (PUBACK, PINGRESP, PUBCOMP, deliveries to itself)
-      plan.noRead = true;
-      add(connectFrame({ version, clientId }));
-      // its own topic only (outside atk/): the flood is about its output, not fan-out to other attackers
-      const own = `flood/${clientId}`;
-      add(subscribeFrame(version, 1, [own]));
-      const unit = Buffer.concat([
-        publishFrame(version, own, 1, 7, Buffer.alloc(64, 0x61)),
-        Buffer.from([0xc0, 0x00, 0x62, 0x02, 0x00, 0x09]),
-      ]);
-      const perChunk = Math.floor(65536 / unit.length);
-      const chunk = Buffer.concat(Array.from({ length: perChunk }, () => unit));
-      const chunks = Math.floor(budget / chunk.length);
-      for (let i = 0; i < chunks; i++) add(chunk, perChunk * 3);
-      break;
-    }
-    case 'slow-connect': {
-      const f = connectFrame({ version, clientId });
-      add(f.subarray(0, 1 + r.below(f.length - 1)));
-      plan.linger = true; // the connect timeout must close it
-      break;
-    }
-  }
+  PLANNERS[kind]({ r, plan, add, version, clientId, maxLevels, budget });
   return plan;
 }
