@@ -2,7 +2,8 @@
 // process can: storm-client.ts), send CONNECT (clean session, unique client ids, keep alive 60) and
 // wait for CONNACK. Per broker and size: connections per second (first connect() to last CONNACK),
 // CONNACK latency p50/p90/p99/max (from that client's connect() call to its CONNACK) and every failure
-// (refused, reset, timeout, non-zero CONNACK, other socket errors). Each broker runs in its own process,
+// (refused, reset, timeout, non-zero CONNACK, other socket errors), and the broker's CPU time (the storm
+// and the clients' resets at its end). Each broker runs in its own process,
 // started fresh for each size: the reference broker as `crucible broker` runs it (its defaults, with the
 // start-up warm-up), aedes with its defaults, mosquitto with `max_connections -1`.
 //   npx tsx reference-broker/bench/connect-storm.bench.ts [--sizes 1000,10000] [--mqtt5]
@@ -13,7 +14,7 @@ import { type ChildProcess, execSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BrokerProc, startMosquitto, startNodeBroker } from './brokers.ts';
+import { type BrokerProc, cpuMs, startMosquitto, startNodeBroker } from './brokers.ts';
 import type { StormResult } from './storm-client.ts';
 
 const { values } = parseArgs({
@@ -88,6 +89,8 @@ interface Row {
   broker: string;
   n: number;
   r: StormResult;
+  /** the broker process's CPU time during the storm */
+  brokerCpuMs: number;
 }
 
 function failures(r: StormResult): string {
@@ -108,7 +111,7 @@ function line(row: Row): string {
   const rate = r.ok > 0 ? Math.round((r.ok * 1000) / r.spanMs) : 0;
   const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
   const lat = r.latencies;
-  return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${Math.round(r.clientCpuMs)} / ${Math.round(r.spanMs)} |`;
+  return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${Math.round(row.brokerCpuMs)} | ${Math.round(r.clientCpuMs)} / ${Math.round(r.spanMs)} |`;
 }
 
 const { nofile, somaxconn } = limits();
@@ -130,8 +133,9 @@ for (const n of SIZES) {
     const b = await start();
     if (!b) continue;
     try {
+      const cpu0 = cpuMs(b.pid);
       const r = await runClient(b.port, n);
-      const row = { broker: b.name, n, r };
+      const row = { broker: b.name, n, r, brokerCpuMs: cpuMs(b.pid) - cpu0 };
       rows.push(row);
       console.log(line(row));
     } catch (e) {
@@ -143,7 +147,7 @@ for (const n of SIZES) {
   }
 }
 console.log(
-  '\n| broker | clients | conn/s | p50 ms | p90 ms | p99 ms | max ms | failures | client CPU ms / span ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|',
+  '\n| broker | clients | conn/s | p50 ms | p90 ms | p99 ms | max ms | failures | broker CPU ms | client CPU ms / span ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|',
 );
 for (const row of rows) console.log(line(row));
 process.exit(0);
