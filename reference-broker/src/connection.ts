@@ -10,6 +10,7 @@ import {
 } from '../../src/protocol/codec.ts';
 import type { Broker } from './broker.ts';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './handlers/acks.ts';
+import { connectFast } from './handlers/connect-fast.ts';
 import { dispatch } from './handlers/index.ts';
 import type { Session } from './session.ts';
 import { describe, describeIn } from './trace-format.ts';
@@ -224,6 +225,7 @@ export class Connection implements TransportEvents {
     if (this.state === 'new') {
       if (type !== 1) return this.protocolError(0x82, 'first packet is not CONNECT'); // MQTT-3.1.0-1
       if (!this.startDecoder(frame, bodyStart)) return;
+      if (connectFast(this, frame, bodyStart)) return; // a plain CONNECT, without mqtt-packet
     }
     if (type === 3 && this.state === 'connected') {
       const p = parsePublish(frame, bodyStart, this.v5, this.pub);
@@ -250,7 +252,8 @@ export class Connection implements TransportEvents {
     }
     this.decoded = undefined;
     this.decodeErr = undefined;
-    this.decoder!.push(frame);
+    this.decoder ??= new Decoder(this.version, this); // made on first use: not on the CONNACK path
+    this.decoder.push(frame);
     if (this.decodeErr !== undefined || this.decoded === undefined) {
       if (this.broker.faults['accept-malformed'] && this.state === 'connected') {
         this.decoder = new Decoder(this.version, this);
@@ -299,7 +302,6 @@ export class Connection implements TransportEvents {
     }
     this.version = level as ProtocolVersion;
     this.v5 = level === 5;
-    this.decoder = new Decoder(this.version, this);
     return true;
   }
 
