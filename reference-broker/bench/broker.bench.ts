@@ -144,10 +144,10 @@ async function runLoad(b: BrokerProc, load: Load, qos: number): Promise<Row> {
   const expected = pubs.reduce((n, p) => n + p.sent, 0) * subs.length;
   await drain(count, expected);
   const received = count();
-  const crashed = !b.alive();
   for (const p of pubs) p.close();
   for (const s of subs) s.close();
   await new Promise((r) => setTimeout(r, 300));
+  const crashed = !b.alive(); // also when it fell over as the load's clients left
   const delivered = c1 - c0;
   return {
     crashed,
