@@ -111,7 +111,7 @@ function line(row: Row): string {
   const rate = r.ok > 0 ? Math.round((r.ok * 1000) / r.spanMs) : 0;
   const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
   const lat = r.latencies;
-  return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${Math.round(row.brokerCpuMs)} | ${Math.round(r.clientCpuMs)} / ${Math.round(r.spanMs)} |`;
+  return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${Math.round(row.brokerCpuMs)} | ${Math.round(r.clientCpuMs)} / ${r.ok > 0 ? Math.round(r.spanMs) : '-'} |`;
 }
 
 const { nofile, somaxconn } = limits();
