@@ -3,12 +3,24 @@
 // config. Shared by broker.bench.ts and connect-storm.bench.ts.
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as netConnect } from 'node:net';
+import { createServer, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/transport/testing/ports.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
+
+/** A port on 127.0.0.1 the kernel just handed out (the reference broker imports only src/protocol). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 const CLK_TCK = 100; // Linux USER_HZ
 
 export interface BrokerProc {
