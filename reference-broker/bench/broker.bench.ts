@@ -1,21 +1,41 @@
-// Side-by-side broker benchmark: the reference broker, aedes 1.2.0 and mosquitto, each in its own
+// Side-by-side broker benchmark: the reference broker, aedes and mosquitto, each in its own
 // process, under the same loads (1-to-1, 50-to-1, 1-to-100; QoS 0/1/2; 64-byte payloads) driven by
-// lean raw-socket clients. Reports delivered msg/s and broker CPU (from /proc) per delivered message.
+// lean raw-socket clients. Reports delivered msg/s, lost messages and broker CPU (from /proc) per
+// delivered message. A rate is never shown without its loss: lost = what the publishers sent during
+// the load (warm-up and window) times the subscribers, less what the subscribers received by the end
+// of a drain after the publishers stopped (at most 10 s, until nothing more arrives for 1 s).
 //   npx tsx reference-broker/bench/broker.bench.ts [--seconds 4] [--brokers reference,aedes,mosquitto]
 //       (also reference-acl: the reference broker with a subscribe deny rule, deliveries checked;
 //        reference-persist / reference-persist-full: with its SQLite store, sync normal / full)
 //       [--sessions clean|persistent] (persistent: every client connects with Clean Session 0, and
 //        the reference brokers end a session 1 s after its client left, so loads do not pile up)
-//       [--loads 1-to-1,50-to-1,1-to-100] [--qos 0,1,2] [--mosquitto-inflight 20]
-// mosquitto runs with its defaults (max_inflight_messages 20, max_queued_messages 1000, no persistence);
-// the reference broker and aedes with theirs. A broker that crashes under a load is restarted for the next.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect as netConnect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+//       [--loads 1-to-1,50-to-1,1-to-100] [--qos 0,1,2] [--mosquitto-inflight N] [--broker-defaults]
+// By default every broker is configured not to drop where it has a setting for it:
+//   mosquitto: max_queued_messages 0 (= unlimited; its default 1000 drops QoS 1/2 messages past 1000
+//     queued per client) and max_inflight_messages 100, the publishers' window (--mosquitto-inflight):
+//     mosquitto applies that limit to incoming QoS 1/2 too, and a 3.1.1 publisher past it has its
+//     messages acknowledged and dropped (measured with its default 20: ~57% of the 1-to-1 QoS 2
+//     messages lost; with max_queued_messages 0 and 20 in flight, no QoS 2 flow completes at all);
+//     no persistence;
+//   the reference broker: maxQueuedMessages 10000000 and maxQueuedBytes 2^40 (the most allowed; its
+//     defaults 1000 / 64 MiB drop QoS 1/2 past them). maxWriteBufferBytes stays at its 4 MiB: past it QoS 0
+//     to a slow consumer is dropped (counted as lost); raised to 1 GiB, the 50-to-1 QoS 0 load buffered
+//     so much that nothing was delivered within the window (measured);
+//   aedes: its defaults (it has no cap that drops a delivery: queueLimit only holds packets that arrive
+//     before CONNACK).
+// --broker-defaults runs each broker with its shipped defaults instead (mosquitto max_queued_messages
+// 1000, max_inflight_messages 20); the loss column then shows what those caps drop. QoS 0 publishers
+// write as fast as the socket takes, so under overload QoS 0 loss also counts what was still buffered
+// when the drain ended. A broker that crashes under a load is restarted for the next.
 import { parseArgs } from 'node:util';
-import { freePort } from '../../src/transport/testing/ports.ts';
+import {
+  type BrokerProc,
+  cpuMs,
+  type NodeBroker,
+  startMosquitto,
+  startNodeBroker,
+  withTimeout,
+} from './brokers.ts';
 import { Publisher, Subscriber, setCleanSession } from './lean-client.ts';
 
 const { values } = parseArgs({
@@ -24,8 +44,9 @@ const { values } = parseArgs({
     brokers: { type: 'string', default: 'reference,aedes,mosquitto' },
     loads: { type: 'string', default: '1-to-1,50-to-1,1-to-100' },
     qos: { type: 'string', default: '0,1,2' },
-    'mosquitto-inflight': { type: 'string', default: '20' },
+    'mosquitto-inflight': { type: 'string' },
     sessions: { type: 'string', default: 'clean' },
+    'broker-defaults': { type: 'boolean', default: false },
   },
 });
 if (values.sessions !== 'clean' && values.sessions !== 'persistent') {
@@ -33,97 +54,31 @@ if (values.sessions !== 'clean' && values.sessions !== 'persistent') {
   process.exit(3);
 }
 const PERSISTENT_SESSIONS = values.sessions === 'persistent';
+const DEFAULTS = values['broker-defaults'] === true;
 setCleanSession(!PERSISTENT_SESSIONS);
 const SECONDS = Number(values.seconds);
 const WARMUP_MS = 700;
 const PAYLOAD = 64;
 const WINDOW = 100;
-const CLK_TCK = 100; // Linux USER_HZ
+const DRAIN_MS = 10_000;
+const DRAIN_IDLE_MS = 1000;
 
-interface BrokerProc {
-  name: string;
-  port: number;
-  pid: number;
-  alive(): boolean;
-  stop(): void;
+/** the reference broker's settings that keep it from dropping (see the header) */
+const REFERENCE_NO_DROP = { maxQueuedMessages: 10_000_000, maxQueuedBytes: 2 ** 40 };
+
+function nodeBroker(kind: NodeBroker): Promise<BrokerProc> {
+  const config: Record<string, unknown> =
+    PERSISTENT_SESSIONS && kind !== 'aedes' ? { defaultSessionExpiryInterval: 1 } : {};
+  if (!DEFAULTS && kind !== 'aedes') Object.assign(config, REFERENCE_NO_DROP);
+  return startNodeBroker(kind, { config });
 }
 
-function cpuMs(pid: number): number {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return Number.NaN; // process gone
-  }
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK; // utime + stime
-}
-
-type NodeBroker = 'reference' | 'reference-acl' | 'reference-persist' | 'reference-persist-full' | 'aedes';
-
-async function startNodeBroker(kind: NodeBroker): Promise<BrokerProc> {
-  const extra = PERSISTENT_SESSIONS && kind !== 'aedes' ? { defaultSessionExpiryInterval: 1 } : {};
-  const child: ChildProcess = fork(
-    join(import.meta.dirname, 'broker-child.ts'),
-    [kind, JSON.stringify(extra)],
-    {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${kind} did not start`)), 20000);
-    child.once('message', (m: { port: number }) => {
-      clearTimeout(t);
-      resolve(m.port);
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
-  });
-  let exited = false;
-  child.on('exit', () => {
-    exited = true;
-  });
-  child.on('error', () => {}); // IPC reset when the child dies
-  return {
-    name: kind === 'aedes' ? 'aedes 1.2.0' : kind,
-    port,
-    pid: child.pid!,
-    alive: () => !exited,
-    stop: () => child.kill(),
-  };
-}
-
-async function startMosquitto(): Promise<BrokerProc | undefined> {
-  const bin = '/usr/sbin/mosquitto';
-  if (!existsSync(bin)) {
-    console.error('mosquitto not found (apt package mosquitto): skipped');
-    return undefined;
-  }
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'crucible-mosq-'));
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000\nmax_inflight_messages ${Number(values['mosquitto-inflight'])}\nlog_type none\n`,
-  );
-  const child = spawn(bin, ['-c', conf], { stdio: 'ignore' });
-  let exited = false;
-  child.on('exit', () => {
-    exited = true;
-  });
-  for (let i = 0; i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = netConnect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) break;
-  }
-  return { name: 'mosquitto 2.0.11', port, pid: child.pid!, alive: () => !exited, stop: () => child.kill() };
+function mosquitto(): Promise<BrokerProc | undefined> {
+  const lines = ['persistence false'];
+  const inflight = values['mosquitto-inflight'] ?? (DEFAULTS ? undefined : String(WINDOW));
+  if (inflight !== undefined) lines.push(`max_inflight_messages ${Number(inflight)}`);
+  if (!DEFAULTS) lines.push('max_queued_messages 0');
+  return startMosquitto(lines);
 }
 
 interface Load {
@@ -143,6 +98,10 @@ interface Row {
   load: string;
   qos: number;
   rate: number;
+  /** messages sent x subscribers, for the whole load (warm-up and window) */
+  expected: number;
+  /** expected less received after the drain; negative = duplicates */
+  lost: number;
   cpuUsPerMsg: number;
 }
 
@@ -181,10 +140,14 @@ async function runLoad(b: BrokerProc, load: Load, qos: number): Promise<Row> {
   const c1 = count();
   const cpu1 = b.alive() ? cpuMs(b.pid) : cpu0;
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const crashed = !b.alive();
+  for (const p of pubs) p.stop();
+  const expected = pubs.reduce((n, p) => n + p.sent, 0) * subs.length;
+  await drain(count, expected);
+  const received = count();
   for (const p of pubs) p.close();
   for (const s of subs) s.close();
   await new Promise((r) => setTimeout(r, 300));
+  const crashed = !b.alive(); // also when it fell over as the load's clients left
   const delivered = c1 - c0;
   return {
     crashed,
@@ -192,8 +155,30 @@ async function runLoad(b: BrokerProc, load: Load, qos: number): Promise<Row> {
     load: load.name,
     qos,
     rate: delivered / secs,
+    expected,
+    lost: expected - received,
     cpuUsPerMsg: delivered > 0 && !crashed ? ((cpu1 - cpu0) * 1000) / delivered : Number.NaN,
   };
+}
+
+/** After the publishers stopped: until everything sent arrived, nothing arrived for DRAIN_IDLE_MS, or DRAIN_MS. */
+async function drain(count: () => number, expected: number): Promise<void> {
+  const deadline = Date.now() + DRAIN_MS;
+  let last = count();
+  let lastChange = Date.now();
+  while (Date.now() < deadline && last < expected && Date.now() - lastChange < DRAIN_IDLE_MS) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = count();
+    if (now !== last) lastChange = Date.now();
+    last = now;
+  }
+}
+
+/** lost messages with their share of what was expected; negative loss is shown as duplicates */
+function lossText(r: Row): string {
+  if (r.expected === 0) return '-';
+  if (r.lost < 0) return `0 (+${-r.lost} duplicates)`;
+  return `${r.lost} (${((100 * r.lost) / r.expected).toFixed(r.lost === 0 ? 0 : 2)}%)`;
 }
 
 // a broker that crashes mid-load resets our sockets; that load is reported as crashed
@@ -202,30 +187,15 @@ process.on('uncaughtException', (e) => {
     throw e;
 });
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
 const rows: Row[] = [];
 const wanted = String(values.brokers).split(',');
 const starters: Record<string, () => Promise<BrokerProc | undefined>> = {
-  reference: () => startNodeBroker('reference'),
-  'reference-acl': () => startNodeBroker('reference-acl'),
-  'reference-persist': () => startNodeBroker('reference-persist'),
-  'reference-persist-full': () => startNodeBroker('reference-persist-full'),
-  aedes: () => startNodeBroker('aedes'),
-  mosquitto: startMosquitto,
+  reference: () => nodeBroker('reference'),
+  'reference-acl': () => nodeBroker('reference-acl'),
+  'reference-persist': () => nodeBroker('reference-persist'),
+  'reference-persist-full': () => nodeBroker('reference-persist-full'),
+  aedes: () => nodeBroker('aedes'),
+  mosquitto,
 };
 const started = Date.now();
 for (const name of wanted) {
@@ -244,31 +214,47 @@ for (const name of wanted) {
           r = await runLoad(b, load, qos);
         } catch (e) {
           console.error(`${b.name} ${load.name} QoS ${qos}: ${(e as Error).message}`);
-          r = { crashed: true, broker: b.name, load: load.name, qos, rate: 0, cpuUsPerMsg: Number.NaN };
+          r = {
+            crashed: true,
+            broker: b.name,
+            load: load.name,
+            qos,
+            rate: 0,
+            expected: 0,
+            lost: 0,
+            cpuUsPerMsg: Number.NaN,
+          };
         }
         if (r.crashed) {
-          b.stop();
+          await b.stop();
           await new Promise((res) => setTimeout(res, 300));
           b = (await start())!;
         }
         rows.push(r);
         console.log(
-          `${r.broker.padEnd(18)} ${r.load.padEnd(9)} QoS ${qos}  ${Math.round(r.rate).toString().padStart(9)} msg/s  ${r.cpuUsPerMsg.toFixed(2).padStart(7)} µs CPU/msg${r.crashed ? '  (broker crashed)' : ''}`,
+          `${r.broker.padEnd(18)} ${r.load.padEnd(9)} QoS ${qos}  ${Math.round(r.rate).toString().padStart(9)} msg/s  lost ${lossText(r).padStart(18)}  ${r.cpuUsPerMsg.toFixed(2).padStart(7)} µs CPU/msg${r.crashed ? '  (broker crashed)' : ''}`,
         );
       }
     }
   } finally {
-    b.stop();
+    await b.stop();
   }
 }
 
-console.log(`\n| broker | load | QoS | delivered msg/s | broker CPU µs/msg |\n|---|---|---|---:|---:|`);
+console.log(
+  `\n${DEFAULTS ? "each broker's shipped defaults" : 'every broker configured not to drop (see the header of this file)'}`,
+);
+console.log(
+  `\n| broker | load | QoS | delivered msg/s | lost (of sent x subscribers) | broker CPU µs/msg |\n|---|---|---|---:|---:|---:|`,
+);
 for (const r of rows) {
   const rate = r.crashed ? `${Math.round(r.rate)} (crashed)` : `${Math.round(r.rate)}`;
-  console.log(`| ${r.broker} | ${r.load} | ${r.qos} | ${rate} | ${r.cpuUsPerMsg.toFixed(2)} |`);
+  console.log(
+    `| ${r.broker} | ${r.load} | ${r.qos} | ${rate} | ${lossText(r)} | ${r.cpuUsPerMsg.toFixed(2)} |`,
+  );
 }
 const ref = rows.filter((r) => r.broker === 'reference');
-for (const other of ['aedes 1.2.0', 'mosquitto 2.0.11']) {
+for (const other of [...new Set(rows.map((r) => r.broker))].filter((n) => /^(aedes|mosquitto) /.test(n))) {
   const o = rows.filter((r) => r.broker === other);
   if (o.length === 0 || ref.length === 0) continue;
   const ratios = ref
@@ -292,6 +278,6 @@ for (const other of ['reference-persist', 'reference-persist-full']) {
   console.log(`\n${other} vs reference (memory) (delivered msg/s): ${ratios.join(', ')}`);
 }
 console.log(
-  `\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s, ${SECONDS} s per load, ${PAYLOAD}-byte payloads, QoS 1/2 window ${WINDOW}, ${PERSISTENT_SESSIONS ? 'persistent' : 'clean'} sessions`,
+  `\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s, ${SECONDS} s per load (rates over the window, loss over the whole load and its drain), ${PAYLOAD}-byte payloads, QoS 1/2 window ${WINDOW}, ${PERSISTENT_SESSIONS ? 'persistent' : 'clean'} sessions`,
 );
 process.exit(0);

@@ -69,6 +69,9 @@ export class Framer {
   }
 }
 
+/** QoS 0 PUBLISHes per write */
+const BATCH = 64;
+
 function ack(type: number, id: number): Buffer {
   return Buffer.from([type, 2, id >> 8, id & 0xff]);
 }
@@ -117,6 +120,8 @@ export class Subscriber {
 }
 
 export class Publisher {
+  /** PUBLISH packets handed to the socket (the loss of a load is sent x subscribers - received) */
+  sent = 0;
   private running = false;
   private inflight = 0;
   private nextId = 1;
@@ -141,7 +146,7 @@ export class Publisher {
       } as never,
       4,
     );
-    if (qos === 0) this.batch = Buffer.concat(new Array(64).fill(this.template));
+    if (qos === 0) this.batch = Buffer.concat(new Array(BATCH).fill(this.template));
     const idOff = this.template.length - payloadSize - 2;
     const framer = new Framer((h, b, body) => {
       const type = h >> 4;
@@ -181,7 +186,10 @@ export class Publisher {
     if (!this.running) return;
     const s = this.socket;
     if (this.qos === 0) {
-      while (s.writableLength < 256 * 1024) if (!s.write(this.batch!)) break;
+      while (s.writableLength < 256 * 1024) {
+        this.sent += BATCH;
+        if (!s.write(this.batch!)) break;
+      }
       return;
     }
     const n = this.window - this.inflight;
@@ -196,6 +204,7 @@ export class Publisher {
       out[i * len + idOff + 1] = id & 0xff;
     }
     this.inflight += n;
+    this.sent += n;
     s.write(out);
   }
 

@@ -5,6 +5,7 @@ import { Decoder, encode, type Packet, type ProtocolVersion } from '../../src/pr
 import { type FrameErrorKind, FrameReader, MAX_REMAINING_LENGTH } from '../../src/protocol/frames.ts';
 import type { Broker } from './broker.ts';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './handlers/acks.ts';
+import { connectFast } from './handlers/connect-fast.ts';
 import { dispatch } from './handlers/index.ts';
 import { connectProtocol, FrameDecoder } from './packet-decoder.ts';
 import type { Session } from './session.ts';
@@ -178,8 +179,10 @@ export class Connection implements TransportEvents {
     if (this.state === 'new') {
       if (type !== 1) return this.protocolError(0x82, 'first packet is not CONNECT'); // MQTT-3.1.0-1
       if (!this.startDecoder(frame, headerLength)) return;
+      if (connectFast(this, frame, headerLength)) return; // a plain CONNECT, without mqtt-packet
     }
-    const pk = this.decoder!.decode(frame);
+    this.decoder ??= new FrameDecoder(this.version); // made on first use: not on the CONNACK path
+    const pk = this.decoder.decode(frame);
     if (typeof pk === 'string') {
       if (this.broker.faults['accept-malformed'] && this.state === 'connected') {
         this.decoder!.reset();
@@ -235,7 +238,6 @@ export class Connection implements TransportEvents {
     }
     this.version = level as ProtocolVersion;
     this.v5 = level === 5;
-    this.decoder = new FrameDecoder(this.version);
     return true;
   }
 

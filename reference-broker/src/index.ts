@@ -6,7 +6,7 @@ import { type RunningListener, startListener } from './listeners.ts';
 import { restore } from './persist/restore.ts';
 import { SqliteStore, type StoreFault } from './persist/sqlite.ts';
 import { startSys } from './sys.ts';
-import { warmUp } from './warmup.ts';
+import { warmUpAside } from './warmup.ts';
 
 export { ScramClient } from './auth/scram.ts';
 export { hashPassword } from './auth/users.ts';
@@ -32,8 +32,8 @@ export interface RunningBroker {
 export interface StartOptions {
   /** where trace lines and notices go (default: stdout when trace is on) */
   log?: (line: string) => void;
-  /** Run the start-up warm-up conversation (warmup.ts) before returning (the `crucible broker`
-   *  command does; embedded brokers in tests need not). Default false. */
+  /** Run the start-up warm-up (warmup.ts) before the listeners open, when one of them is TCP (the
+   *  `crucible broker` command does; embedded brokers in tests need not). Default false. */
   warmUp?: boolean;
   /** The persistent store failed to commit: the broker has closed every connection and stops. */
   onFatal?: (e: Error) => void;
@@ -69,6 +69,8 @@ export async function startBroker(
       throw e;
     }
   }
+  // on a listener of its own, before the configured ones open: no client connects during it
+  if (opts.warmUp === true && cfg.listeners.some((l) => l.kind === 'tcp')) await warmUpAside(broker);
   const running: RunningListener[] = [];
   try {
     for (const l of cfg.listeners) running.push(await startListener(broker, l));
@@ -77,8 +79,6 @@ export async function startBroker(
     broker.shutdown();
     throw e;
   }
-  const tcp = running.find((l) => l.kind === 'tcp');
-  if (tcp && opts.warmUp === true) await warmUp(broker, tcp.port, tcp.host);
   const sys = startSys(broker);
   let closed = false;
   close = async () => {

@@ -23,10 +23,17 @@ function accept(broker: Broker, t: Transport): void {
   broker.conns.add(new Connection(broker, t));
 }
 
+/**
+ * Pending connections the kernel queues for accept(): Node's default is 511, and a storm of connects
+ * beyond it has its SYNs dropped and retried 1 s, 3 s... later (CONNACK latency in seconds). Linux caps
+ * the value at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 65535;
+
 function listen(server: NetServer | HttpServer, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       const a = server.address();
       resolve(typeof a === 'object' && a ? a.port : port);

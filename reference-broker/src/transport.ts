@@ -38,15 +38,20 @@ export interface Transport {
 const COMPACT_AT = 256;
 
 export class SocketTransport implements Transport {
-  readonly remote: string;
+  private peer: string | undefined;
   private parts: Buffer[] = [];
   private partsLen = 0;
   /** parts before this index are already merged (see compact) */
   private merged = 0;
   private corked = false;
   constructor(private readonly socket: Socket) {
-    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
+  }
+  /** read when first needed (logs and traces, while the socket is open): a getpeername() per accepted
+   *  socket is a measurable share of a connection storm */
+  get remote(): string {
+    this.peer ??= `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+    return this.peer;
   }
   attach(ev: TransportEvents): void {
     const s = this.socket;

@@ -1,17 +1,20 @@
-// Warm-up at start: one short conversation with the broker's own TCP listener over loopback (CONNECT
-// in 5.0, 3.1.1 and 3.1, SUBSCRIBE, a QoS 1 PUBLISH delivered back, PINGREQ, DISCONNECT), before
-// the broker is announced as started. A cold broker otherwise answers its first clients slowly: the
-// first run of every code path on the connect and publish paths (compilation, lazily loaded runtime
-// internals) lands on their CONNACKs. Measured on a fresh broker, the first 12 concurrent CONNECTs
-// were answered at p50 about 140 ms before, and in a few ms after. Best effort and bounded: any
-// refusal (a users file, ACLs) or error simply ends it; the counters it moved are reset.
+// Warm-up at start, on a TCP listener of its own on 127.0.0.1 before the configured listeners open:
+// one short conversation (CONNECT in 5.0, 3.1.1 and 3.1, SUBSCRIBE, a QoS 1 PUBLISH delivered back,
+// PINGREQ, DISCONNECT), then a burst of plain connects (see burst). A cold broker
+// otherwise answers its first clients slowly: the first run of every code path on the connect and
+// publish paths (compilation, lazily loaded runtime internals) lands on their CONNACKs. Measured on a
+// fresh broker, the first 12 concurrent CONNECTs were answered at p50 about 140 ms before, and in a few
+// ms after. Best effort and bounded: any refusal (a users file, ACLs) or error simply ends it; the
+// counters it moved are reset.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { encode, type Packet, type ProtocolVersion } from '../../src/protocol/index.ts';
 import type { Broker } from './broker.ts';
+import { startListener } from './listeners.ts';
 
 /** Upper bound on the whole warm-up. */
 export const WARMUP_DEADLINE_MS = 1500;
+const DISCONNECT = Buffer.from([0xe0, 0x00]);
 
 function conversation(version: ProtocolVersion, tag: string): Packet[] {
   const topic = `crucible-warmup/${tag}/${version}`;
@@ -61,6 +64,55 @@ function converse(port: number, host: string, version: ProtocolVersion, tag: str
   });
 }
 
+/**
+ * The connect burst: WARMUP_BURST connections, WARMUP_WAVE at a time, each a CONNECT (5.0 and 3.1.1 in
+ * turn, the plain shape of handlers/connect-fast.ts), its CONNACK and DISCONNECT. The three conversations
+ * run the code paths once; a storm of connects needs them compiled by the optimizing tier, which takes
+ * thousands of runs: measured with reference-broker/bench/connect-storm.bench.ts, the broker's CPU time
+ * per connection in a storm of 1,000 fell from ~280 us cold to ~140 us after 3,000 earlier connections.
+ * Ends at the deadline, or at the first refusal (a users file, a connection limit).
+ */
+export const WARMUP_BURST = 1000;
+const WARMUP_WAVE = 100;
+
+function burstConnect(version: 4 | 5, clientId: string): Buffer {
+  const id = Buffer.from(clientId, 'latin1');
+  const vh = [0, 4, 0x4d, 0x51, 0x54, 0x54, version, 0x02, 0, 30, ...(version === 5 ? [0] : [])];
+  return Buffer.from([0x10, vh.length + 2 + id.length, ...vh, id.length >> 8, id.length & 0xff, ...id]);
+}
+
+/** One connection of the burst; false when it was refused or failed (the burst then stops). */
+function burstOne(port: number, host: string, pk: Buffer, deadline: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect({ port, host, noDelay: true });
+    const timer = setTimeout(() => s.destroy(), Math.max(1, deadline - Date.now()));
+    let ok = false;
+    s.write(pk);
+    s.once('data', (d: Buffer) => {
+      ok = d[0] === 0x20 && d[3] === 0;
+      s.end(DISCONNECT);
+    });
+    s.on('error', () => {});
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(ok);
+    });
+  });
+}
+
+async function burst(port: number, host: string, tag: string, deadline: number): Promise<void> {
+  // a wave starts only with time left for it: one cut short at the deadline leaves connections behind
+  const last = deadline - 300;
+  for (let done = 0; done < WARMUP_BURST && Date.now() < last; done += WARMUP_WAVE) {
+    const wave: Array<Promise<boolean>> = [];
+    for (let i = done; i < done + WARMUP_WAVE; i++) {
+      const pk = burstConnect(i % 2 === 0 ? 5 : 4, `crucible-warmup-${tag}-b${i}`);
+      wave.push(burstOne(port, host, pk, deadline));
+    }
+    if ((await Promise.all(wave)).includes(false)) return;
+  }
+}
+
 export async function warmUp(broker: Broker, port: number, host: string): Promise<void> {
   const deadline = Date.now() + WARMUP_DEADLINE_MS;
   const tag = randomBytes(6).toString('hex');
@@ -69,5 +121,21 @@ export async function warmUp(broker: Broker, port: number, host: string): Promis
     if (Date.now() >= deadline) break;
     await converse(port, connectHost, v, tag, deadline);
   }
+  await burst(port, connectHost, tag, deadline);
   for (const k of Object.keys(broker.stats) as Array<keyof typeof broker.stats>) broker.stats[k] = 0;
+}
+
+/** The warm-up on a TCP listener of its own on 127.0.0.1, closed after it (best effort). */
+export async function warmUpAside(broker: Broker): Promise<void> {
+  let l: Awaited<ReturnType<typeof startListener>>;
+  try {
+    l = await startListener(broker, { kind: 'tcp', host: '127.0.0.1', port: 0 });
+  } catch {
+    return;
+  }
+  try {
+    await warmUp(broker, l.port, l.host);
+  } finally {
+    void l.close(); // stops accepting now; its last sockets close on their own
+  }
 }

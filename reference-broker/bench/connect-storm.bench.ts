@@ -1,0 +1,153 @@
+// Connection storm: N clients open TCP connections to 127.0.0.1 at once (as fast as one lean client
+// process can: storm-client.ts), send CONNECT (clean session, unique client ids, keep alive 60) and
+// wait for CONNACK. Per broker and size: connections per second (first connect() to last CONNACK),
+// CONNACK latency p50/p90/p99/max (from that client's connect() call to its CONNACK) and every failure
+// (refused, reset, timeout, non-zero CONNACK, other socket errors), and the broker's CPU time (the storm
+// and the clients' resets at its end). Each broker runs in its own process,
+// started fresh for each size: the reference broker as `crucible broker` runs it (its defaults, with the
+// start-up warm-up), aedes with its defaults, mosquitto with `max_connections -1`.
+//   npx tsx reference-broker/bench/connect-storm.bench.ts [--sizes 1000,10000] [--mqtt5]
+//       [--brokers reference,aedes,mosquitto] [--batch 100] [--deadline 60] (seconds, per storm)
+//       [--tree /path/to/checkout] (run that checkout's reference broker, e.g. to compare before/after)
+//       [--cpu-prof dir] (the reference broker writes a V8 CPU profile of each storm there)
+import { type ChildProcess, execSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BrokerProc, cpuMs, startMosquitto, startNodeBroker } from './brokers.ts';
+import type { StormResult } from './storm-client.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    brokers: { type: 'string', default: 'reference,aedes,mosquitto' },
+    mqtt5: { type: 'boolean', default: false },
+    batch: { type: 'string', default: '100' },
+    deadline: { type: 'string', default: '60' },
+    tree: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const SIZES = String(values.sizes).split(',').map(Number);
+const VERSION = values.mqtt5 ? 5 : 4;
+const BATCH = Number(values.batch);
+const DEADLINE_MS = Number(values.deadline) * 1000;
+const TREE = values.tree ? resolve(values.tree) : undefined;
+
+function limits(): { nofile: number; somaxconn: number } {
+  let nofile = Number.NaN;
+  let somaxconn = Number.NaN;
+  try {
+    nofile = Number(execSync('ulimit -n', { encoding: 'utf8', shell: '/bin/sh' }).trim());
+  } catch {}
+  try {
+    somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
+  } catch {}
+  return { nofile, somaxconn };
+}
+
+const starters: Record<string, () => Promise<BrokerProc | undefined>> = {
+  reference: () =>
+    startNodeBroker('reference', {
+      config: { sysIntervalSeconds: 10 }, // the shipped default ($SYS on)
+      warmUp: true,
+      tree: TREE,
+      execArgv: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : [],
+    }),
+  aedes: () => startNodeBroker('aedes'),
+  mosquitto: () => startMosquitto(['max_connections -1', 'persistence false']),
+};
+
+function runClient(port: number, n: number): Promise<StormResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child: ChildProcess = fork(
+      join(import.meta.dirname, 'storm-client.ts'),
+      [port, n, VERSION, BATCH, DEADLINE_MS].map(String),
+      { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('storm client did not report'));
+    }, DEADLINE_MS + 30_000);
+    child.once('message', (m: StormResult) => {
+      clearTimeout(t);
+      resolvePromise(m);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`storm client exited with ${code}`));
+    });
+  });
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Row {
+  broker: string;
+  n: number;
+  r: StormResult;
+  /** the broker process's CPU time during the storm */
+  brokerCpuMs: number;
+}
+
+function failures(r: StormResult): string {
+  const other = Object.entries(r.other).map(([k, v]) => `${k} ${v}`);
+  const total = r.n - r.ok;
+  const parts = [
+    `refused ${r.refused}`,
+    `reset ${r.reset}`,
+    `timeout ${r.timeout}`,
+    `CONNACK≠0 ${r.rejected}`,
+    ...other,
+  ];
+  return `${total} (${parts.join(', ')})`;
+}
+
+function line(row: Row): string {
+  const { r } = row;
+  const rate = r.ok > 0 ? Math.round((r.ok * 1000) / r.spanMs) : 0;
+  const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
+  const lat = r.latencies;
+  return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${Math.round(row.brokerCpuMs)} | ${Math.round(r.clientCpuMs)} / ${r.ok > 0 ? Math.round(r.spanMs) : '-'} |`;
+}
+
+const { nofile, somaxconn } = limits();
+console.log(
+  `ulimit -n ${nofile}, net.core.somaxconn ${somaxconn}, MQTT ${VERSION === 5 ? '5.0' : '3.1.1'}, batches of ${BATCH} connect() per turn, deadline ${DEADLINE_MS / 1000} s${TREE ? `, reference broker from ${TREE}` : ''}`,
+);
+const rows: Row[] = [];
+for (const n of SIZES) {
+  if (!(nofile >= n + 100))
+    console.error(
+      `ulimit -n ${nofile} is too low for ${n} connections (each process needs ${n} + ~100): expect EMFILE`,
+    );
+  for (const name of String(values.brokers).split(',')) {
+    const start = starters[name];
+    if (!start) {
+      console.error(`unknown broker ${name}; allowed: ${Object.keys(starters).join(', ')}`);
+      process.exit(3);
+    }
+    const b = await start();
+    if (!b) continue;
+    try {
+      const cpu0 = cpuMs(b.pid);
+      const r = await runClient(b.port, n);
+      const row = { broker: b.name, n, r, brokerCpuMs: cpuMs(b.pid) - cpu0 };
+      rows.push(row);
+      console.log(line(row));
+    } catch (e) {
+      console.error(`${b.name} ${n}: ${(e as Error).message}`);
+    } finally {
+      await b.stop();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+console.log(
+  '\n| broker | clients | conn/s | p50 ms | p90 ms | p99 ms | max ms | failures | broker CPU ms | client CPU ms / span ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+);
+for (const row of rows) console.log(line(row));
+process.exit(0);
