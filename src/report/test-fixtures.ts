@@ -216,6 +216,7 @@ export function summaryOf(values: number[]) {
   return s;
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one literal fixture document, read top to bottom
 export function loadResult(
   opts: { id?: string; broker?: string; seed?: number; n?: number; baseUs?: number } = {},
 ): LoadResult {
