@@ -225,7 +225,7 @@ const PLANNERS: Record<AttackKind, (c: PlanContext) => void> = {
       add(frame(0x32, body, lie));
     }
   },
-  'property-flood': ({ r, add, version, clientId }) => {
+  'property-flood': ({ r, add, clientId }) => {
     const p = userProps(r, 200 + r.below(4000));
     add(connectFrame({ version: 5, clientId, properties: r.chance(0.3) ? p : undefined }));
     add(publishFrame(5, shortTopic(r), 1, 1, r.fill(16), { properties: p }));
