@@ -2,6 +2,7 @@
 // pipelined QoS 1/2 with a window, acknowledgements batched per read.
 import { connect, type Socket } from 'node:net';
 import { encode } from '../../src/protocol/codec.ts';
+import { FrameReader } from '../../src/protocol/frames.ts';
 
 let idSeq = 0;
 let cleanSession = true;
@@ -39,33 +40,19 @@ export function openClient(port: number): Promise<Socket> {
   });
 }
 
-/** Frame walker: calls onFrame(type, flags, buf, bodyStart, end) for each complete packet. */
+/** Frame walker over src/protocol's frame reader: onFrame(first byte, buf, body start, end) per packet. */
 export class Framer {
-  private rest: Buffer | undefined;
-  constructor(private readonly onFrame: (h: number, b: Buffer, body: number, end: number) => void) {}
+  private readonly reader: FrameReader;
+  constructor(onFrame: (h: number, b: Buffer, body: number, end: number) => void) {
+    this.reader = new FrameReader({
+      frame: (buf, start, end, headerLength) => onFrame(buf[start]!, buf, start + headerLength, end),
+      error: (_kind, message) => {
+        throw new Error(`benchmark client: broker stream cannot be framed: ${message}`);
+      },
+    });
+  }
   push(chunk: Buffer): void {
-    const b = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    this.rest = undefined;
-    let off = 0;
-    while (off + 2 <= b.length) {
-      let rem = 0;
-      let mult = 1;
-      let i = off + 1;
-      let ok = false;
-      while (i < b.length) {
-        const x = b[i++]!;
-        rem += (x & 0x7f) * mult;
-        mult *= 128;
-        if ((x & 0x80) === 0) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok || i + rem > b.length) break;
-      this.onFrame(b[off]!, b, i, i + rem);
-      off = i + rem;
-    }
-    if (off < b.length) this.rest = Buffer.from(b.subarray(off));
+    this.reader.push(chunk);
   }
 }
 

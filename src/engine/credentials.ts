@@ -3,27 +3,12 @@
 // refusal. Only a CONNECT whose structure is whole (one packet, every payload field where its flags say) and
 // which names neither user nor password gets them (packets after it in the same write stay as they are);
 // anything else is sent exactly as written.
+import { encodeVbi, readVbi, type VbiRead } from '../protocol/vbi.ts';
 
-function readVbi(b: Buffer, off: number): { value: number; next: number } | undefined {
-  let value = 0;
-  for (let i = 0; i < 4; i++) {
-    const byte = b[off + i];
-    if (byte === undefined) return undefined;
-    value += (byte & 0x7f) * 128 ** i;
-    if ((byte & 0x80) === 0) return { value, next: off + i + 1 };
-  }
-  return undefined;
-}
-
-function vbi(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let d = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) d |= 0x80;
-    out.push(d);
-  } while (n > 0);
-  return Buffer.from(out);
+/** The Variable Byte Integer at b[off] (any bytes after it allowed), or undefined. */
+function vbiAt(b: Buffer, off: number): { value: number; next: number } | undefined {
+  const r: VbiRead = { value: 0, end: 0 };
+  return readVbi(b, off, b.length, r) ? { value: r.value, next: r.end } : undefined;
 }
 
 /** Offset after a two-byte-length field at `off`, or undefined when it runs past `end`. */
@@ -44,7 +29,7 @@ function str(s: string | Buffer): Buffer {
  *  CONNECT (other packets may follow it in the same write). */
 function connectShape(bytes: Buffer): { flagsAt: number; bodyAt: number; end: number } | undefined {
   if (bytes[0] !== 0x10) return undefined;
-  const rl = readVbi(bytes, 1);
+  const rl = vbiAt(bytes, 1);
   if (!rl || rl.next + rl.value > bytes.length) return undefined;
   const end = rl.next + rl.value;
   const afterName = skipString(bytes, rl.next, end);
@@ -54,7 +39,7 @@ function connectShape(bytes: Buffer): { flagsAt: number; bodyAt: number; end: nu
   const flags = bytes[flagsAt] as number;
   let off = flagsAt + 3; // flags, keep alive
   if (level === 5) {
-    const props = readVbi(bytes, off);
+    const props = vbiAt(bytes, off);
     if (!props || props.next + props.value > end) return undefined;
     off = props.next + props.value;
   }
@@ -62,7 +47,7 @@ function connectShape(bytes: Buffer): { flagsAt: number; bodyAt: number; end: nu
   if (flags & 0x04) fields.push(...(level === 5 ? (['props'] as const) : []), 'string', 'string');
   for (const f of fields) {
     if (f === 'props') {
-      const p = readVbi(bytes, off);
+      const p = vbiAt(bytes, off);
       if (!p || p.next + p.value > end) return undefined;
       off = p.next + p.value;
     } else {
@@ -92,5 +77,5 @@ export function withCredentials(
   body[shape.flagsAt - shape.bodyAt] = flags | 0x80 | (password !== undefined ? 0x40 : 0);
   const extra = [str(username), ...(password !== undefined ? [str(password)] : [])];
   const rest = Buffer.concat([body, ...extra]);
-  return Buffer.concat([Buffer.from([0x10]), vbi(rest.length), rest, bytes.subarray(shape.end)]);
+  return Buffer.concat([Buffer.from([0x10]), encodeVbi(rest.length), rest, bytes.subarray(shape.end)]);
 }

@@ -2,7 +2,8 @@
 // the broker sends, and drops, duplicates or holds back (reorders) selected PUBLISH packets on the way to chosen
 // clients. Test support only; 127.0.0.1.
 import net from 'node:net';
-import { clientIdOf, splitFrames } from './tap.ts';
+import { frameSplitter } from '../protocol/frames.ts';
+import { clientIdOf } from './tap.ts';
 
 export type Fault = 'drop' | 'duplicate' | 'hold';
 
@@ -30,50 +31,47 @@ export function startFaultyProxy(opts: FaultyProxyOptions): Promise<FaultyProxy>
     sockets.add(client);
     sockets.add(broker);
     let affected: boolean | undefined;
-    let up = Buffer.alloc(0);
-    let down = Buffer.alloc(0);
     let k = 0;
     let held: Buffer | undefined;
+    // upstream: held until the CONNECT is whole (its client id decides whether the link is affected)
+    let early: Buffer[] = [];
+    const firstFrame = frameSplitter((f) => {
+      if (affected !== undefined) return;
+      affected = opts.affects(clientIdOf(f));
+      broker.write(Buffer.concat(early));
+      early = [];
+    });
     client.on('data', (d: Buffer) => {
-      if (affected === undefined) {
-        up = Buffer.concat([up, d]);
-        const { list } = splitFrames(up);
-        if (list.length === 0) return;
-        affected = opts.affects(clientIdOf(list[0] as Buffer));
-        broker.write(up);
-        up = Buffer.alloc(0);
+      if (affected !== undefined) {
+        broker.write(d);
         return;
       }
-      broker.write(d);
+      early.push(d);
+      firstFrame.push(d);
+    });
+    // downstream of an affected link: every PUBLISH frame meets the fault schedule
+    const down = frameSplitter((f) => {
+      if ((f[0] as number) >> 4 !== 3) {
+        client.write(f);
+        return;
+      }
+      const fault = opts.fault(k++);
+      if (fault) applied[fault]++;
+      if (fault === 'drop') return;
+      if (fault === 'hold') {
+        held = f;
+        return;
+      }
+      const out = fault === 'duplicate' ? [f, f] : [f];
+      if (held) {
+        out.push(held);
+        held = undefined;
+      }
+      client.write(out.length === 1 ? f : Buffer.concat(out));
     });
     broker.on('data', (d: Buffer) => {
-      if (!affected) {
-        client.write(d);
-        return;
-      }
-      const { list, rest } = splitFrames(Buffer.concat([down, d]));
-      down = Buffer.from(rest);
-      const out: Buffer[] = [];
-      for (const f of list) {
-        if ((f[0] as number) >> 4 !== 3) {
-          out.push(f);
-          continue;
-        }
-        const fault = opts.fault(k++);
-        if (fault) applied[fault]++;
-        if (fault === 'drop') continue;
-        if (fault === 'hold') {
-          held = Buffer.from(f);
-          continue;
-        }
-        out.push(f);
-        if (fault === 'duplicate') out.push(f);
-        if (held) {
-          out.push(held);
-          held = undefined;
-        }
-      }
-      if (out.length > 0) client.write(Buffer.concat(out));
+      if (!affected) client.write(d);
+      else down.push(d);
     });
     const close = (): void => {
       client.destroy();

@@ -2,6 +2,8 @@
 // each way per connection (with the CONNECT's client id) and lets a test rewrite the broker-to-client stream:
 // drop a frame, answer the broker in the client's name (so a dropped message is truly lost), or inject a frame.
 import net from 'node:net';
+import { frameSplitter } from '../protocol/frames.ts';
+import { readVbi, type VbiRead } from '../protocol/vbi.ts';
 
 export interface TapFrame {
   conn: number;
@@ -34,50 +36,19 @@ interface Tap {
   close(): Promise<void>;
 }
 
-/** Splits complete MQTT frames off the front of buf. */
-export function splitFrames(buf: Buffer): { list: Buffer[]; rest: Buffer } {
-  const list: Buffer[] = [];
-  let off = 0;
-  while (off + 2 <= buf.length) {
-    let len = 0;
-    let mult = 1;
-    let p = off + 1;
-    let ok = false;
-    for (let n = 0; n < 4 && p < buf.length; n++) {
-      const b = buf[p++] as number;
-      len += (b & 0x7f) * mult;
-      mult *= 128;
-      if (!(b & 0x80)) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok || p + len > buf.length) break;
-    list.push(Buffer.from(buf.subarray(off, p + len)));
-    off = p + len;
-  }
-  return { list, rest: Buffer.from(buf.subarray(off)) };
-}
-
 /** Client id of a CONNECT frame (3.1.1 and 5.0). */
 export function clientIdOf(f: Buffer): string {
-  let p = 1;
-  while ((f[p] as number) & 0x80) p++;
-  p++;
-  p += 2 + f.readUInt16BE(p);
+  const vbi: VbiRead = { value: 0, end: 0 };
+  if (!readVbi(f, 1, f.length, vbi) || vbi.end + 2 > f.length) return '';
+  let p = vbi.end + 2 + f.readUInt16BE(vbi.end); // past the protocol name
+  if (p + 4 > f.length) return '';
   const level = f[p] as number;
-  p += 4;
+  p += 4; // level, flags, keep alive
   if (level === 5) {
-    let len = 0;
-    let mult = 1;
-    for (;;) {
-      const b = f[p++] as number;
-      len += (b & 0x7f) * mult;
-      mult *= 128;
-      if (!(b & 0x80)) break;
-    }
-    p += len;
+    if (!readVbi(f, p, f.length, vbi)) return '';
+    p = vbi.end + vbi.value;
   }
+  if (p + 2 > f.length) return '';
   return f.subarray(p + 2, p + 2 + f.readUInt16BE(p)).toString();
 }
 
@@ -94,27 +65,19 @@ export async function startTap(opts: TapOptions): Promise<Tap> {
       toBroker: (b) => broker.write(b),
       toClient: (b) => client.write(b),
     };
-    let up: Buffer = Buffer.alloc(0);
-    let down: Buffer = Buffer.alloc(0);
-    client.on('data', (d: Buffer) => {
-      const { list, rest } = splitFrames(Buffer.concat([up, d]));
-      up = rest;
-      for (const f of list) {
-        if (conn.clientId === '' && (f[0] as number) >> 4 === 1) conn.clientId = clientIdOf(f);
-        frames.push({ conn: conn.index, clientId: conn.clientId, dir: 'up', bytes: f });
-        const out = opts.up ? opts.up(f, conn) : [f];
-        for (const o of out) broker.write(o);
-      }
+    const up = frameSplitter((f) => {
+      if (conn.clientId === '' && (f[0] as number) >> 4 === 1) conn.clientId = clientIdOf(f);
+      frames.push({ conn: conn.index, clientId: conn.clientId, dir: 'up', bytes: f });
+      const out = opts.up ? opts.up(f, conn) : [f];
+      for (const o of out) broker.write(o);
     });
-    broker.on('data', (d: Buffer) => {
-      const { list, rest } = splitFrames(Buffer.concat([down, d]));
-      down = rest;
-      for (const f of list) {
-        frames.push({ conn: conn.index, clientId: conn.clientId, dir: 'down', bytes: f });
-        const out = opts.down ? opts.down(f, conn) : [f];
-        for (const o of out) client.write(o);
-      }
+    const down = frameSplitter((f) => {
+      frames.push({ conn: conn.index, clientId: conn.clientId, dir: 'down', bytes: f });
+      const out = opts.down ? opts.down(f, conn) : [f];
+      for (const o of out) client.write(o);
     });
+    client.on('data', (d: Buffer) => up.push(d));
+    broker.on('data', (d: Buffer) => down.push(d));
     const close = (): void => {
       client.destroy();
       broker.destroy();

@@ -4,7 +4,10 @@
 import type { Packet } from 'mqtt-packet';
 import { encode, type ProtocolVersion } from '../protocol/codec.ts';
 import { newPublishFields, PublishFault, readPublishFields } from '../protocol/publish-fields.ts';
+import { readVbi, type VbiRead } from '../protocol/vbi.ts';
 import { HEADER_SIZE, payloadTemplate } from './payload.ts';
+
+const VBI: VbiRead = { value: 0, end: 0 };
 
 export const T = {
   CONNACK: 2,
@@ -140,15 +143,8 @@ export function readPublish(
 export function subackRefusal(buf: Buffer, body: number, end: number, v5: boolean): number {
   let p = body + 2;
   if (v5) {
-    let len = 0;
-    let mult = 1;
-    for (let n = 0; n < 4; n++) {
-      const b = buf[p++] as number;
-      len += (b & 0x7f) * mult;
-      mult *= 128;
-      if (!(b & 0x80)) break;
-    }
-    p += len;
+    if (!readVbi(buf, p, end, VBI)) return -1;
+    p = VBI.end + VBI.value;
   }
   for (; p < end; p++) if ((buf[p] as number) >= 0x80) return buf[p] as number;
   return -1;
@@ -156,16 +152,9 @@ export function subackRefusal(buf: Buffer, body: number, end: number, v5: boolea
 
 /** MQTT 5 CONNACK: Receive Maximum property (0x21) if present, else 65535 (MQTT-3.2.2-17 default). */
 export function connackReceiveMaximum(buf: Buffer, body: number, end: number): number {
-  let p = body + 2;
-  let len = 0;
-  let mult = 1;
-  for (let n = 0; n < 4 && p < end; n++) {
-    const b = buf[p++] as number;
-    len += (b & 0x7f) * mult;
-    mult *= 128;
-    if (!(b & 0x80)) break;
-  }
-  const stop = Math.min(end, p + len);
+  if (!readVbi(buf, body + 2, end, VBI)) return 65535;
+  let p = VBI.end;
+  const stop = Math.min(end, p + VBI.value);
   while (p < stop) {
     const id = buf[p++] as number;
     if (id === 0x21) return buf.readUInt16BE(p);

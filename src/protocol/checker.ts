@@ -16,6 +16,7 @@ import {
   SUBACK_RETURN_CODES_V4,
 } from './constants.ts';
 import { checkUtf8, describeUtf8Issue } from './utf8.ts';
+import { readVbi, type VbiRead } from './vbi.ts';
 import { findField, scanPacket } from './wire.ts';
 
 export type { Finding } from './checker-properties.ts';
@@ -312,16 +313,9 @@ function checkPublish(x: Ctx): void {
 function payloadFrom(x: Ctx, at: number): Buffer | undefined {
   let off = at;
   if (x.v5) {
-    let len = 0;
-    let shift = 0;
-    for (let i = 0; ; i++) {
-      const b = x.raw[off++];
-      if (b === undefined || i > 3) return undefined;
-      len += (b & 0x7f) << shift;
-      shift += 7;
-      if ((b & 0x80) === 0) break;
-    }
-    off += len;
+    const vbi: VbiRead = { value: 0, end: 0 };
+    if (!readVbi(x.raw, off, x.raw.length, vbi)) return undefined;
+    off = vbi.end + vbi.value;
   }
   return off <= x.raw.length ? x.raw.subarray(off) : undefined;
 }

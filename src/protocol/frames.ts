@@ -196,3 +196,15 @@ export class FrameReader {
     this.need = 0;
   }
 }
+
+/** A frame reader that hands over each whole frame as a copy of its own (for taps and proxies, which keep or
+ *  forward frames after the read buffer is reused). A stream that cannot be framed stops it: `onError` is told. */
+export function frameSplitter(
+  onFrame: (frame: Buffer) => void,
+  onError: (message: string) => void = () => {},
+): FrameReader {
+  return new FrameReader({
+    frame: (buf, start, end) => onFrame(Buffer.from(buf.subarray(start, end))),
+    error: (_kind, message) => onError(message),
+  });
+}

@@ -14,7 +14,7 @@ export {
   type PublishTemplateInput,
 } from './codec.ts';
 export * from './constants.ts';
-export { encodeVbi, type Mutation, MutationError, mutate, mutateBytes, propertyId } from './mutate.ts';
+export { type Mutation, MutationError, mutate, mutateBytes, propertyId } from './mutate.ts';
 export {
   newPublishFields,
   PublishFault,
@@ -32,4 +32,5 @@ export {
   validateTopicName,
 } from './topics.ts';
 export { checkStringMust, checkUtf8, describeUtf8Issue, isValidMqttUtf8, type Utf8Issue } from './utf8.ts';
+export { encodeVbi } from './vbi.ts';
 export { findField, scanPacket, type WireField, type WireLayout, type WireProperty } from './wire.ts';

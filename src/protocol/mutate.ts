@@ -9,7 +9,8 @@ import type { Packet } from 'mqtt-packet';
 import { encode, type ProtocolVersion } from './codec.ts';
 import { PROPERTY_BY_FIELD, PROPERTY_BY_ID } from './constants.ts';
 import { hexToBytes } from './raw.ts';
-import { findField, scanPacket, vbiLength, type WireLayout } from './wire.ts';
+import { encodeVbi, vbiLength } from './vbi.ts';
+import { findField, scanPacket, type WireLayout } from './wire.ts';
 
 /** Names accepted by the string ops: any string field of the layout (see wire.ts), e.g. topic,
  *  clientId, willTopic, username, protocolName, filter, or a property such as contentType. */
@@ -77,19 +78,6 @@ function frame(s: State): Buffer {
 
 function layoutOf(s: State): WireLayout {
   return scanPacket(frame(s), s.version);
-}
-
-/** Minimal VBI, or padded to `minBytes` with 0x80 continuation bytes (up to 5, beyond the spec). */
-export function encodeVbi(n: number, minBytes = 1): Buffer {
-  const out: number[] = [];
-  do {
-    let d = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0 || out.length + 1 < minBytes) d |= 0x80;
-    out.push(d);
-  } while (n > 0);
-  while (out.length < minBytes) out.push(out.length + 1 < minBytes ? 0x80 : 0x00);
-  return Buffer.from(out);
 }
 
 /** Replace body bytes [start, end) (offsets relative to the frame of `s`) with `bytes`. */

@@ -4,9 +4,11 @@
 // back to mqtt-packet, which then produces its own object or error. Encode: PUBLISH without v5
 // properties, byte-identical to mqtt-packet's generate. The golden vectors and the equivalence
 // test (publish-fast.test.ts) keep both honest.
+
 import { createRequire } from 'node:module';
 import type { IPublishPacket, Packet } from 'mqtt-packet';
 import { newPublishFields, PublishFault, readPublishFields } from './publish-fields.ts';
+import { readVbi, type VbiRead, vbiLength } from './vbi.ts';
 
 type PacketObject = Record<string, unknown>;
 const PacketCtor = createRequire(import.meta.url)('mqtt-packet/packet.js') as new () => PacketObject;
@@ -72,17 +74,9 @@ function parseProps(raw: Buffer, pos: number, end: number): PacketObject | undef
       }
       case 0x0b: {
         // Subscription Identifier (may repeat: scalar first, then an array, as mqtt-packet does)
-        let v = 0;
-        let mult = 1;
-        let n = 0;
-        for (;;) {
-          if (pos >= end || n === 4) return undefined;
-          const b = raw[pos++]!;
-          v += (b & 0x7f) * mult;
-          mult *= 128;
-          n++;
-          if ((b & 0x80) === 0) break;
-        }
+        if (!readVbi(raw, pos, end, VBI)) return undefined;
+        pos = VBI.end;
+        const v = VBI.value;
         const cur = props.subscriptionIdentifier;
         if (cur === undefined) props.subscriptionIdentifier = v;
         else if (Array.isArray(cur)) cur.push(v);
@@ -155,11 +149,8 @@ export function parsePublishFast(raw: Buffer, hdr: number, version: number): Pac
   return p as unknown as Packet;
 }
 
-function vbiSize(n: number): number {
-  return n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4;
-}
-
 const EMPTY = Buffer.alloc(0);
+const VBI: VbiRead = { value: 0, end: 0 };
 
 /** `{}` encodes exactly like absent properties in mqtt-packet (property length 0). */
 function isEmptyObject(v: unknown): boolean {
@@ -192,7 +183,7 @@ export function encodePublishFast(packet: Packet, version: number): Buffer | und
   const pl = isBuf ? (payload as Buffer).length : Buffer.byteLength(payload as string);
   const rl = 2 + tl + (qos > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + pl;
   if (rl > 268_435_455) return undefined;
-  const buf = Buffer.allocUnsafe(1 + vbiSize(rl) + rl);
+  const buf = Buffer.allocUnsafe(1 + vbiLength(rl) + rl);
   buf[0] = 0x30 | (pk.dup ? 8 : 0) | (qos << 1) | (pk.retain ? 1 : 0);
   let pos = 1;
   let n = rl;

@@ -3,6 +3,9 @@
 // message). It checks structure only (every length within the frame); the meaning of the fields
 // (QoS 3, DUP on QoS 0, packet identifier 0, UTF-8, which properties) is judged by each caller.
 // Used by the reference broker, the load client's inbound reader and the decoder's fast path.
+import { readVbi, type VbiRead } from './vbi.ts';
+
+const VBI: VbiRead = { value: 0, end: 0 };
 
 /** Result of readPublishFields: 0 = well formed, else the first structural fault. */
 export const PublishFault = {
@@ -92,16 +95,7 @@ export function readPublishFields(
  * Sets out.propsStart past it and returns the end of the properties, or -1 when they do not fit.
  */
 function propertySection(buf: Buffer, pos: number, end: number, out: PublishFields): number {
-  let len = 0;
-  let mult = 1;
-  for (let n = 0; ; n++) {
-    if (pos >= end || n === 4) return -1;
-    const b = buf[pos++]!;
-    len += (b & 0x7f) * mult;
-    if ((b & 0x80) === 0) break;
-    mult *= 128;
-  }
-  if (pos + len > end) return -1;
-  out.propsStart = pos;
-  return pos + len;
+  if (!readVbi(buf, pos, end, VBI) || VBI.end + VBI.value > end) return -1;
+  out.propsStart = VBI.end;
+  return VBI.end + VBI.value;
 }

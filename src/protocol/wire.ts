@@ -2,7 +2,9 @@
 // where every field, string and property sits. Used by the strict checker (UTF-8, property and VBI
 // rules need the raw bytes) and by mutate (to find the bytes to corrupt). Never throws: a broken
 // structure ends the scan with `error` set and the fields found so far.
+
 import { PROPERTY_BY_ID, type PropertyType } from './constants.ts';
+import { vbiLength } from './vbi.ts';
 
 export type FieldKind = 'string' | 'binary' | 'u8' | 'u16' | 'u32' | 'vbi' | 'bytes';
 
@@ -199,10 +201,6 @@ class Cursor {
     this.pos = this.end;
     this.field(name, 'bytes', s, s);
   }
-}
-
-export function vbiLength(n: number): number {
-  return n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4;
 }
 
 /** Scans one complete frame (fixed header included). `version` selects 3.1.x or 5.0 layouts;
