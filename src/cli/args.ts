@@ -9,6 +9,23 @@ export type FlagSpec = Record<
   { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }
 >;
 
+/** Flags every command that connects to a broker takes: TLS material, the reports, the case pool, help. */
+export const BROKER_RUN_FLAGS = {
+  'ws-url': { type: 'string' },
+  concurrency: { type: 'string' },
+  repeat: { type: 'string' },
+  reporter: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  timeout: { type: 'string' },
+  profile: { type: 'string' },
+  label: { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  insecure: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export interface ParsedFlags {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;
   positionals: string[];

@@ -1,5 +1,6 @@
 // Plain-text views of load progress and results for the terminal (the rich views are src/report's).
 import type { HistogramSummary, LoadResult } from '../results/model.ts';
+import { LATENCY_METRICS } from '../scenario/load-profile/thresholds.ts';
 
 function lat(name: string, h: HistogramSummary | undefined): string | undefined {
   if (!h || h.count === 0) return undefined;
@@ -14,15 +15,7 @@ export function formatLoadSummary(r: LoadResult): string {
   const lines = [
     `load ${r.id} against ${r.broker}: ${(r.durationMs / 1000).toFixed(1)}s, sent ${sent} (${Math.round(sent / secs)}/s), acked ${acked}, delivered ${delivered} (${Math.round(delivered / secs)}/s)`,
   ];
-  for (const k of [
-    'deliver.intended',
-    'deliver.actual',
-    'sendLag',
-    'puback',
-    'pubcomp',
-    'connack',
-    'suback',
-  ]) {
+  for (const k of LATENCY_METRICS) {
     const l = lat(k, r.latency[k]);
     if (l) lines.push(l);
   }

@@ -29,6 +29,10 @@ interface Suite {
   properties: Record<string, string>;
 }
 
+function newSuite(name: string, time: number, timestamp: string, properties: Record<string, string>): Suite {
+  return { name, cases: [], tests: 0, failures: 0, errors: 0, skipped: 0, time, timestamp, properties };
+}
+
 const secs = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 
 function property(name: string, value: string): string {
@@ -94,17 +98,7 @@ function caseXml(
 
 function thresholdSuite(r: LoadResult): Suite {
   const name = `${r.broker}.load.${r.id}`;
-  const suite: Suite = {
-    name,
-    cases: [],
-    tests: 0,
-    failures: 0,
-    errors: 0,
-    skipped: 0,
-    time: r.durationMs,
-    timestamp: r.startedAt,
-    properties: { broker: r.broker, profile: r.id },
-  };
+  const suite = newSuite(name, r.durationMs, r.startedAt, { broker: r.broker, profile: r.id });
   for (const t of r.thresholds) {
     suite.tests++;
     const actual = t.actual === null ? 'no data' : `${fmtNum(t.actual)}${t.unit}`;
@@ -164,17 +158,7 @@ export function renderJunit(doc: ResultsDocument): string {
     const name = `${c.broker}.${c.version}.${c.area}`;
     let s = suites.get(name);
     if (!s) {
-      s = {
-        name,
-        cases: [],
-        tests: 0,
-        failures: 0,
-        errors: 0,
-        skipped: 0,
-        time: 0,
-        timestamp: doc.run.startedAt,
-        properties: {},
-      };
+      s = newSuite(name, 0, doc.run.startedAt, {});
       s.properties = { broker: c.broker, version: c.version, area: c.area };
       const url = urls.get(c.broker);
       if (url) s.properties.url = url;

@@ -12,6 +12,7 @@ import { formatProblems } from '../../scenario/index.ts';
 import type { CaseSpec, Problem } from '../../scenario/model.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
 import {
+  BROKER_RUN_FLAGS,
   boolFlag,
   durationFlag,
   intFlag,
@@ -52,25 +53,13 @@ Runs the bundled MQTT 3.1, 3.1.1 and 5.0 suites against the broker at <url> (mqt
 `;
 
 const FLAGS = {
+  ...BROKER_RUN_FLAGS,
   version: { type: 'string' },
   area: { type: 'string', multiple: true },
   only: { type: 'string', multiple: true },
   level: { type: 'string' },
-  profile: { type: 'string' },
-  'ws-url': { type: 'string' },
   baseline: { type: 'string' },
-  reporter: { type: 'string', multiple: true },
-  out: { type: 'string' },
-  concurrency: { type: 'string' },
-  repeat: { type: 'string' },
-  timeout: { type: 'string' },
-  label: { type: 'string' },
   suites: { type: 'string' },
-  ca: { type: 'string' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  insecure: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Everything a conformance run needs, read from the flags and files before anything connects. */

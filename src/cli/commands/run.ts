@@ -21,6 +21,7 @@ import type { LoadProfile } from '../../scenario/load-profile/model.ts';
 import type { CaseSpec, Problem } from '../../scenario/model.ts';
 import { parseBrokerUrl } from '../../transport/index.ts';
 import {
+  BROKER_RUN_FLAGS,
   boolFlag,
   durationFlag,
   intFlag,
@@ -112,21 +113,9 @@ async function runConversations(
 }
 
 const FLAGS = {
+  ...BROKER_RUN_FLAGS,
   broker: { type: 'string' },
-  'ws-url': { type: 'string' },
-  concurrency: { type: 'string' },
-  repeat: { type: 'string' },
-  reporter: { type: 'string', multiple: true },
-  out: { type: 'string' },
-  timeout: { type: 'string' },
   var: { type: 'string', multiple: true },
-  profile: { type: 'string' },
-  label: { type: 'string' },
-  ca: { type: 'string' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  insecure: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Everything a run needs, read from the flags and files before anything connects. */

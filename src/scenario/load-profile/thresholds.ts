@@ -3,7 +3,8 @@
 // evaluation against a result is src/metrics/thresholds.ts.
 import type { ThresholdOp, ThresholdSpec } from './model.ts';
 
-const LATENCY_METRICS = [
+/** The latency metrics a load result carries (also the order the text views list them in). */
+export const LATENCY_METRICS = [
   'deliver.intended',
   'deliver.actual',
   'sendLag',
