@@ -2,17 +2,15 @@
 // retained messages, wills, statistics. Packet handling lives in handlers/, fan-out in router.ts.
 import { Acl } from './auth/acl.ts';
 import { loadUsers, type UserTable } from './auth/users.ts';
+import type { ClientLink as Connection, Will } from './client-link.ts';
 import type { BrokerConfig } from './config/schema.ts';
-import type { Connection, Will } from './connection.ts';
 import { type FaultFlags, faultFlags } from './faults.ts';
-import { handlePublish } from './handlers/publish.ts';
 import { type Message, makeMessage } from './message.ts';
 import { MEMORY_STORE, type Store } from './persist/store.ts';
 import { RetainedStore } from './retained.ts';
 import { Router } from './router.ts';
 import { NEVER_EXPIRES, type Session } from './session.ts';
 import { SubscriptionTrie } from './trie.ts';
-import type { InPublish } from './wire.ts';
 
 export interface BrokerStats {
   connections: number;
@@ -119,10 +117,6 @@ export class Broker {
     do id = `crucible-${Date.now().toString(36)}-${(++this.idCounter).toString(36)}`;
     while (this.sessions.has(id));
     return id;
-  }
-
-  onPublish(conn: Connection, p: InPublish): void {
-    handlePublish(conn, p);
   }
 
   /** Publishes a message from inside the broker (wills, $SYS): retained store + fan-out. */

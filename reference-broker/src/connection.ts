@@ -4,24 +4,16 @@
 import { Decoder, encode, type Packet, type ProtocolVersion } from '../../src/protocol/codec.ts';
 import { type FrameErrorKind, FrameReader, MAX_REMAINING_LENGTH } from '../../src/protocol/frames.ts';
 import type { Broker } from './broker.ts';
+import type { ClientLink, Will } from './client-link.ts';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './handlers/acks.ts';
 import { connectFast } from './handlers/connect-fast.ts';
 import { dispatch } from './handlers/index.ts';
+import { handlePublish } from './handlers/publish.ts';
 import { connectProtocol, FrameDecoder } from './packet-decoder.ts';
 import type { Session } from './session.ts';
 import { describe, describeIn } from './trace-format.ts';
 import type { Transport, TransportEvents } from './transport.ts';
 import { type InPublish, newInPublish, parsePublishAt } from './wire.ts';
-
-export interface Will {
-  topic: string;
-  payload: Buffer;
-  qos: 0 | 1 | 2;
-  retain: boolean;
-  props: Buffer | undefined;
-  expiryInterval: number;
-  delay: number;
-}
 
 const ACK_HEADER = [0x40, 0x50, 0x62, 0x70];
 const ACK_NAME = ['PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP'];
@@ -45,7 +37,7 @@ function keepAliveCheck(c: Connection): void {
   c.kaTimer = setTimeout(keepAliveCheck, limit - idle, c);
 }
 
-export class Connection implements TransportEvents {
+export class Connection implements TransportEvents, ClientLink {
   state: 'new' | 'auth' | 'connected' | 'closing' | 'closed' = 'new';
   version: ProtocolVersion = 4;
   v5 = false;
@@ -198,7 +190,7 @@ export class Connection implements TransportEvents {
   private onPublishFrame(buf: Buffer, start: number, end: number, headerLength: number): void {
     const p = parsePublishAt(buf, start, start + headerLength, end, this.v5, this.pub);
     if (this.broker.config.trace) this.broker.trace(this, 'in', describeIn(p));
-    if (p.error === undefined) this.broker.onPublish(this, p);
+    if (p.error === undefined) handlePublish(this, p);
     else if (!this.broker.faults['accept-malformed']) this.protocolError(p.errorCode, p.error);
   }
 

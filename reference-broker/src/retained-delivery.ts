@@ -2,7 +2,7 @@
 // subscription gets a cursor over the retained store, pumped like the session queue, so every
 // matching retained message is sent (none dropped by the queue cap) and none is held twice in memory.
 import type { Broker } from './broker.ts';
-import type { Connection } from './connection.ts';
+import type { ClientLink as Connection } from './client-link.ts';
 import type { RetainedCursor } from './retained.ts';
 import type { Session, Subscription } from './session.ts';
 

@@ -3,7 +3,7 @@
 // connection is dropped, QoS>0 beyond the inflight window is queued (bounded).
 import { allowedToReceive } from './auth/acl.ts';
 import type { Broker } from './broker.ts';
-import type { Connection } from './connection.ts';
+import type { ClientLink as Connection } from './client-link.ts';
 import { qos0WithPacketId } from './faults.ts';
 import {
   encodePublish,

@@ -1,6 +1,6 @@
 // Session state (MQTT 4.1): subscriptions, outgoing QoS 1/2 in flight, queued messages, and the
 // packet ids of incoming QoS 2 messages whose PUBREL has not arrived yet.
-import type { Connection } from './connection.ts';
+import type { ClientLink as Connection } from './client-link.ts';
 import type { Message } from './message.ts';
 import type { PendingRetained } from './retained-delivery.ts';
 

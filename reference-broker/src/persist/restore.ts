@@ -9,7 +9,7 @@
 // (its will, if still waiting, is published then). Offline sessions keep their absolute expiry
 // and will times; a time that passed while the broker was down is acted on at start-up.
 import type { Broker } from '../broker.ts';
-import type { Will } from '../connection.ts';
+import type { Will } from '../client-link.ts';
 import type { Message } from '../message.ts';
 import { NEVER_EXPIRES, type Outgoing, Session, type Subscription } from '../session.ts';
 import { parseShared } from '../topics.ts';

@@ -5,7 +5,7 @@
 // commit), so an acknowledgement never reports state that a crash could lose. See README.md
 // ("Persistence") for the sync policies and the file layout.
 import type Database from 'better-sqlite3';
-import type { Connection, Will } from '../connection.ts';
+import type { ClientLink as Connection, Will } from '../client-link.ts';
 import type { Message } from '../message.ts';
 import type { Outgoing, Session, Subscription } from '../session.ts';
 import { openDatabase, type PersistenceConfig, statements } from './schema.ts';

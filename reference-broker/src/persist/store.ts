@@ -4,7 +4,7 @@
 // turn and commits once per turn; everything the broker writes to its clients in that turn is held
 // until the commit (holdWrites), so no PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK or delivery reaches
 // a peer before the state it reports is stored.
-import type { Connection, Will } from '../connection.ts';
+import type { ClientLink as Connection, Will } from '../client-link.ts';
 import type { Message } from '../message.ts';
 import type { Outgoing, Session, Subscription } from '../session.ts';
 
