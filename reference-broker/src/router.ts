@@ -23,6 +23,15 @@ function pumpTimer(r: Router, s: Session): void {
   r.pump(s);
 }
 
+/** A live subscriber's queue length at which publishers are paused (they resume at half of it): half the
+ *  session's queue cap, but never more than BACKPRESSURE_AT. The cap is where deliveries are dropped; a
+ *  deep cap (set so that nothing is dropped) must not also let every queue grow that deep before
+ *  publishers slow down. */
+const BACKPRESSURE_AT = 500;
+function pressureAt(maxQueuedMessages: number): number {
+  return Math.min(BACKPRESSURE_AT, maxQueuedMessages / 2);
+}
+
 export class Router {
   private readonly match: MatchResult = { subs: [], groups: [] };
   private readonly cache: Array<Buffer | undefined> = new Array(12).fill(undefined);
@@ -175,7 +184,11 @@ export class Router {
       // nothing in flight means no acknowledgement will come to pump the queue
       if (conn !== undefined && conn.state === 'connected' && s.inflight.size === 0) this.pumpLater(s);
       // backpressure only for clients that are making progress; a stuck client just loses messages
-      if (conn !== undefined && s.queued * 2 >= b.config.maxQueuedMessages && Date.now() - s.lastAck < 1000) {
+      if (
+        conn !== undefined &&
+        s.queued >= pressureAt(b.config.maxQueuedMessages) &&
+        Date.now() - s.lastAck < 1000
+      ) {
         this.congested = true;
       }
     }
@@ -365,7 +378,7 @@ export class Router {
         this.b.stats.messagesSent++;
       } else this.sendOutgoing(conn, s, head, false, expiry);
     }
-    if (s.queued * 4 <= this.b.config.maxQueuedMessages) this.b.resumePublishers();
+    if (s.queued * 2 <= pressureAt(this.b.config.maxQueuedMessages)) this.b.resumePublishers();
   }
 
   /** On session resume: re-send unacknowledged PUBLISH (DUP=1) and PUBREL, in order (MQTT-4.4.0-1). */
