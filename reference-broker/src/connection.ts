@@ -177,7 +177,7 @@ export class Connection implements TransportEvents, ClientLink {
     const pk = this.decoder.decode(frame);
     if (typeof pk === 'string') {
       if (this.broker.faults['accept-malformed'] && this.state === 'connected') {
-        this.decoder!.reset();
+        this.decoder.reset();
         return;
       }
       // MQTT-2.2.2-2 / MQTT-3.1.2-3 / MQTT-1.5.4-1: malformed packet => close (0x81)

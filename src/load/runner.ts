@@ -11,6 +11,7 @@ import {
   monitorEventLoopDelay,
   performance,
 } from 'node:perf_hooks';
+import { newPublishFields } from '../protocol/publish-fields.ts';
 import type { LoadProfile } from '../scenario/load-profile/model.ts';
 import { ChaosAgent } from './chaos.ts';
 import { type ClientHost, LeanClient } from './client.ts';
@@ -53,7 +54,7 @@ export class LoadWorker implements ClientHost {
   readonly stats: WorkerStats;
   readonly brokerUrl: URL;
   readonly localAddresses: string[] = [];
-  readonly scratchPublish = { qos: 0, packetId: 0, topicStart: 0, topicEnd: 0, payloadStart: 0 };
+  readonly scratchPublish = newPublishFields();
   readonly scratchHeader = { publisher: 0, seq: 0, intended: 0, actual: 0 };
   readonly readBatchMs: number;
   readonly maxInboundPacket: number;

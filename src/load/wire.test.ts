@@ -45,11 +45,14 @@ describe('publish template and minimal inbound parser', () => {
         // fast path
         let rl = 1;
         while ((buf[rl] as number) & 0x80) rl++;
-        const out: InboundPublish = { qos: 0, packetId: 0, topicStart: 0, topicEnd: 0, payloadStart: 0 };
+        const out: InboundPublish = newPublishFields();
         assert.ok(readPublish(buf, (buf[0] as number) & 15, rl + 1, buf.length, version === 5, out));
         assert.equal(out.qos, qos);
         assert.equal(out.packetId, qos > 0 ? 777 : 0);
-        assert.equal(buf.subarray(out.topicStart, out.topicEnd).toString(), 'sensors/42/temp');
+        assert.equal(
+          buf.subarray(out.topicStart, out.topicStart + out.topicLength).toString(),
+          'sensors/42/temp',
+        );
         const h = { publisher: 0, seq: 0, intended: 0, actual: 0 };
         assert.ok(readHeader(buf, out.payloadStart, buf.length, h));
         assert.deepEqual(h, { publisher: 42, seq: 123456, intended: now - 5, actual: now });
@@ -74,7 +77,7 @@ describe('publish template and minimal inbound parser', () => {
       } as unknown as Packet,
       5,
     );
-    const out: InboundPublish = { qos: 0, packetId: 0, topicStart: 0, topicEnd: 0, payloadStart: 0 };
+    const out: InboundPublish = newPublishFields();
     let rl = 1;
     while ((raw[rl] as number) & 0x80) rl++;
     assert.ok(readPublish(raw, (raw[0] as number) & 15, rl + 1, raw.length, true, out));
@@ -117,6 +120,7 @@ describe('publish template and minimal inbound parser', () => {
 });
 
 import * as codec from '../protocol/codec.ts';
+import { newPublishFields } from '../protocol/publish-fields.ts';
 
 function require_codec(): typeof codec {
   return codec;

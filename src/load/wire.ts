@@ -3,7 +3,7 @@
 // inbound frames are read by a minimal parser (correctness checked against src/protocol in wire.test.ts).
 import type { Packet } from 'mqtt-packet';
 import { encode, type ProtocolVersion } from '../protocol/codec.ts';
-import { newPublishFields, PublishFault, readPublishFields } from '../protocol/publish-fields.ts';
+import { PublishFault, type PublishFields, readPublishFields } from '../protocol/publish-fields.ts';
 import { readVbi, type VbiRead } from '../protocol/vbi.ts';
 import { HEADER_SIZE, payloadTemplate } from './payload.ts';
 
@@ -108,16 +108,8 @@ export function ackPacket(type: number, packetId: number): Buffer {
 export const PINGREQ = Buffer.from([0xc0, 0x00]);
 export const DISCONNECT = Buffer.from([0xe0, 0x00]);
 
-/** Fields of an inbound PUBLISH, filled in place (no allocation per message). */
-export interface InboundPublish {
-  qos: number;
-  packetId: number;
-  topicStart: number;
-  topicEnd: number;
-  payloadStart: number;
-}
-
-const fields = newPublishFields();
+/** Fields of an inbound PUBLISH, filled in place (no allocation per message): src/protocol's own. */
+export type InboundPublish = PublishFields;
 
 /** Reads a PUBLISH whose body spans buf[body, end) (src/protocol's field reader). Returns false when malformed. */
 export function readPublish(
@@ -128,15 +120,7 @@ export function readPublish(
   v5: boolean,
   out: InboundPublish,
 ): boolean {
-  const f = fields;
-  const fault = readPublishFields(buf, flags, body, end, v5, f);
-  out.qos = f.qos;
-  out.packetId = f.packetId;
-  if (fault !== PublishFault.none) return false;
-  out.topicStart = f.topicStart;
-  out.topicEnd = f.topicStart + f.topicLength;
-  out.payloadStart = f.payloadStart;
-  return true;
+  return readPublishFields(buf, flags, body, end, v5, out) === PublishFault.none;
 }
 
 /** The first refusal (a return / reason code >= 0x80) in a SUBACK, else -1. */

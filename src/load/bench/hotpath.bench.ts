@@ -7,6 +7,7 @@ import { LedgerRecorder } from '../../metrics/ledger.ts';
 import { FastRecorder } from '../../metrics/recorder.ts';
 import type { Packet } from '../../protocol/codec.ts';
 import { Decoder, encode } from '../../protocol/codec.ts';
+import { newPublishFields } from '../../protocol/publish-fields.ts';
 import { clock, patchHeader, readHeader } from '../payload.ts';
 import { publishTemplate, readPublish } from '../wire.ts';
 
@@ -16,7 +17,7 @@ const arena = Buffer.allocUnsafe(N * tpl.bytes.length);
 const stream = Buffer.concat(Array.from({ length: N }, () => tpl.bytes));
 let sink = 0;
 
-const ip = { qos: 0, packetId: 0, topicStart: 0, topicEnd: 0, payloadStart: 0 };
+const ip = newPublishFields();
 const hd = { publisher: 0, seq: 0, intended: 0, actual: 0 };
 const decoder = new Decoder(4, {
   packet: (p) => {
