@@ -1,5 +1,6 @@
 // Child process for the broker benchmarks: runs either the reference broker or aedes on a free
 // port of 127.0.0.1 and reports the port over IPC. CPU is read by the parent from /proc.
+//   kinds: reference[-acl|-persist|-persist-full], aedes, node-floor (a bare socket server, see connect-storm.bench.ts)
 //   argv: <kind> <BrokerConfig fields, JSON> <{ aedes?: Aedes options, warmUp?: boolean, tree?: checkout }, JSON>
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -43,6 +44,17 @@ if (kind === 'reference' || kind === 'reference-acl') {
   process.on('SIGTERM', () => void b.close().finally(done));
   process.on('disconnect', () => void b.close().finally(done));
   process.send?.({ port: b.listeners[0]!.port });
+} else if (kind === 'node-floor') {
+  // the least a broker on Node.js does per connection: accept, one read, one 4-byte CONNACK
+  const connack = Buffer.from([0x20, 0x02, 0x00, 0x00]);
+  const server = createServer({ noDelay: true }, (s) => {
+    s.on('data', () => s.write(connack));
+    s.on('error', () => {});
+  });
+  server.listen({ port: 0, host: '127.0.0.1', backlog: 65535 }, () => {
+    const a = server.address();
+    process.send?.({ port: typeof a === 'object' && a ? a.port : 0 });
+  });
 } else if (kind === 'aedes') {
   const { Aedes } = await import('aedes');
   const aedes = await Aedes.createBroker(opts.aedes ?? {});

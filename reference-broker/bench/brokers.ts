@@ -101,7 +101,8 @@ export type NodeBroker =
   | 'reference-acl'
   | 'reference-persist'
   | 'reference-persist-full'
-  | 'aedes';
+  | 'aedes'
+  | 'node-floor';
 
 export interface NodeBrokerOptions {
   /** settings added to the reference broker's config (BrokerConfig fields) */

@@ -5,8 +5,14 @@
 // (refused, reset, timeout, non-zero CONNACK, other socket errors), and the broker's CPU time (the storm
 // and the clients' resets at its end). Each broker runs in its own process,
 // started fresh for each size: the reference broker as `crucible broker` runs it (its defaults, with the
-// start-up warm-up), aedes with its defaults, mosquitto with `max_connections -1`.
-//   npx tsx reference-broker/bench/connect-storm.bench.ts [--sizes 1000,10000] [--mqtt5]
+// start-up warm-up), aedes with its defaults, mosquitto with `max_connections -1`; node-floor (not in
+// the default set) is a bare Node.js socket server that answers every read with a CONNACK: the cost of
+// Node's own sockets, below which no broker on Node.js can go.
+// A single storm on a shared 2-core machine moves by ±30 %, so each size runs --rounds times, the
+// brokers in a rotated order each round, and the summary gives each figure's median over the rounds
+// (conn/s also its range) and how many rounds had a tail of 1 s or more: a SYN retransmission, the
+// mark of a listen queue that overflowed (mosquitto listens with a backlog of 100).
+//   npx tsx reference-broker/bench/connect-storm.bench.ts [--sizes 1000,10000] [--mqtt5] [--rounds 5]
 //       [--brokers reference,aedes,mosquitto] [--batch 100] [--deadline 60] (seconds, per storm)
 //       [--tree /path/to/checkout] (run that checkout's reference broker, e.g. to compare before/after)
 //       [--cpu-prof dir] (the reference broker writes a V8 CPU profile of each storm there)
@@ -21,6 +27,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000' },
     brokers: { type: 'string', default: 'reference,aedes,mosquitto' },
+    rounds: { type: 'string', default: '5' },
     mqtt5: { type: 'boolean', default: false },
     batch: { type: 'string', default: '100' },
     deadline: { type: 'string', default: '60' },
@@ -33,6 +40,12 @@ const VERSION = values.mqtt5 ? 5 : 4;
 const BATCH = Number(values.batch);
 const DEADLINE_MS = Number(values.deadline) * 1000;
 const TREE = values.tree ? resolve(values.tree) : undefined;
+const ROUNDS = Number(values.rounds);
+const BROKERS = String(values.brokers).split(',');
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error(`--rounds must be a whole number of at least 1, not ${values.rounds}`);
+  process.exit(3);
+}
 
 function limits(): { nofile: number; somaxconn: number } {
   let nofile = Number.NaN;
@@ -55,6 +68,7 @@ const starters: Record<string, () => Promise<BrokerProc | undefined>> = {
       execArgv: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : [],
     }),
   aedes: () => startNodeBroker('aedes'),
+  'node-floor': () => startNodeBroker('node-floor'),
   mosquitto: () => startMosquitto(['max_connections -1', 'persistence false']),
 };
 
@@ -106,48 +120,89 @@ function failures(r: StormResult): string {
   return `${total} (${parts.join(', ')})`;
 }
 
+const rateOf = (r: StormResult): number => (r.ok > 0 ? (r.ok * 1000) / r.spanMs : 0);
+
 function line(row: Row): string {
   const { r } = row;
-  const rate = r.ok > 0 ? Math.round((r.ok * 1000) / r.spanMs) : 0;
+  const rate = Math.round(rateOf(r));
   const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
   const lat = r.latencies;
   return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${Math.round(row.brokerCpuMs)} | ${Math.round(r.clientCpuMs)} / ${r.ok > 0 ? Math.round(r.spanMs) : '-'} |`;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** One broker and size over its rounds: medians, the range of conn/s, the worst tail, all failures. */
+function summary(rs: Row[]): string {
+  const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
+  const at = (p: number) => median(rs.map((x) => pct(x.r.latencies, p)));
+  const rates = rs.map((x) => rateOf(x.r));
+  const worst = Math.max(...rs.map((x) => x.r.latencies.at(-1) ?? Number.NaN));
+  const tails = rs.filter((x) => (x.r.latencies.at(-1) ?? 0) >= 1000).length;
+  const failed = rs.reduce((a, x) => a + x.r.n - x.r.ok, 0);
+  const cpu = Math.round(median(rs.map((x) => x.brokerCpuMs)));
+  return `| ${rs[0]!.broker} | ${rs[0]!.n} | ${rs.length} | ${Math.round(median(rates))} (${Math.round(Math.min(...rates))}-${Math.round(Math.max(...rates))}) | ${ms(at(50))} | ${ms(at(90))} | ${ms(at(99))} | ${ms(worst)} | ${tails} | ${failed} | ${cpu} |`;
 }
 
 const { nofile, somaxconn } = limits();
 console.log(
   `ulimit -n ${nofile}, net.core.somaxconn ${somaxconn}, MQTT ${VERSION === 5 ? '5.0' : '3.1.1'}, batches of ${BATCH} connect() per turn, deadline ${DEADLINE_MS / 1000} s${TREE ? `, reference broker from ${TREE}` : ''}`,
 );
+for (const name of BROKERS) {
+  if (!starters[name]) {
+    console.error(`unknown broker ${name}; allowed: ${Object.keys(starters).join(', ')}`);
+    process.exit(3);
+  }
+}
+
+/** One storm of n clients against a fresh process of the broker; undefined when it could not run. */
+async function stormOnce(name: string, n: number): Promise<Row | undefined> {
+  const b = await starters[name]!();
+  if (!b) return undefined;
+  try {
+    const cpu0 = cpuMs(b.pid);
+    const r = await runClient(b.port, n);
+    return { broker: b.name, n, r, brokerCpuMs: cpuMs(b.pid) - cpu0 };
+  } catch (e) {
+    console.error(`${b.name} ${n}: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    await b.stop();
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 const rows: Row[] = [];
+console.log(
+  '| broker | clients | conn/s | p50 ms | p90 ms | p99 ms | max ms | failures | broker CPU ms | client CPU ms / span ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+);
 for (const n of SIZES) {
   if (!(nofile >= n + 100))
     console.error(
       `ulimit -n ${nofile} is too low for ${n} connections (each process needs ${n} + ~100): expect EMFILE`,
     );
-  for (const name of String(values.brokers).split(',')) {
-    const start = starters[name];
-    if (!start) {
-      console.error(`unknown broker ${name}; allowed: ${Object.keys(starters).join(', ')}`);
-      process.exit(3);
-    }
-    const b = await start();
-    if (!b) continue;
-    try {
-      const cpu0 = cpuMs(b.pid);
-      const r = await runClient(b.port, n);
-      const row = { broker: b.name, n, r, brokerCpuMs: cpuMs(b.pid) - cpu0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    // rotated, so that no broker always runs first (or right after another's storm)
+    const order = BROKERS.map((_, i) => BROKERS[(i + round) % BROKERS.length]!);
+    for (const name of order) {
+      const row = await stormOnce(name, n);
+      if (!row) continue;
       rows.push(row);
       console.log(line(row));
-    } catch (e) {
-      console.error(`${b.name} ${n}: ${(e as Error).message}`);
-    } finally {
-      await b.stop();
     }
-    await new Promise((r) => setTimeout(r, 500));
   }
 }
+console.log(`\nMedians over ${ROUNDS} round(s):\n`);
 console.log(
-  '\n| broker | clients | conn/s | p50 ms | p90 ms | p99 ms | max ms | failures | broker CPU ms | client CPU ms / span ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+  '| broker | clients | rounds | conn/s median (min-max) | p50 ms | p90 ms | p99 ms | max ms | rounds with a 1 s tail | failed connections | broker CPU ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 );
-for (const row of rows) console.log(line(row));
+for (const n of SIZES) {
+  const names = [...new Set(rows.filter((r) => r.n === n).map((r) => r.broker))];
+  for (const broker of names) console.log(summary(rows.filter((r) => r.n === n && r.broker === broker)));
+}
 process.exit(0);
