@@ -14,7 +14,8 @@
 // mark of a listen queue that overflowed (mosquitto listens with a backlog of 100).
 //   npx tsx reference-broker/bench/connect-storm.bench.ts [--sizes 1000,10000] [--mqtt5] [--rounds 5]
 //       [--brokers reference,aedes,mosquitto] [--batch 100] [--deadline 60] (seconds, per storm)
-//       [--tree /path/to/checkout] (run that checkout's reference broker, e.g. to compare before/after)
+//       [--tree /path/to/checkout] (adds the broker `tree`: that checkout's reference broker, run like
+//       `reference`, to compare before and after side by side in one run)
 //       [--cpu-prof dir] (the reference broker writes a V8 CPU profile of each storm there)
 import { type ChildProcess, execSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -59,14 +60,20 @@ function limits(): { nofile: number; somaxconn: number } {
   return { nofile, somaxconn };
 }
 
+/** The reference broker as `crucible broker` runs it, from this checkout or another one. */
+async function startReference(tree: string | undefined): Promise<BrokerProc> {
+  const b = await startNodeBroker('reference', {
+    config: { sysIntervalSeconds: 10 }, // the shipped default ($SYS on)
+    warmUp: true,
+    tree,
+    execArgv: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : [],
+  });
+  return tree ? { ...b, name: 'tree' } : b;
+}
+
 const starters: Record<string, () => Promise<BrokerProc | undefined>> = {
-  reference: () =>
-    startNodeBroker('reference', {
-      config: { sysIntervalSeconds: 10 }, // the shipped default ($SYS on)
-      warmUp: true,
-      tree: TREE,
-      execArgv: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : [],
-    }),
+  reference: () => startReference(undefined),
+  ...(TREE ? { tree: () => startReference(TREE) } : {}),
   aedes: () => startNodeBroker('aedes'),
   'node-floor': () => startNodeBroker('node-floor'),
   mosquitto: () => startMosquitto(['max_connections -1', 'persistence false']),
@@ -151,7 +158,7 @@ function summary(rs: Row[]): string {
 
 const { nofile, somaxconn } = limits();
 console.log(
-  `ulimit -n ${nofile}, net.core.somaxconn ${somaxconn}, MQTT ${VERSION === 5 ? '5.0' : '3.1.1'}, batches of ${BATCH} connect() per turn, deadline ${DEADLINE_MS / 1000} s${TREE ? `, reference broker from ${TREE}` : ''}`,
+  `ulimit -n ${nofile}, net.core.somaxconn ${somaxconn}, MQTT ${VERSION === 5 ? '5.0' : '3.1.1'}, batches of ${BATCH} connect() per turn, deadline ${DEADLINE_MS / 1000} s${TREE ? `, broker tree = the reference broker of ${TREE}` : ''}`,
 );
 for (const name of BROKERS) {
   if (!starters[name]) {
