@@ -35,3 +35,17 @@ test('the warm-up ends when the broker refuses anonymous clients (users file)', 
     await b.close();
   }
 });
+
+test('with trace on, the warm-up prints none of its own traffic (a user tracing a client sees only theirs)', async () => {
+  const lines: string[] = [];
+  const b = await startBroker(
+    { sysIntervalSeconds: 0, trace: true },
+    { log: (l) => lines.push(l), warmUp: true },
+  );
+  try {
+    await new Promise((r) => setTimeout(r, 200)); // the warm-up's last closes, had any been left
+    assert.deepEqual(lines.slice(0, 3), [], `${lines.length} lines logged by the warm-up`);
+  } finally {
+    await b.close();
+  }
+});
