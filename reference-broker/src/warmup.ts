@@ -130,9 +130,13 @@ export async function warmUpAside(broker: Broker): Promise<void> {
   } catch {
     return;
   }
+  // its own traffic is not the user's: with --trace it would be some 18,000 lines before their client's
+  const logger = broker.logger;
+  broker.logger = () => {};
   try {
     await warmUp(broker, l.port, l.host);
   } finally {
+    broker.logger = logger;
     void l.close(); // stops accepting now; its last sockets close on their own
   }
 }
