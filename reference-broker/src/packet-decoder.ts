@@ -1,6 +1,7 @@
 // Packets off the hot path (everything but PUBLISH and the plain acknowledgements) are decoded by the
 // shared codec, one whole frame at a time; and the protocol name and level of a client's first CONNECT.
 import { type DecodeError, Decoder, type Packet, type ProtocolVersion } from '../../src/protocol/codec.ts';
+import { readConnectHeader } from '../../src/protocol/connect-header.ts';
 
 export class FrameDecoder {
   private decoder: Decoder;
@@ -42,14 +43,7 @@ export class FrameDecoder {
 
 /** Protocol name and level (low 7 bits) of a CONNECT frame; level -1 = too short to hold them. */
 export function connectProtocol(frame: Buffer, bodyStart: number): { name: string; level: number } {
-  if (frame.length >= bodyStart + 2) {
-    const nl = frame.readUInt16BE(bodyStart);
-    if (frame.length >= bodyStart + 2 + nl + 1) {
-      return {
-        name: frame.toString('latin1', bodyStart + 2, bodyStart + 2 + nl),
-        level: frame[bodyStart + 2 + nl]! & 0x7f,
-      };
-    }
-  }
-  return { name: '', level: -1 };
+  const h = readConnectHeader(frame, bodyStart, frame.length);
+  if (!h) return { name: '', level: -1 };
+  return { name: frame.toString('latin1', h.nameAt, h.nameEnd), level: h.level & 0x7f };
 }

@@ -3,6 +3,7 @@
 // refusal. Only a CONNECT whose structure is whole (one packet, every payload field where its flags say) and
 // which names neither user nor password gets them (packets after it in the same write stay as they are);
 // anything else is sent exactly as written.
+import { readConnectHeader } from '../protocol/connect-header.ts';
 import { encodeVbi, readVbi, type VbiRead } from '../protocol/vbi.ts';
 
 /** The Variable Byte Integer at b[off] (any bytes after it allowed), or undefined. */
@@ -32,17 +33,11 @@ function connectShape(bytes: Buffer): { flagsAt: number; bodyAt: number; end: nu
   const rl = vbiAt(bytes, 1);
   if (!rl || rl.next + rl.value > bytes.length) return undefined;
   const end = rl.next + rl.value;
-  const afterName = skipString(bytes, rl.next, end);
-  if (afterName === undefined || afterName + 4 > end) return undefined;
-  const level = bytes[afterName] as number;
-  const flagsAt = afterName + 1;
+  const h = readConnectHeader(bytes, rl.next, end);
+  if (!h || h.flagsAt < 0 || h.payloadAt < 0) return undefined;
+  const { flagsAt, level } = h;
   const flags = bytes[flagsAt] as number;
-  let off = flagsAt + 3; // flags, keep alive
-  if (level === 5) {
-    const props = vbiAt(bytes, off);
-    if (!props || props.next + props.value > end) return undefined;
-    off = props.next + props.value;
-  }
+  let off = h.payloadAt;
   const fields: Array<'string' | 'props'> = ['string']; // client id
   if (flags & 0x04) fields.push(...(level === 5 ? (['props'] as const) : []), 'string', 'string');
   for (const f of fields) {

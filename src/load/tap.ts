@@ -2,8 +2,8 @@
 // each way per connection (with the CONNECT's client id) and lets a test rewrite the broker-to-client stream:
 // drop a frame, answer the broker in the client's name (so a dropped message is truly lost), or inject a frame.
 import net from 'node:net';
+import { frameBody, readConnectHeader } from '../protocol/connect-header.ts';
 import { frameSplitter } from '../protocol/frames.ts';
-import { readVbi, type VbiRead } from '../protocol/vbi.ts';
 
 export interface TapFrame {
   conn: number;
@@ -36,20 +36,13 @@ interface Tap {
   close(): Promise<void>;
 }
 
-/** Client id of a CONNECT frame (3.1.1 and 5.0). */
+/** Client id of a CONNECT frame (3.1.1 and 5.0); '' when the frame is too short to hold one. */
 export function clientIdOf(f: Buffer): string {
-  const vbi: VbiRead = { value: 0, end: 0 };
-  if (!readVbi(f, 1, f.length, vbi) || vbi.end + 2 > f.length) return '';
-  let p = vbi.end + 2 + f.readUInt16BE(vbi.end); // past the protocol name
-  if (p + 4 > f.length) return '';
-  const level = f[p] as number;
-  p += 4; // level, flags, keep alive
-  if (level === 5) {
-    if (!readVbi(f, p, f.length, vbi)) return '';
-    p = vbi.end + vbi.value;
-  }
-  if (p + 2 > f.length) return '';
-  return f.subarray(p + 2, p + 2 + f.readUInt16BE(p)).toString();
+  const body = frameBody(f);
+  const h = body && readConnectHeader(f, body.bodyAt, body.end);
+  if (!h || h.payloadAt < 0 || h.payloadAt + 2 > body.end) return '';
+  const at = h.payloadAt + 2;
+  return f.subarray(at, Math.min(at + f.readUInt16BE(h.payloadAt), body.end)).toString();
 }
 
 export async function startTap(opts: TapOptions): Promise<Tap> {
