@@ -11,7 +11,8 @@
 // A single storm on a shared 2-core machine moves by ±30 %, so each size runs --rounds times, the
 // brokers in a rotated order each round, and the summary gives each figure's median over the rounds
 // (conn/s also its range) and how many rounds had a tail of 1 s or more: a SYN retransmission, the
-// mark of a listen queue that overflowed (mosquitto listens with a backlog of 100).
+// mark of a listen queue that overflowed (mosquitto listens with a backlog of 100); the kernel's count of
+// such overflows (TcpExt ListenOverflows, /proc/net/netstat) during each storm is shown too.
 //   npx tsx reference-broker/bench/connect-storm.bench.ts [--sizes 1000,10000] [--mqtt5] [--rounds 5]
 //       [--brokers reference,aedes,mosquitto] [--batch 100] [--deadline 60] (seconds, per storm)
 //       [--tree /path/to/checkout] (adds the broker `tree`: that checkout's reference broker, run like
@@ -112,6 +113,8 @@ interface Row {
   r: StormResult;
   /** the broker process's CPU time during the storm */
   brokerCpuMs: number;
+  /** connections the kernel dropped at the broker's full listen queue during the storm (SYN retried) */
+  overflows: number;
 }
 
 function failures(r: StormResult): string {
@@ -134,7 +137,7 @@ function line(row: Row): string {
   const rate = Math.round(rateOf(r));
   const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
   const lat = r.latencies;
-  return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${Math.round(row.brokerCpuMs)} | ${Math.round(r.clientCpuMs)} / ${r.ok > 0 ? Math.round(r.spanMs) : '-'} |`;
+  return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${row.overflows} | ${Math.round(row.brokerCpuMs)} | ${Math.round(r.clientCpuMs)} / ${r.ok > 0 ? Math.round(r.spanMs) : '-'} |`;
 }
 
 const median = (xs: number[]): number => {
@@ -152,8 +155,9 @@ function summary(rs: Row[]): string {
   const worst = Math.max(...rs.map((x) => x.r.latencies.at(-1) ?? Number.NaN));
   const tails = rs.filter((x) => (x.r.latencies.at(-1) ?? 0) >= 1000).length;
   const failed = rs.reduce((a, x) => a + x.r.n - x.r.ok, 0);
+  const overflows = rs.reduce((a, x) => a + x.overflows, 0);
   const cpu = Math.round(median(rs.map((x) => x.brokerCpuMs)));
-  return `| ${rs[0]!.broker} | ${rs[0]!.n} | ${rs.length} | ${Math.round(median(rates))} (${Math.round(Math.min(...rates))}-${Math.round(Math.max(...rates))}) | ${ms(at(50))} | ${ms(at(90))} | ${ms(at(99))} | ${ms(worst)} | ${tails} | ${failed} | ${cpu} |`;
+  return `| ${rs[0]!.broker} | ${rs[0]!.n} | ${rs.length} | ${Math.round(median(rates))} (${Math.round(Math.min(...rates))}-${Math.round(Math.max(...rates))}) | ${ms(at(50))} | ${ms(at(90))} | ${ms(at(99))} | ${ms(worst)} | ${tails} | ${overflows} | ${failed} | ${cpu} |`;
 }
 
 const { nofile, somaxconn } = limits();
@@ -167,14 +171,29 @@ for (const name of BROKERS) {
   }
 }
 
+/** The kernel's count of connections dropped because a listen queue was full (TcpExt ListenOverflows,
+ *  machine-wide: each storm runs alone, so its difference is that storm's); NaN where it cannot be read. */
+function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.startsWith('TcpExt:'));
+    const names = lines[i]!.split(' ');
+    const values = lines[i + 1]!.split(' ');
+    return Number(values[names.indexOf('ListenOverflows')]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** One storm of n clients against a fresh process of the broker; undefined when it could not run. */
 async function stormOnce(name: string, n: number): Promise<Row | undefined> {
   const b = await starters[name]!();
   if (!b) return undefined;
   try {
     const cpu0 = cpuMs(b.pid);
+    const over0 = listenOverflows();
     const r = await runClient(b.port, n);
-    return { broker: b.name, n, r, brokerCpuMs: cpuMs(b.pid) - cpu0 };
+    return { broker: b.name, n, r, brokerCpuMs: cpuMs(b.pid) - cpu0, overflows: listenOverflows() - over0 };
   } catch (e) {
     console.error(`${b.name} ${n}: ${(e as Error).message}`);
     return undefined;
@@ -186,7 +205,7 @@ async function stormOnce(name: string, n: number): Promise<Row | undefined> {
 
 const rows: Row[] = [];
 console.log(
-  '| broker | clients | conn/s | p50 ms | p90 ms | p99 ms | max ms | failures | broker CPU ms | client CPU ms / span ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+  '| broker | clients | conn/s | p50 ms | p90 ms | p99 ms | max ms | failures | listen overflows | broker CPU ms | client CPU ms / span ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|',
 );
 for (const n of SIZES) {
   if (!(nofile >= n + 100))
@@ -206,7 +225,7 @@ for (const n of SIZES) {
 }
 console.log(`\nMedians over ${ROUNDS} round(s):\n`);
 console.log(
-  '| broker | clients | rounds | conn/s median (min-max) | p50 ms | p90 ms | p99 ms | max ms | rounds with a 1 s tail | failed connections | broker CPU ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| broker | clients | rounds | conn/s median (min-max) | p50 ms | p90 ms | p99 ms | max ms | rounds with a 1 s tail | listen overflows | failed connections | broker CPU ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 );
 for (const n of SIZES) {
   const names = [...new Set(rows.filter((r) => r.n === n).map((r) => r.broker))];
