@@ -5,10 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Decoder, type Packet } from '../../src/protocol/codec.ts';
 import { Broker } from './broker.ts';
 import { type BrokerConfig, loadBrokerConfig, parseBrokerConfig } from './index.ts';
 import { SqliteStore } from './persist/sqlite.ts';
-import { WARMUP_LOOP, warmUpLoop } from './warmup-loop.ts';
+import { plainConnect, WARMUP_LOOP, warmUpLoop } from './warmup-loop.ts';
 
 function brokerOf(partial: Partial<BrokerConfig>): Broker {
   const r = parseBrokerConfig({ sysIntervalSeconds: 0, ...partial });
@@ -61,5 +62,20 @@ test('with a durable store the loop runs in full and stores no session', async (
   } finally {
     b.shutdown();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the plain CONNECT decodes for every level and a client id past one byte of Remaining Length', () => {
+  for (const version of [4, 5] as const) {
+    for (const id of ['a', 'x'.repeat(200)]) {
+      const got: Packet[] = [];
+      const d = new Decoder(version, { packet: (p) => got.push(p), error: (e) => assert.fail(String(e)) });
+      d.push(plainConnect(version, id));
+      assert.equal(got.length, 1);
+      assert.deepEqual(
+        [got[0]!.cmd, (got[0] as { clientId: string }).clientId, (got[0] as { clean: boolean }).clean],
+        ['connect', id, true],
+      );
+    }
   }
 });
