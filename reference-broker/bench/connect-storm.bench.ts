@@ -130,12 +130,13 @@ function failures(r: StormResult): string {
   return `${total} (${parts.join(', ')})`;
 }
 
+/** milliseconds with one decimal; '-' when there is no figure */
+const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
 const rateOf = (r: StormResult): number => (r.ok > 0 ? (r.ok * 1000) / r.spanMs : 0);
 
 function line(row: Row): string {
   const { r } = row;
   const rate = Math.round(rateOf(r));
-  const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
   const lat = r.latencies;
   return `| ${row.broker} | ${row.n} | ${rate} | ${ms(pct(lat, 50))} | ${ms(pct(lat, 90))} | ${ms(pct(lat, 99))} | ${ms(lat.at(-1) ?? Number.NaN)} | ${failures(r)} | ${row.overflows} | ${Math.round(row.brokerCpuMs)} | ${Math.round(r.clientCpuMs)} / ${r.ok > 0 ? Math.round(r.spanMs) : '-'} |`;
 }
@@ -149,7 +150,6 @@ const median = (xs: number[]): number => {
 
 /** One broker and size over its rounds: medians, the range of conn/s, the worst tail, all failures. */
 function summary(rs: Row[]): string {
-  const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
   const at = (p: number) => median(rs.map((x) => pct(x.r.latencies, p)));
   const rates = rs.map((x) => rateOf(x.r));
   const worst = Math.max(...rs.map((x) => x.r.latencies.at(-1) ?? Number.NaN));

@@ -19,7 +19,8 @@ export interface RunningListener {
   close(): Promise<void>;
 }
 
-function accept(broker: Broker, t: Transport): void {
+/** A new client connection on transport t (sockets, WebSockets, and the in-process warm-up). */
+export function acceptTransport(broker: Broker, t: Transport): void {
   broker.conns.add(new Connection(broker, t));
 }
 
@@ -46,7 +47,7 @@ function closeServer(server: NetServer | HttpServer): Promise<void> {
 }
 
 export async function startListener(broker: Broker, l: ListenerConfig): Promise<RunningListener> {
-  const onSocket = (s: Socket) => accept(broker, new SocketTransport(s));
+  const onSocket = (s: Socket) => acceptTransport(broker, new SocketTransport(s));
   const scheme = { tcp: 'mqtt', tls: 'mqtts', ws: 'ws', wss: 'wss' }[l.kind];
   const urlHost = l.host.includes(':') ? `[${l.host}]` : l.host;
   // A1.4: a TLS handshake or a WebSocket upgrade that does not complete within connectTimeoutMs is
@@ -99,7 +100,7 @@ export async function startListener(broker: Broker, l: ListenerConfig): Promise<
   if (l.kind === 'wss') http.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
   wss.on('connection', (ws, req) => {
     clearTimeout(pending.get(req.socket));
-    accept(broker, new WsTransport(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+    acceptTransport(broker, new WsTransport(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
   });
   wss.on('error', () => {});
   http.on('error', () => {});

@@ -6,8 +6,9 @@
 // ~60 ms to the start). Measured with reference-broker/bench/connect-storm.bench.ts --tree (medians of
 // 5 rounds, storms of 1,000): the broker's CPU time fell from 135-140 to 90 ms, the level of a bare
 // Node.js socket server (node-floor, 80-90 ms), and its conn/s rose from ~5,900-6,600 to ~6,700-7,100.
+import { encodeVbi } from '../../src/protocol/vbi.ts';
 import type { Broker } from './broker.ts';
-import { Connection } from './connection.ts';
+import { acceptTransport } from './listeners.ts';
 import type { Transport, TransportEvents } from './transport.ts';
 
 /** Connections run through the loop (bounded: at most WARMUP_LOOP_WAVE exist at any time). */
@@ -54,13 +55,14 @@ class LoopTransport implements Transport {
 export function plainConnect(version: 4 | 5, clientId: string): Buffer {
   const id = Buffer.from(clientId, 'latin1');
   const vh = [0, 4, 0x4d, 0x51, 0x54, 0x54, version, 0x02, 0, 30, ...(version === 5 ? [0] : [])];
-  return Buffer.from([0x10, vh.length + 2 + id.length, ...vh, id.length >> 8, id.length & 0xff, ...id]);
+  const rest = Buffer.from([...vh, id.length >> 8, id.length & 0xff, ...id]);
+  return Buffer.concat([Buffer.from([0x10]), encodeVbi(rest.length), rest]);
 }
 
 /** One connection through the loop; false when the broker refused it (a users file, a limit). */
 function loopOne(broker: Broker, pk: Buffer): boolean {
   const t = new LoopTransport();
-  broker.conns.add(new Connection(broker, t)); // as listeners.ts accepts a socket
+  acceptTransport(broker, t);
   t.push(pk);
   // a refused connection is closing already: this is not read; an accepted one's CONNACK, if a durable
   // store held it, leaves when the DISCONNECT ends the connection

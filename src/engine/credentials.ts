@@ -3,7 +3,7 @@
 // refusal. Only a CONNECT whose structure is whole (one packet, every payload field where its flags say) and
 // which names neither user nor password gets them (packets after it in the same write stay as they are);
 // anything else is sent exactly as written.
-import { readConnectHeader } from '../protocol/connect-header.ts';
+import { frameBody, readConnectHeader } from '../protocol/connect-header.ts';
 import { encodeVbi, readVbi, type VbiRead } from '../protocol/vbi.ts';
 
 /** The Variable Byte Integer at b[off] (any bytes after it allowed), or undefined. */
@@ -30,10 +30,10 @@ function str(s: string | Buffer): Buffer {
  *  CONNECT (other packets may follow it in the same write). */
 function connectShape(bytes: Buffer): { flagsAt: number; bodyAt: number; end: number } | undefined {
   if (bytes[0] !== 0x10) return undefined;
-  const rl = vbiAt(bytes, 1);
-  if (!rl || rl.next + rl.value > bytes.length) return undefined;
-  const end = rl.next + rl.value;
-  const h = readConnectHeader(bytes, rl.next, end);
+  const body = frameBody(bytes);
+  if (!body) return undefined;
+  const { bodyAt, end } = body;
+  const h = readConnectHeader(bytes, bodyAt, end);
   if (!h || h.flagsAt < 0 || h.payloadAt < 0) return undefined;
   const { flagsAt, level } = h;
   const flags = bytes[flagsAt] as number;
@@ -52,7 +52,7 @@ function connectShape(bytes: Buffer): { flagsAt: number; bodyAt: number; end: nu
     }
   }
   // anything after the will fields means the bytes carry more than their flags say: leave them alone
-  return off === end ? { flagsAt, bodyAt: rl.next, end } : undefined;
+  return off === end ? { flagsAt, bodyAt, end } : undefined;
 }
 
 /**
